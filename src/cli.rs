@@ -1,0 +1,346 @@
+//! The command line: clap types ([`Cli`], [`Command`]) and [`run`], which dispatches to the library.
+//!
+//! Nothing past this module sees clap types: flags are resolved into [`crate::config`] values
+//! first. Only this module and `main.rs` talk to the terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{IndexSettings, Settings};
+use crate::date::{DateRange, PartialDate};
+use crate::error::{Error, ExitCode, Result};
+use crate::index::{IndexEvent, NewsIndex};
+use crate::output::{self, OutputFormat};
+use crate::search::{SearchRequest, SortOrder};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (for search: at least one hit)
+  1  no hits (search), or no such article (show)
+  2  usage error, invalid query or invalid date
+  3  index missing, locked, incompatible or corrupt
+  4  indexing finished but skipped some input files
+  5  I/O error (cannot read the corpus or write output)";
+
+/// Index a folder of news articles and search it: ranked passages filtered by date and source.
+#[derive(Debug, Parser)]
+#[command(name = "newsindex", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Where the index lives [default: the user's data folder, e.g. ~/.local/share/newsindex/index]
+    #[arg(long, global = true, value_name = "DIR", env = "NEWSINDEX_INDEX")]
+    pub index: Option<PathBuf>,
+
+    /// Show more detail (repeat for debug logs)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Print nothing but errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// When to colour output (NO_COLOR is honoured by `auto`)
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorArg,
+
+    /// What to do
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build or refresh the index from a folder of articles (.txt, .json, .jsonl)
+    Index(IndexArgs),
+    /// Search the index: ranked articles with their best matching passages
+    Search(SearchArgs),
+    /// Print one whole article with its metadata
+    Show(ShowArgs),
+    /// Summarise the index: articles, date span, sources, size
+    Stats(StatsArgs),
+}
+
+/// `newsindex index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Folders (or files) to index
+    #[arg(value_name = "DIR", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Start from an empty index
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Skip files larger than this many bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Memory budget of the index writer, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    pub memory: usize,
+    /// Threads for parsing and indexing [default: all cores]
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// `newsindex search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words, "exact phrases", AND/OR/NOT, +must, -mustnot, title:word, source:name
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Only articles on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only articles on or before this date, the whole period included (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only articles from this source (repeat for several)
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+    /// Order of the hits
+    #[arg(long, value_name = "ORDER", default_value = "relevance")]
+    pub sort: SortArg,
+    /// Number of hits to show
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Number of hits to skip (for paging)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+    /// Match articles with any of the words, ranked by how many match
+    #[arg(long)]
+    pub any: bool,
+    /// Print one JSON object (see the README for the contract)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `newsindex show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article id, as search prints it
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Print the article as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `newsindex stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print the figures as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when writing to a terminal and NO_COLOR is unset
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+/// `--sort`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    /// Best match first
+    Relevance,
+    /// Latest first; undated articles last
+    Newest,
+    /// Earliest first; undated articles last
+    Oldest,
+}
+
+/// Runs the parsed command line and returns the exit code.
+///
+/// # Errors
+/// Any [`Error`]; `main` prints it and exits with [`Error::exit_code`].
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let settings = Settings::resolve(
+        cli.index.clone(),
+        cli.verbose,
+        cli.quiet,
+        color_choice(cli.color),
+    );
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let code = match cli.command {
+        Command::Index(args) => run_index(&settings, args)?,
+        Command::Search(args) => run_search(&settings, args, &mut out)?,
+        Command::Show(args) => {
+            let index = NewsIndex::open(&settings.index_dir)?;
+            let article = index.article(&args.id)?;
+            let format = if args.json {
+                OutputFormat::Json
+            } else {
+                OutputFormat::Human {
+                    color: settings.color,
+                }
+            };
+            output::write_article(&mut out, &article, format)?;
+            ExitCode::Success
+        }
+        Command::Stats(args) => {
+            let index = NewsIndex::open(&settings.index_dir)?;
+            let stats = index.stats()?;
+            let format = if args.json {
+                OutputFormat::Json
+            } else {
+                OutputFormat::Human {
+                    color: settings.color,
+                }
+            };
+            output::write_stats(&mut out, &stats, format)?;
+            ExitCode::Success
+        }
+    };
+    out.flush().map_err(Error::WriteOutput)?;
+    Ok(code)
+}
+
+fn color_choice(arg: ColorArg) -> bool {
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let index_settings = IndexSettings {
+        rebuild: args.rebuild,
+        max_file_size: args.max_file_size,
+        memory_bytes: args.memory.saturating_mul(1024 * 1024),
+        threads,
+    };
+    let quiet = settings.quiet;
+    let verbose = settings.verbose;
+    let show_progress = !quiet && std::io::stderr().is_terminal();
+    let progress = show_progress.then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos}/{len} files [{elapsed_precise}] {per_sec} {wide_msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut report_event = |event: IndexEvent| {
+        let mut err = std::io::stderr().lock();
+        match event {
+            IndexEvent::Walked { files } => {
+                if let Some(bar) = &progress {
+                    bar.set_length(files as u64);
+                }
+            }
+            IndexEvent::FileDone => {
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                }
+            }
+            IndexEvent::Warning(message) => {
+                if !quiet {
+                    let line = format!("newsindex: warning: {message}");
+                    match &progress {
+                        Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
+                        None => writeln!(err, "{line}").ok(),
+                    };
+                }
+            }
+            IndexEvent::Note(message) => {
+                if verbose > 0 {
+                    let line = format!("newsindex: {message}");
+                    match &progress {
+                        Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
+                        None => writeln!(err, "{line}").ok(),
+                    };
+                }
+            }
+        }
+    };
+    let report = crate::index::update(
+        &settings.index_dir,
+        &args.paths,
+        &index_settings,
+        &mut report_event,
+    )?;
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    if !quiet {
+        let mut err = std::io::stderr().lock();
+        writeln!(err, "{}", report.summary()).ok();
+    }
+    Ok(if report.has_skipped() {
+        ExitCode::Skipped
+    } else {
+        ExitCode::Success
+    })
+}
+
+fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Result<ExitCode> {
+    let date_option = |option: &str, value: &Option<String>| -> Result<Option<PartialDate>> {
+        value
+            .as_deref()
+            .map(|text| {
+                PartialDate::parse(text).map_err(|reason| Error::InvalidDate {
+                    option: option.to_string(),
+                    value: text.to_string(),
+                    reason,
+                })
+            })
+            .transpose()
+    };
+    let from = date_option("--from", &args.from)?;
+    let to = date_option("--to", &args.to)?;
+    let dates = DateRange::new(from, to);
+    if let (Some(start), Some(end)) = (dates.start, dates.end) {
+        if start >= end {
+            return Err(Error::InvalidDate {
+                option: "--to".to_string(),
+                value: args.to.unwrap_or_default(),
+                reason: "it is before --from".to_string(),
+            });
+        }
+    }
+    let request = SearchRequest {
+        query: args.query.join(" "),
+        dates,
+        sources: args.source,
+        sort: match args.sort {
+            SortArg::Relevance => SortOrder::Relevance,
+            SortArg::Newest => SortOrder::Newest,
+            SortArg::Oldest => SortOrder::Oldest,
+        },
+        limit: args.limit,
+        offset: args.offset,
+        match_any: args.any,
+    };
+    let index = NewsIndex::open(&settings.index_dir)?;
+    let results = crate::search::search(&index, &request)?;
+    let format = if args.json {
+        OutputFormat::Json
+    } else {
+        OutputFormat::Human {
+            color: settings.color,
+        }
+    };
+    output::write_results(out, &results, &request, format)?;
+    Ok(if results.hits.is_empty() {
+        ExitCode::NoHits
+    } else {
+        ExitCode::Success
+    })
+}

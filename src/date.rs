@@ -1,0 +1,259 @@
+//! Article dates ([`ArticleDate`]) and the partial dates of `--from`/`--to` ([`DateRange`]).
+//!
+//! Parsing is chrono's; this module only lists the layouts news archives use. Dates before
+//! 1970 are ordinary negative timestamps. Nothing here looks at file modification times.
+
+use std::fmt;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+
+/// When an article was published: a calendar day, or an instant with its zone when known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleDate {
+    /// Only the day is known.
+    Day(NaiveDate),
+    /// The time is known too, with the offset it was given in.
+    Time(DateTime<FixedOffset>),
+}
+
+/// Layouts with a time but no zone; read as UTC.
+const NAIVE_DATETIME_LAYOUTS: &[&str] = &[
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%d-%b-%Y %H:%M:%S%.f",
+];
+
+/// Layouts with a day only.
+const DAY_LAYOUTS: &[&str] = &[
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%B %d, %Y",
+    "%A, %B %d, %Y",
+    "%b %d, %Y",
+    "%b. %d, %Y",
+    "%d %B %Y",
+    "%A %d %B %Y",
+    "%a %d %b %Y",
+    "%d %b %Y",
+    "%d-%b-%Y",
+];
+
+impl ArticleDate {
+    /// Reads a date as archives write it: RFC 3339, RFC 2822, ISO days, "January 4, 2019"...
+    ///
+    /// Returns `None` when the text is not a date or names an impossible one (2024-02-30).
+    pub fn parse(text: &str) -> Option<ArticleDate> {
+        let text = text.trim().trim_end_matches(['.', ',']);
+        if text.is_empty() || text.len() > 64 {
+            return None;
+        }
+        if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+            return Some(ArticleDate::Time(time));
+        }
+        if let Ok(time) = DateTime::parse_from_rfc2822(text) {
+            return Some(ArticleDate::Time(time));
+        }
+        if let Ok(time) = DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z") {
+            return Some(ArticleDate::Time(time));
+        }
+        for layout in NAIVE_DATETIME_LAYOUTS {
+            if let Ok(naive) = NaiveDateTime::parse_from_str(text, layout) {
+                return Some(ArticleDate::Time(naive.and_utc().fixed_offset()));
+            }
+        }
+        for layout in DAY_LAYOUTS {
+            if let Ok(day) = NaiveDate::parse_from_str(text, layout) {
+                return Some(ArticleDate::Day(day));
+            }
+        }
+        None
+    }
+
+    /// Seconds since 1970-01-01 UTC (negative before); a day counts from its midnight UTC.
+    pub fn timestamp(&self) -> i64 {
+        match self {
+            ArticleDate::Day(day) => day.and_time(NaiveTime::MIN).and_utc().timestamp(),
+            ArticleDate::Time(time) => time.timestamp(),
+        }
+    }
+
+    /// The calendar day, in the zone the date was given in.
+    pub fn day(&self) -> NaiveDate {
+        match self {
+            ArticleDate::Day(day) => *day,
+            ArticleDate::Time(time) => time.date_naive(),
+        }
+    }
+}
+
+impl fmt::Display for ArticleDate {
+    /// `YYYY-MM-DD` for a day, RFC 3339 for an instant.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ArticleDate::Day(day) => write!(f, "{}", day.format("%Y-%m-%d")),
+            ArticleDate::Time(time) => write!(f, "{}", time.to_rfc3339()),
+        }
+    }
+}
+
+impl serde::Serialize for ArticleDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ArticleDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        ArticleDate::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a date: {text:?}")))
+    }
+}
+
+/// A half-open span of time `[start, end)` in seconds since 1970 UTC, from partial dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DateRange {
+    /// First second included, if bounded.
+    pub start: Option<i64>,
+    /// First second excluded, if bounded.
+    pub end: Option<i64>,
+}
+
+/// How much of a date a user gave: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartialDate {
+    /// The first day of the period.
+    pub first: NaiveDate,
+    /// The first day after the period.
+    pub after: NaiveDate,
+}
+
+impl PartialDate {
+    /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; the error says why the value is not one.
+    pub fn parse(text: &str) -> Result<PartialDate, String> {
+        let parts: Vec<&str> = text.trim().split('-').collect();
+        let number = |part: &str, what: &str| -> Result<u32, String> {
+            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!(
+                    "{what} '{part}' is not a number (use YYYY, YYYY-MM or YYYY-MM-DD)"
+                ));
+            }
+            part.parse::<u32>()
+                .map_err(|_| format!("{what} '{part}' is out of range"))
+        };
+        let invalid = || "no such date".to_string();
+        match parts.as_slice() {
+            [year] => {
+                let year = year_of(number(year, "year")?)?;
+                let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(invalid)?;
+                let after = NaiveDate::from_ymd_opt(year + 1, 1, 1).ok_or_else(invalid)?;
+                Ok(PartialDate { first, after })
+            }
+            [year, month] => {
+                let year = year_of(number(year, "year")?)?;
+                let month = number(month, "month")?;
+                let first = NaiveDate::from_ymd_opt(year, month, 1)
+                    .ok_or_else(|| format!("month {month} does not exist"))?;
+                let after = first
+                    .checked_add_months(chrono::Months::new(1))
+                    .ok_or_else(invalid)?;
+                Ok(PartialDate { first, after })
+            }
+            [year, month, day] => {
+                let year = year_of(number(year, "year")?)?;
+                let month = number(month, "month")?;
+                let day = number(day, "day")?;
+                if !(1..=12).contains(&month) {
+                    return Err(format!("month {month} does not exist"));
+                }
+                let first = NaiveDate::from_ymd_opt(year, month, day)
+                    .ok_or_else(|| format!("{year:04}-{month:02} has no day {day}"))?;
+                let after = first.succ_opt().ok_or_else(invalid)?;
+                Ok(PartialDate { first, after })
+            }
+            _ => Err("expected YYYY, YYYY-MM or YYYY-MM-DD".to_string()),
+        }
+    }
+}
+
+fn year_of(year: u32) -> Result<i32, String> {
+    if (1..=9998).contains(&year) {
+        Ok(year as i32)
+    } else {
+        Err(format!("year {year} is out of range (1 to 9998)"))
+    }
+}
+
+impl DateRange {
+    /// The range from `--from` (whole period included) to `--to` (whole period included).
+    pub fn new(from: Option<PartialDate>, to: Option<PartialDate>) -> DateRange {
+        let midnight = |day: NaiveDate| day.and_time(NaiveTime::MIN).and_utc().timestamp();
+        DateRange {
+            start: from.map(|d| midnight(d.first)),
+            end: to.map(|d| midnight(d.after)),
+        }
+    }
+
+    /// True when neither end is bounded.
+    pub fn is_unbounded(&self) -> bool {
+        self.start.is_none() && self.end.is_none()
+    }
+}
+
+/// The year of a timestamp, for summaries.
+pub fn year_of_timestamp(seconds: i64) -> Option<i32> {
+    DateTime::from_timestamp(seconds, 0).map(|t| t.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_archive_layouts() {
+        let day = |s| ArticleDate::parse(s).map(|d| d.to_string());
+        assert_eq!(day("2024-06-21").as_deref(), Some("2024-06-21"));
+        assert_eq!(
+            day("Friday, January 4, 2019").as_deref(),
+            Some("2019-01-04")
+        );
+        assert_eq!(day("1916-01-03").as_deref(), Some("1916-01-03"));
+        assert_eq!(
+            day("2024-06-21T09:50:00+01:00").as_deref(),
+            Some("2024-06-21T09:50:00+01:00")
+        );
+        assert_eq!(
+            day("26-FEB-1987 15:01:01.79").as_deref(),
+            Some("1987-02-26T15:01:01.790+00:00")
+        );
+        assert_eq!(day("2024-02-30"), None);
+        assert_eq!(day("not a date"), None);
+    }
+
+    #[test]
+    fn pre_1970_dates_have_negative_timestamps() {
+        let date = ArticleDate::parse("1916-01-03").unwrap();
+        assert!(date.timestamp() < 0);
+    }
+
+    #[test]
+    fn partial_dates_cover_whole_periods() {
+        let month = PartialDate::parse("2024-02").unwrap();
+        assert_eq!(month.first.to_string(), "2024-02-01");
+        assert_eq!(month.after.to_string(), "2024-03-01");
+        let year = PartialDate::parse("1916").unwrap();
+        assert_eq!(year.after.to_string(), "1917-01-01");
+        assert!(
+            PartialDate::parse("2024-13")
+                .unwrap_err()
+                .contains("month 13")
+        );
+        assert!(PartialDate::parse("2023-02-29").is_err());
+        assert!(PartialDate::parse("yesterday").is_err());
+    }
+}

@@ -1,0 +1,256 @@
+//! The on-disk index: opening and creating it ([`NewsIndex`]), reading articles and [`IndexStats`].
+//!
+//! The index is a tantivy index plus a small JSON payload on each commit ([`IndexMeta`]: the
+//! schema version and the folders it was built from), so metadata and documents commit together.
+//! Keeping it in step with a folder is [`writer`]'s job.
+
+pub mod schema;
+pub mod writer;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+pub use schema::{Fields, FileState};
+pub use writer::{IndexEvent, IndexReport, update};
+
+use crate::article::Article;
+use crate::error::{Error, Result};
+
+/// What newsindex records in each commit's payload.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexMeta {
+    /// [`schema::SCHEMA_VERSION`] of the index.
+    pub schema_version: u32,
+    /// The folders (absolute) the index was built from.
+    pub roots: Vec<String>,
+}
+
+/// An opened index, ready to search.
+pub struct NewsIndex {
+    dir: PathBuf,
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    meta: IndexMeta,
+}
+
+impl NewsIndex {
+    /// Opens the index at `dir` for reading.
+    ///
+    /// # Errors
+    /// [`Error::IndexMissing`] when there is none; [`Error::OpenIndex`] when it is unreadable or
+    /// was built by an incompatible version.
+    pub fn open(dir: &Path) -> Result<NewsIndex> {
+        if !dir.join("meta.json").is_file() {
+            return Err(Error::IndexMissing {
+                path: dir.to_path_buf(),
+            });
+        }
+        let open_error = |source| Error::OpenIndex {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let index = Index::open_in_dir(dir).map_err(open_error)?;
+        let meta = read_meta(&index, dir)?;
+        let fields = Fields::new();
+        if index.schema() != fields.schema {
+            return Err(open_error(tantivy::TantivyError::SchemaError(
+                "the index was built by another version of newsindex; rebuild it with `newsindex index --rebuild DIR`"
+                    .to_string(),
+            )));
+        }
+        schema::register_tokenizers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()
+            .map_err(open_error)?;
+        Ok(NewsIndex {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+            reader,
+            meta,
+        })
+    }
+
+    /// The index folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The tantivy index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The schema's field handles.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// The reader (reloads itself shortly after each commit).
+    pub fn reader(&self) -> &IndexReader {
+        &self.reader
+    }
+
+    /// The metadata of the last commit.
+    pub fn meta(&self) -> &IndexMeta {
+        &self.meta
+    }
+
+    /// Wraps a tantivy failure met while searching this index.
+    pub fn search_error(&self, source: tantivy::TantivyError) -> Error {
+        Error::Search {
+            path: self.dir.clone(),
+            source,
+        }
+    }
+
+    /// The article with this id.
+    ///
+    /// # Errors
+    /// [`Error::ArticleNotFound`] when no article has it.
+    pub fn article(&self, id: &str) -> Result<Article> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .map_err(|e| self.search_error(e))?;
+        let Some((_, address)) = top.first() else {
+            return Err(Error::ArticleNotFound {
+                id: id.to_string(),
+                path: self.dir.clone(),
+            });
+        };
+        let document: TantivyDocument = searcher.doc(*address).map_err(|e| self.search_error(e))?;
+        Ok(self.fields.to_article(&document))
+    }
+
+    /// Counts articles, their date span and sources, and the index's size on disk.
+    ///
+    /// # Errors
+    /// [`Error::Search`] when the index cannot be read.
+    pub fn stats(&self) -> Result<IndexStats> {
+        let searcher = self.reader.searcher();
+        let mut stats = IndexStats {
+            index: self.dir.display().to_string(),
+            roots: self.meta.roots.clone(),
+            ..IndexStats::default()
+        };
+        let mut sources: BTreeMap<String, u64> = BTreeMap::new();
+        let mut earliest: Option<i64> = None;
+        let mut latest: Option<i64> = None;
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let dates = fast.date("date").map_err(|e| self.search_error(e))?;
+            let source_column = fast.str("source").map_err(|e| self.search_error(e))?;
+            let mut ords: BTreeMap<u64, u64> = BTreeMap::new();
+            for doc in segment.doc_ids_alive() {
+                stats.articles += 1;
+                match dates.first(doc) {
+                    Some(date) => {
+                        let seconds = date.into_timestamp_secs();
+                        earliest = Some(earliest.map_or(seconds, |e| e.min(seconds)));
+                        latest = Some(latest.map_or(seconds, |l| l.max(seconds)));
+                    }
+                    None => stats.undated += 1,
+                }
+                if let Some(column) = &source_column {
+                    for ord in column.term_ords(doc) {
+                        *ords.entry(ord).or_default() += 1;
+                    }
+                }
+            }
+            if let Some(column) = &source_column {
+                let mut name = String::new();
+                for (ord, count) in ords {
+                    name.clear();
+                    if column.ord_to_str(ord, &mut name).unwrap_or(false) {
+                        *sources.entry(name.clone()).or_default() += count;
+                    }
+                }
+            }
+        }
+        let day = |seconds: i64| {
+            chrono::DateTime::from_timestamp(seconds, 0)
+                .map(|t| t.date_naive().format("%Y-%m-%d").to_string())
+        };
+        stats.earliest = earliest.and_then(day);
+        stats.latest = latest.and_then(day);
+        let mut sources: Vec<SourceCount> = sources
+            .into_iter()
+            .map(|(source, articles)| SourceCount { source, articles })
+            .collect();
+        sources.sort_by(|a, b| {
+            b.articles
+                .cmp(&a.articles)
+                .then_with(|| a.source.cmp(&b.source))
+        });
+        stats.sources = sources;
+        stats.index_bytes = folder_size(&self.dir);
+        Ok(stats)
+    }
+}
+
+/// Reads the newsindex payload of the last commit.
+fn read_meta(index: &Index, dir: &Path) -> Result<IndexMeta> {
+    let metas = index.load_metas().map_err(|source| Error::OpenIndex {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    Ok(metas
+        .payload
+        .as_deref()
+        .and_then(|payload| serde_json::from_str(payload).ok())
+        .unwrap_or_default())
+}
+
+fn folder_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| entry.metadata().ok())
+        .filter(|metadata| metadata.is_file())
+        .map(|metadata| metadata.len())
+        .sum()
+}
+
+/// Figures `newsindex stats` prints.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexStats {
+    /// The index folder.
+    pub index: String,
+    /// The folders it was built from.
+    pub roots: Vec<String>,
+    /// Articles in the index.
+    pub articles: u64,
+    /// Articles without a date.
+    pub undated: u64,
+    /// The earliest article's day (`YYYY-MM-DD`).
+    pub earliest: Option<String>,
+    /// The latest article's day (`YYYY-MM-DD`).
+    pub latest: Option<String>,
+    /// Articles per source, most first.
+    pub sources: Vec<SourceCount>,
+    /// Bytes the index takes on disk.
+    pub index_bytes: u64,
+}
+
+/// One source and how many articles it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceCount {
+    /// Normalised source name.
+    pub source: String,
+    /// Its number of articles.
+    pub articles: u64,
+}

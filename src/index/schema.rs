@@ -1,0 +1,223 @@
+//! The tantivy schema: field names, their options, the analyzers, and the [`Fields`] handles.
+//!
+//! Articles become tantivy documents here ([`Fields::to_document`]) and come back
+//! ([`Fields::to_article`]). Bump [`SCHEMA_VERSION`] whenever a field changes.
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, INDEXED, IndexRecordOption, NumericOptions, STORED,
+    STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer,
+};
+use tantivy::{DateTime, Index};
+
+use crate::article::Article;
+use crate::date::ArticleDate;
+
+/// Version of the field layout; an index with another version must be rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Analyzer for title, body and byline: words, lowercased, accents folded, English stems.
+pub const NEWS_TOKENIZER: &str = "news";
+/// Analyzer for the source facet: the whole value, lowercased.
+pub const SOURCE_TOKENIZER: &str = "source";
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// The schema itself.
+    pub schema: Schema,
+    /// Article id (raw, indexed, stored).
+    pub id: Field,
+    /// Absolute file path (raw, indexed, stored, fast) — the unit of incremental sync.
+    pub path: Field,
+    /// Record number inside the file.
+    pub record: Field,
+    /// Headline (analysed, positions).
+    pub title: Field,
+    /// Body text (analysed, positions).
+    pub body: Field,
+    /// Normalised source key (indexed, fast: filters and facets).
+    pub source: Field,
+    /// Source as written (stored only).
+    pub source_raw: Field,
+    /// Author(s) (analysed).
+    pub byline: Field,
+    /// Original URL (raw, stored).
+    pub url: Field,
+    /// Publication instant (indexed, fast, stored); absent when undated.
+    pub date: Field,
+    /// The date as written, to show the day or the time with its zone.
+    pub date_text: Field,
+    /// File modification time in nanoseconds (fast).
+    pub file_mtime: Field,
+    /// File size in bytes (fast).
+    pub file_size: Field,
+    /// First 8 bytes of the file's BLAKE3 hash (fast).
+    pub file_hash: Field,
+}
+
+impl Fields {
+    /// Builds the schema.
+    pub fn new() -> Fields {
+        let mut builder = Schema::builder();
+        let analysed = |fast: bool| {
+            let indexing = TextFieldIndexing::default()
+                .set_tokenizer(NEWS_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            let options = TextOptions::default()
+                .set_indexing_options(indexing)
+                .set_stored();
+            if fast {
+                options.set_fast(NEWS_TOKENIZER)
+            } else {
+                options
+            }
+        };
+        let id = builder.add_text_field("id", STRING | STORED);
+        let path =
+            builder.add_text_field("path", TextOptions::from(STRING | STORED).set_fast("raw"));
+        let record = builder.add_u64_field("record", STORED);
+        let title = builder.add_text_field("title", analysed(false));
+        let body = builder.add_text_field("body", analysed(false));
+        let source_indexing = TextFieldIndexing::default()
+            .set_tokenizer(SOURCE_TOKENIZER)
+            .set_index_option(IndexRecordOption::Basic);
+        let source = builder.add_text_field(
+            "source",
+            TextOptions::default()
+                .set_indexing_options(source_indexing)
+                .set_fast(SOURCE_TOKENIZER),
+        );
+        let source_raw = builder.add_text_field("source_raw", STORED);
+        let byline = builder.add_text_field("byline", analysed(false));
+        let url = builder.add_text_field("url", STRING | STORED);
+        let date = builder.add_date_field(
+            "date",
+            DateOptions::from(INDEXED)
+                .set_stored()
+                .set_fast()
+                .set_precision(DateTimePrecision::Seconds),
+        );
+        let date_text = builder.add_text_field("date_text", STORED);
+        let fast = NumericOptions::default().set_fast();
+        let file_mtime = builder.add_i64_field("file_mtime", fast.clone());
+        let file_size = builder.add_u64_field("file_size", fast.clone());
+        let file_hash = builder.add_u64_field("file_hash", fast);
+        Fields {
+            schema: builder.build(),
+            id,
+            path,
+            record,
+            title,
+            body,
+            source,
+            source_raw,
+            byline,
+            url,
+            date,
+            date_text,
+            file_mtime,
+            file_size,
+            file_hash,
+        }
+    }
+
+    /// The tantivy document for `article`, read from a file with the given state.
+    pub fn to_document(&self, article: &Article, file: &FileState) -> TantivyDocument {
+        let mut document = TantivyDocument::default();
+        document.add_text(self.id, &article.id);
+        document.add_text(self.path, &article.path);
+        if let Some(record) = article.record {
+            document.add_u64(self.record, record);
+        }
+        document.add_text(self.title, &article.title);
+        document.add_text(self.body, &article.body);
+        if let Some(key) = article.source_key() {
+            document.add_text(self.source, &key);
+        }
+        if let Some(source) = &article.source {
+            document.add_text(self.source_raw, source);
+        }
+        if let Some(byline) = &article.byline {
+            document.add_text(self.byline, byline);
+        }
+        if let Some(url) = &article.url {
+            document.add_text(self.url, url);
+        }
+        if let Some(date) = &article.date {
+            document.add_date(self.date, DateTime::from_timestamp_secs(date.timestamp()));
+            document.add_text(self.date_text, date.to_string());
+        }
+        document.add_i64(self.file_mtime, file.mtime_nanos);
+        document.add_u64(self.file_size, file.size);
+        document.add_u64(self.file_hash, file.hash);
+        document
+    }
+
+    /// Reads an article back from a stored document.
+    pub fn to_article(&self, document: &TantivyDocument) -> Article {
+        let text = |field: Field| {
+            document
+                .get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        Article {
+            id: text(self.id).unwrap_or_default(),
+            path: text(self.path).unwrap_or_default(),
+            record: document.get_first(self.record).and_then(|v| v.as_u64()),
+            title: text(self.title).unwrap_or_default(),
+            date: text(self.date_text).as_deref().and_then(ArticleDate::parse),
+            source: text(self.source_raw),
+            byline: text(self.byline),
+            url: text(self.url),
+            body: text(self.body).unwrap_or_default(),
+        }
+    }
+}
+
+impl Default for Fields {
+    fn default() -> Fields {
+        Fields::new()
+    }
+}
+
+/// What the index remembers of a file, to tell on the next run whether it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FileState {
+    /// Modification time, nanoseconds since 1970.
+    pub mtime_nanos: i64,
+    /// Size in bytes.
+    pub size: u64,
+    /// First 8 bytes of the BLAKE3 hash of the content.
+    pub hash: u64,
+}
+
+/// Registers the analyzers the schema names; call on every opened or created index.
+pub fn register_tokenizers(index: &Index) {
+    let news = news_analyzer();
+    index.tokenizers().register(NEWS_TOKENIZER, news.clone());
+    let source = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .build();
+    index
+        .tokenizers()
+        .register(SOURCE_TOKENIZER, source.clone());
+    index
+        .fast_field_tokenizer()
+        .register(SOURCE_TOKENIZER, source);
+    index.fast_field_tokenizer().register(NEWS_TOKENIZER, news);
+}
+
+/// A fresh instance of the news analyzer, for highlighting passages the way the index matched.
+pub fn news_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}

@@ -1,0 +1,574 @@
+//! Keeping the index in step with folders of articles: [`update`] walks, compares, parses, commits.
+//!
+//! A file is re-read only when its size or modification time changed and its content hash
+//! differs; files gone from the folder lose their articles. Parsing runs on worker threads;
+//! this module reports progress and warnings through [`IndexEvent`]s and never prints.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant, UNIX_EPOCH};
+
+use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
+
+use super::schema::{self, Fields, FileState, SCHEMA_VERSION};
+use super::{IndexMeta, read_meta};
+use crate::error::{Error, Result, location};
+use crate::parse::{self, Format, Parsed};
+
+/// Something that happened while indexing, for the caller to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexEvent {
+    /// The walk found this many article files.
+    Walked {
+        /// Files to look at.
+        files: usize,
+    },
+    /// One more file was dealt with.
+    FileDone,
+    /// A file or record was skipped: `<path>[:line]: <reason>`.
+    Warning(String),
+    /// A detail worth showing with `-v` (e.g. a legacy encoding was decoded).
+    Note(String),
+}
+
+/// What one `newsindex index` run did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndexReport {
+    /// Files read for the first time.
+    pub added_files: u64,
+    /// Files whose content changed and were read again.
+    pub updated_files: u64,
+    /// Files gone from the folder whose articles were removed.
+    pub removed_files: u64,
+    /// Files left alone because they did not change.
+    pub unchanged_files: u64,
+    /// Files skipped with a warning.
+    pub skipped_files: u64,
+    /// Records skipped with a warning inside files that were otherwise read.
+    pub skipped_records: u64,
+    /// Articles added (new or re-read).
+    pub articles_added: u64,
+    /// Articles removed (files gone or re-read).
+    pub articles_removed: u64,
+    /// Of the articles added, how many have no date.
+    pub undated: u64,
+    /// Articles in the index after the run.
+    pub total_articles: u64,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+}
+
+impl IndexReport {
+    /// The one-paragraph summary printed at the end of every run.
+    pub fn summary(&self) -> String {
+        let seconds = self.elapsed.as_secs_f64();
+        let rate = if seconds > 0.0 {
+            self.articles_added as f64 / seconds
+        } else {
+            0.0
+        };
+        let mut text = format!(
+            "files: {} added, {} updated, {} removed, {} unchanged, {} skipped\n\
+             articles: {} indexed ({} undated), {} removed, {} in the index\n\
+             time: {seconds:.2} s, {rate:.0} articles/s",
+            self.added_files,
+            self.updated_files,
+            self.removed_files,
+            self.unchanged_files,
+            self.skipped_files,
+            self.articles_added,
+            self.undated,
+            self.articles_removed,
+            self.total_articles,
+        );
+        if self.skipped_records > 0 {
+            text.push_str(&format!(
+                "\n{} records skipped inside files (see warnings)",
+                self.skipped_records
+            ));
+        }
+        text
+    }
+
+    /// True when some input (a file or a record) was skipped.
+    pub fn has_skipped(&self) -> bool {
+        self.skipped_files > 0 || self.skipped_records > 0
+    }
+}
+
+/// A file found by the walk.
+struct Candidate {
+    /// Absolute path as stored in the index.
+    path: String,
+    /// Where to read it.
+    read_path: PathBuf,
+    format: Format,
+    state: FileState,
+    /// What the index holds for this path, if anything.
+    known: Option<Known>,
+}
+
+/// What the index holds for one path.
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    state: FileState,
+    articles: u64,
+}
+
+/// What a worker found for one candidate.
+enum Outcome {
+    /// Same content as indexed (only the timestamp moved).
+    Same,
+    Parsed(Parsed, u64),
+    Failed(Error),
+}
+
+/// Commit at least this often, so an interrupted run keeps most of its work.
+const COMMIT_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Brings the index at `index_dir` in step with `roots`, creating it if needed.
+///
+/// # Errors
+/// [`Error::IndexLocked`] when another process is indexing; [`Error::ReadCorpus`] or
+/// [`Error::InvalidCorpus`] when a root cannot be walked at all; [`Error::WriteIndex`] when
+/// the index cannot be written. Problems with single files are [`IndexEvent::Warning`]s.
+pub fn update(
+    index_dir: &Path,
+    roots: &[PathBuf],
+    settings: &crate::config::IndexSettings,
+    report_event: &mut dyn FnMut(IndexEvent),
+) -> Result<IndexReport> {
+    let started = Instant::now();
+    let mut roots_abs = Vec::new();
+    for root in roots {
+        let absolute = std::fs::canonicalize(root).map_err(|source| Error::ReadCorpus {
+            path: root.clone(),
+            source,
+        })?;
+        roots_abs.push(absolute);
+    }
+    let write_error = |source| Error::WriteIndex {
+        path: index_dir.to_path_buf(),
+        source,
+    };
+    let (index, fields) = open_or_create(index_dir)?;
+    let mut meta = read_meta(&index, index_dir)?;
+    let threads = settings.threads.max(1);
+    let per_thread_floor = 15_000_000;
+    let memory = settings.memory_bytes.max(per_thread_floor * threads);
+    let mut writer: IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(threads, memory)
+        .map_err(|source| match source {
+        TantivyError::LockFailure(..) => Error::IndexLocked {
+            path: index_dir.to_path_buf(),
+        },
+        other => write_error(other),
+    })?;
+    let mut report = IndexReport::default();
+    let mut known = if settings.rebuild {
+        writer.delete_all_documents().map_err(write_error)?;
+        meta.roots.clear();
+        HashMap::new()
+    } else {
+        known_files(&index).map_err(write_error)?
+    };
+
+    let mut candidates = Vec::new();
+    let mut seen = HashSet::new();
+    for (root, absolute) in roots.iter().zip(&roots_abs) {
+        walk(
+            root,
+            absolute,
+            &mut known,
+            &mut candidates,
+            &mut seen,
+            &mut report,
+            report_event,
+        )?;
+    }
+    // Files under a walked root that the walk no longer finds: deleted or moved away.
+    for (path, entry) in &known {
+        let under_root = roots_abs
+            .iter()
+            .any(|root| Path::new(path).starts_with(root));
+        if under_root && !seen.contains(path) {
+            writer.delete_term(Term::from_field_text(fields.path, path));
+            report.removed_files += 1;
+            report.articles_removed += entry.articles;
+        }
+    }
+    report_event(IndexEvent::Walked {
+        files: candidates.len() + report.unchanged_files as usize,
+    });
+    for _ in 0..report.unchanged_files {
+        report_event(IndexEvent::FileDone);
+    }
+
+    let mut last_commit = Instant::now();
+    let next = AtomicUsize::new(0);
+    let candidates = &candidates;
+    let next = &next;
+    let max_bytes = settings.max_file_size;
+    std::thread::scope(|scope| -> Result<()> {
+        let (sender, receiver) = mpsc::sync_channel::<(usize, Outcome)>(threads * 8);
+        for _ in 0..threads {
+            let sender = sender.clone();
+            scope.spawn(move || {
+                loop {
+                    let at = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(candidate) = candidates.get(at) else {
+                        break;
+                    };
+                    if sender
+                        .send((at, read_candidate(candidate, max_bytes)))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for (at, outcome) in receiver {
+            let Some(candidate) = candidates.get(at) else {
+                continue;
+            };
+            apply(
+                &writer,
+                &fields,
+                candidate,
+                outcome,
+                &mut report,
+                report_event,
+            )
+            .map_err(write_error)?;
+            report_event(IndexEvent::FileDone);
+            if last_commit.elapsed() > COMMIT_INTERVAL {
+                commit(&mut writer, &meta_with_roots(&meta, &roots_abs)).map_err(write_error)?;
+                last_commit = Instant::now();
+            }
+        }
+        Ok(())
+    })?;
+    meta = meta_with_roots(&meta, &roots_abs);
+    commit(&mut writer, &meta).map_err(write_error)?;
+    writer.wait_merging_threads().map_err(write_error)?;
+    let reader = index.reader().map_err(write_error)?;
+    report.total_articles = reader.searcher().num_docs();
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Opens the index at `dir`, or creates it (and the folder) when there is none.
+fn open_or_create(dir: &Path) -> Result<(Index, Fields)> {
+    let fields = Fields::new();
+    let io_error = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let open_error = |source| Error::OpenIndex {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let index = if dir.join("meta.json").is_file() {
+        let index = Index::open_in_dir(dir).map_err(open_error)?;
+        if index.schema() != fields.schema {
+            return Err(open_error(TantivyError::SchemaError(
+                "the index was built by another version of newsindex; delete the folder or use another --index".to_string(),
+            )));
+        }
+        index
+    } else {
+        std::fs::create_dir_all(dir).map_err(io_error)?;
+        Index::create_in_dir(dir, fields.schema.clone()).map_err(open_error)?
+    };
+    schema::register_tokenizers(&index);
+    Ok((index, fields))
+}
+
+/// Reads, per path, the file state and article count the index holds.
+fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut known: HashMap<String, Known> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let Some(paths) = fast.str("path")? else {
+            continue;
+        };
+        let mtimes = fast.i64("file_mtime")?;
+        let sizes = fast.u64("file_size")?;
+        let hashes = fast.u64("file_hash")?;
+        let mut path = String::new();
+        for doc in segment.doc_ids_alive() {
+            let Some(ord) = paths.term_ords(doc).next() else {
+                continue;
+            };
+            path.clear();
+            if !paths.ord_to_str(ord, &mut path)? {
+                continue;
+            }
+            let state = FileState {
+                mtime_nanos: mtimes.first(doc).unwrap_or_default(),
+                size: sizes.first(doc).unwrap_or_default(),
+                hash: hashes.first(doc).unwrap_or_default(),
+            };
+            known
+                .entry(path.clone())
+                .and_modify(|k| k.articles += 1)
+                .or_insert(Known { state, articles: 1 });
+        }
+    }
+    Ok(known)
+}
+
+/// Walks one root in name order, sorting files into unchanged ones and candidates to read.
+fn walk(
+    root: &Path,
+    absolute: &Path,
+    known: &mut HashMap<String, Known>,
+    candidates: &mut Vec<Candidate>,
+    seen: &mut HashSet<String>,
+    report: &mut IndexReport,
+    report_event: &mut dyn FnMut(IndexEvent),
+) -> Result<()> {
+    let metadata = std::fs::metadata(absolute).map_err(|source| Error::ReadCorpus {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    if metadata.is_file() && parse::detect(absolute).is_none() {
+        return Err(Error::InvalidCorpus {
+            path: root.to_path_buf(),
+            reason: "not a folder, nor a file newsindex can read (.txt, .json, .jsonl)".to_string(),
+        });
+    }
+    let walker = walkdir::WalkDir::new(absolute)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map(|p| display_path(p, absolute, root))
+                    .unwrap_or_else(|| root.to_path_buf());
+                let reason = if error.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else {
+                    match error.io_error() {
+                        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                            "broken symbolic link or vanished file".to_string()
+                        }
+                        Some(io) => io.to_string(),
+                        None => error.to_string(),
+                    }
+                };
+                report.skipped_files += 1;
+                report_event(IndexEvent::Warning(format!("{}: {reason}", path.display())));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(format) = parse::detect(entry.path()) else {
+            continue;
+        };
+        let path = entry.path().display().to_string();
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let metadata = match entry.metadata() {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                report.skipped_files += 1;
+                report_event(IndexEvent::Warning(format!(
+                    "{}: {error}",
+                    display_path(entry.path(), absolute, root).display()
+                )));
+                continue;
+            }
+        };
+        let mtime_nanos = metadata
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+        let state = FileState {
+            mtime_nanos,
+            size: metadata.len(),
+            hash: 0,
+        };
+        let known_entry = known.get(&path).copied();
+        if let Some(k) = known_entry {
+            if k.state.mtime_nanos == state.mtime_nanos && k.state.size == state.size {
+                report.unchanged_files += 1;
+                continue;
+            }
+        }
+        candidates.push(Candidate {
+            read_path: display_path(entry.path(), absolute, root),
+            path,
+            format,
+            state,
+            known: known_entry,
+        });
+    }
+    Ok(())
+}
+
+/// The path as the user would write it: under the root they gave rather than its canonical form.
+fn display_path(path: &Path, absolute: &Path, root: &Path) -> PathBuf {
+    match path.strip_prefix(absolute) {
+        Ok(relative) if relative.as_os_str().is_empty() => root.to_path_buf(),
+        Ok(relative) => root.join(relative),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+/// Reads and parses one candidate on a worker thread.
+fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
+    let absolute = Path::new(&candidate.path);
+    if candidate.state.size > max_bytes {
+        return Outcome::Failed(Error::ParseArticle {
+            path: candidate.read_path.clone(),
+            line: None,
+            reason: format!(
+                "file is {} bytes, over the limit of {max_bytes} (see --max-file-size)",
+                candidate.state.size
+            ),
+        });
+    }
+    let bytes = match std::fs::read(absolute) {
+        Ok(bytes) => bytes,
+        Err(source) => {
+            return Outcome::Failed(Error::ReadCorpus {
+                path: candidate.read_path.clone(),
+                source,
+            });
+        }
+    };
+    let hash = content_hash(&bytes);
+    if candidate.known.is_some_and(|k| k.state.hash == hash) {
+        return Outcome::Same;
+    }
+    match parse::parse_bytes(absolute, candidate.format, &bytes) {
+        Ok(parsed) => Outcome::Parsed(parsed, hash),
+        Err(error) => Outcome::Failed(relocate(error, &candidate.read_path)),
+    }
+}
+
+/// Names the path in an error the way the user gave it.
+fn relocate(error: Error, shown: &Path) -> Error {
+    match error {
+        Error::ParseArticle { line, reason, .. } => Error::ParseArticle {
+            path: shown.to_path_buf(),
+            line,
+            reason,
+        },
+        other => other,
+    }
+}
+
+/// The first 8 bytes of the content's BLAKE3 hash.
+fn content_hash(bytes: &[u8]) -> u64 {
+    let hash = blake3::hash(bytes);
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&hash.as_bytes()[..8]);
+    u64::from_le_bytes(first)
+}
+
+/// Applies one worker outcome to the writer and the report.
+fn apply(
+    writer: &IndexWriter<TantivyDocument>,
+    fields: &Fields,
+    candidate: &Candidate,
+    outcome: Outcome,
+    report: &mut IndexReport,
+    report_event: &mut dyn FnMut(IndexEvent),
+) -> tantivy::Result<()> {
+    match outcome {
+        Outcome::Same => report.unchanged_files += 1,
+        Outcome::Failed(error) => {
+            report.skipped_files += 1;
+            report_event(IndexEvent::Warning(error_chain(&error)));
+        }
+        Outcome::Parsed(parsed, hash) => {
+            if let Some(encoding) = parsed.decoded_from {
+                report_event(IndexEvent::Note(format!(
+                    "{}: decoded from {encoding}",
+                    candidate.read_path.display()
+                )));
+            }
+            for warning in &parsed.warnings {
+                report.skipped_records += 1;
+                report_event(IndexEvent::Warning(format!(
+                    "{}: {}",
+                    location(&candidate.read_path, warning.line),
+                    warning.reason
+                )));
+            }
+            let state = FileState {
+                hash,
+                ..candidate.state
+            };
+            if let Some(known) = candidate.known {
+                writer.delete_term(Term::from_field_text(fields.path, &candidate.path));
+                report.updated_files += 1;
+                report.articles_removed += known.articles;
+            } else {
+                report.added_files += 1;
+            }
+            for article in &parsed.articles {
+                writer.add_document(fields.to_document(article, &state))?;
+                report.articles_added += 1;
+                if article.date.is_none() {
+                    report.undated += 1;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An error and its causes on one line, for a warning.
+fn error_chain(error: &Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn meta_with_roots(meta: &IndexMeta, roots: &[PathBuf]) -> IndexMeta {
+    let mut next = meta.clone();
+    next.schema_version = SCHEMA_VERSION;
+    for root in roots {
+        let root = root.display().to_string();
+        if !next.roots.contains(&root) {
+            next.roots.push(root);
+        }
+    }
+    next.roots.sort();
+    next
+}
+
+/// Commits with the metadata as payload, so documents and metadata land together.
+fn commit(writer: &mut IndexWriter<TantivyDocument>, meta: &IndexMeta) -> tantivy::Result<()> {
+    let payload =
+        serde_json::to_string(meta).map_err(|e| TantivyError::InternalError(e.to_string()))?;
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&payload);
+    prepared.commit()?;
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! The `newsindex` binary: parse the command line, run it, print any error with its causes, exit.
+
+#![allow(clippy::print_stderr)]
+
+use std::io::Write;
+
+use clap::Parser;
+use newsindex::cli::{Cli, run};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let filter = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| filter.into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(code) => std::process::ExitCode::from(code as u8),
+        Err(error) if error.is_broken_pipe() => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            let mut message = format!("newsindex: error: {error}");
+            let mut source = std::error::Error::source(&error);
+            while let Some(cause) = source {
+                message.push_str(&format!("\n  caused by: {cause}"));
+                source = cause.source();
+            }
+            let _ = writeln!(std::io::stderr(), "{message}");
+            std::process::ExitCode::from(error.exit_code() as u8)
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Text output for people: numbered hits with date, source and path, and highlighted passages.
+//!
+//! Highlights are ANSI bold colour on a terminal and `**word**` markers otherwise. Paths are
+//! shown relative to the current folder when they lie under it.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::article::Article;
+use crate::index::IndexStats;
+use crate::search::{Passage, SearchRequest, SearchResults};
+
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const MATCH: &str = "\x1b[1;31m";
+const RESET: &str = "\x1b[0m";
+
+/// Writes a page of hits.
+///
+/// # Errors
+/// The writer's error.
+pub fn write_results(
+    out: &mut impl Write,
+    results: &SearchResults,
+    request: &SearchRequest,
+    color: bool,
+) -> io::Result<()> {
+    let noun = if results.total == 1 {
+        "article matches"
+    } else {
+        "articles match"
+    };
+    if results.hits.is_empty() {
+        writeln!(out, "{} {noun}; none on this page", results.total)?;
+        return Ok(());
+    }
+    let first = request.offset + 1;
+    let last = request.offset + results.hits.len();
+    writeln!(out, "{} {noun} (showing {first}-{last})", results.total)?;
+    for (number, hit) in (first..).zip(&results.hits) {
+        writeln!(out)?;
+        let title = if hit.title.is_empty() {
+            "(untitled)"
+        } else {
+            hit.title.as_str()
+        };
+        if color {
+            writeln!(out, "{number}. {BOLD}{title}{RESET}")?;
+        } else {
+            writeln!(out, "{number}. {title}")?;
+        }
+        let mut meta = vec![
+            hit.date
+                .map_or_else(|| "undated".to_string(), |d| d.to_string()),
+        ];
+        if let Some(source) = &hit.source {
+            meta.push(source.clone());
+        }
+        meta.push(shown_path(&hit.path));
+        meta.push(format!("id {}", hit.id));
+        let meta = meta.join(" · ");
+        if color {
+            writeln!(out, "   {DIM}{meta}{RESET}")?;
+        } else {
+            writeln!(out, "   {meta}")?;
+        }
+        for passage in &hit.passages {
+            write!(out, "   ")?;
+            write_passage(out, passage, color)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a passage on one line with its highlights marked.
+fn write_passage(out: &mut impl Write, passage: &Passage, color: bool) -> io::Result<()> {
+    let (open, close) = if color { (MATCH, RESET) } else { ("**", "**") };
+    let mut marks = passage.highlights.iter().peekable();
+    let mut inside = false;
+    let mut previous_space = false;
+    for (at, c) in passage.text.chars().enumerate() {
+        if inside && marks.peek().is_some_and(|[_, end]| *end == at) {
+            out.write_all(close.as_bytes())?;
+            marks.next();
+            inside = false;
+        }
+        if !inside && marks.peek().is_some_and(|[start, _]| *start == at) {
+            out.write_all(open.as_bytes())?;
+            inside = true;
+        }
+        if c.is_whitespace() {
+            if !previous_space {
+                out.write_all(b" ")?;
+            }
+            previous_space = true;
+        } else {
+            write!(out, "{c}")?;
+            previous_space = false;
+        }
+    }
+    if inside {
+        out.write_all(close.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Writes a whole article: metadata lines, a blank line, the body.
+///
+/// # Errors
+/// The writer's error.
+pub fn write_article(out: &mut impl Write, article: &Article, color: bool) -> io::Result<()> {
+    if color {
+        writeln!(out, "{BOLD}{}{RESET}", article.title)?;
+    } else {
+        writeln!(out, "{}", article.title)?;
+    }
+    let date = article
+        .date
+        .map_or_else(|| "undated".to_string(), |d| d.to_string());
+    let fields = [
+        ("Date", Some(date)),
+        ("Source", article.source.clone()),
+        ("Byline", article.byline.clone()),
+        ("Url", article.url.clone()),
+        ("Path", Some(shown_path(&article.path))),
+        ("Id", Some(article.id.clone())),
+    ];
+    for (name, value) in fields {
+        if let Some(value) = value {
+            writeln!(out, "{name}: {value}")?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", article.body)
+}
+
+/// Writes index statistics as aligned lines.
+///
+/// # Errors
+/// The writer's error.
+pub fn write_stats(out: &mut impl Write, stats: &IndexStats) -> io::Result<()> {
+    writeln!(
+        out,
+        "index:     {} ({})",
+        stats.index,
+        human_bytes(stats.index_bytes)
+    )?;
+    for root in &stats.roots {
+        writeln!(out, "built from: {}", shown_path(root))?;
+    }
+    writeln!(
+        out,
+        "articles:  {} ({} undated)",
+        stats.articles, stats.undated
+    )?;
+    match (&stats.earliest, &stats.latest) {
+        (Some(earliest), Some(latest)) => writeln!(out, "dates:     {earliest} to {latest}")?,
+        _ => writeln!(out, "dates:     none")?,
+    }
+    writeln!(out, "sources:   {}", stats.sources.len())?;
+    for source in &stats.sources {
+        writeln!(out, "  {:>8}  {}", source.articles, source.source)?;
+    }
+    Ok(())
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// `path` relative to the current folder when under it, else as stored.
+fn shown_path(path: &str) -> String {
+    let current = std::env::current_dir().ok();
+    match current
+        .as_deref()
+        .and_then(|dir| Path::new(path).strip_prefix(dir).ok())
+    {
+        Some(relative) => relative.display().to_string(),
+        None => path.to_string(),
+    }
+}

@@ -1,0 +1,66 @@
+//! Writing results for people ([`human`]) and programs ([`json`]); [`OutputFormat`] picks one.
+//!
+//! Writers take any `impl Write` and never decide exit codes.
+
+pub mod human;
+pub mod json;
+
+use std::io::Write;
+
+use crate::article::Article;
+use crate::error::{Error, Result};
+use crate::index::IndexStats;
+use crate::search::{SearchRequest, SearchResults};
+
+/// How to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Text for a terminal or a pager; `color` adds ANSI colours.
+    Human {
+        /// Colour highlights and headings.
+        color: bool,
+    },
+    /// One JSON object (see [`json`] for the contract).
+    Json,
+}
+
+/// Writes search results.
+///
+/// # Errors
+/// [`Error::WriteOutput`] when `out` fails.
+pub fn write_results(
+    out: &mut impl Write,
+    results: &SearchResults,
+    request: &SearchRequest,
+    format: OutputFormat,
+) -> Result<()> {
+    match format {
+        OutputFormat::Human { color } => human::write_results(out, results, request, color),
+        OutputFormat::Json => json::write(out, results),
+    }
+    .map_err(Error::WriteOutput)
+}
+
+/// Writes one whole article.
+///
+/// # Errors
+/// [`Error::WriteOutput`] when `out` fails.
+pub fn write_article(out: &mut impl Write, article: &Article, format: OutputFormat) -> Result<()> {
+    match format {
+        OutputFormat::Human { color } => human::write_article(out, article, color),
+        OutputFormat::Json => json::write(out, article),
+    }
+    .map_err(Error::WriteOutput)
+}
+
+/// Writes index statistics.
+///
+/// # Errors
+/// [`Error::WriteOutput`] when `out` fails.
+pub fn write_stats(out: &mut impl Write, stats: &IndexStats, format: OutputFormat) -> Result<()> {
+    match format {
+        OutputFormat::Human { .. } => human::write_stats(out, stats),
+        OutputFormat::Json => json::write(out, stats),
+    }
+    .map_err(Error::WriteOutput)
+}

@@ -1,0 +1,175 @@
+//! Plain-text articles: a `Key: value` header, the seed's ` date YYYY-MM-DD caption` line, or no header.
+//!
+//! One article per file. The header ends at the first blank line; the body keeps its paragraphs.
+
+use std::path::Path;
+
+use super::{Parsed, infer_from_body};
+use crate::article::Article;
+use crate::date::ArticleDate;
+use crate::error::Result;
+
+/// Header keys we understand, each mapped to the article field it fills.
+const HEADER_KEYS: &[(&str, Field)] = &[
+    ("title", Field::Title),
+    ("headline", Field::Title),
+    ("date", Field::Date),
+    ("published", Field::Date),
+    ("source", Field::Source),
+    ("publisher", Field::Source),
+    ("url", Field::Url),
+    ("link", Field::Url),
+    ("byline", Field::Byline),
+    ("author", Field::Byline),
+    ("authors", Field::Byline),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Title,
+    Date,
+    Source,
+    Url,
+    Byline,
+}
+
+/// Parses one text file into one article.
+pub(super) fn parse(path: &Path, text: &str) -> Result<Parsed> {
+    let text = text.replace("\r\n", "\n");
+    let mut article = Article::new(path, None);
+    let mut warnings = Vec::new();
+    let (head, rest) = split_head(&text);
+    if let Some(fields) = key_value_header(head) {
+        for (field, value) in fields {
+            match field {
+                Field::Title => article.title = value.to_string(),
+                Field::Date => match ArticleDate::parse(value) {
+                    Some(date) => article.date = Some(date),
+                    None => warnings.push(super::Warning {
+                        line: None,
+                        reason: format!("date '{value}' is not a date; indexed without one"),
+                    }),
+                },
+                Field::Source => article.source = Some(value.to_string()),
+                Field::Url => article.url = Some(value.to_string()),
+                Field::Byline => article.byline = Some(value.to_string()),
+            }
+        }
+        article.body = tidy_body(rest);
+    } else if let Some((date, caption)) = seed_header(head) {
+        article.date = Some(date);
+        article.title = caption;
+        article.body = tidy_body(rest);
+    } else {
+        let mut lines = text.trim_start().splitn(2, '\n');
+        article.title = lines.next().unwrap_or_default().trim().to_string();
+        article.body = tidy_body(lines.next().unwrap_or_default());
+    }
+    infer_from_body(&mut article);
+    article.assign_id("");
+    Ok(Parsed {
+        articles: vec![article],
+        warnings,
+        decoded_from: None,
+    })
+}
+
+/// Splits at the first blank line: (header block, the rest).
+fn split_head(text: &str) -> (&str, &str) {
+    let text = text.trim_start_matches('\u{feff}');
+    match text.find("\n\n") {
+        Some(at) => (&text[..at], &text[at + 2..]),
+        None => (text, ""),
+    }
+}
+
+/// Reads a block of `Key: value` lines; `None` unless every line is one and a key is known.
+fn key_value_header(head: &str) -> Option<Vec<(Field, &str)>> {
+    let mut fields = Vec::new();
+    let mut known = 0;
+    for line in head.lines() {
+        let (key, value) = line.split_once(':')?;
+        let key = key.trim().to_ascii_lowercase();
+        if key.is_empty()
+            || key.len() > 24
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-' || c == ' ')
+        {
+            return None;
+        }
+        let Some((_, field)) = HEADER_KEYS.iter().find(|(name, _)| *name == key) else {
+            continue;
+        };
+        known += 1;
+        let value = value.trim();
+        if !value.is_empty() {
+            fields.push((*field, value));
+        }
+    }
+    (known > 0).then_some(fields)
+}
+
+/// The seed layout: ` date 2024-06-21 <caption>. Photograph: <credit>`.
+fn seed_header(head: &str) -> Option<(ArticleDate, String)> {
+    if head.contains('\n') {
+        return None;
+    }
+    let rest = head.trim_start().strip_prefix("date ")?;
+    let (date_text, caption) = rest.split_once(' ').unwrap_or((rest, ""));
+    let date = ArticleDate::parse(date_text)?;
+    let caption = match caption.rfind(" Photograph:") {
+        Some(at) => &caption[..at],
+        None => caption,
+    };
+    Some((
+        date,
+        caption.trim().trim_end_matches('.').trim().to_string(),
+    ))
+}
+
+/// Normalises line ends and trims the body, keeping blank lines between paragraphs.
+fn tidy_body(body: &str) -> String {
+    body.trim_matches(|c: char| c.is_whitespace()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Article {
+        parse(Path::new("/x.txt"), text).unwrap().articles.remove(0)
+    }
+
+    #[test]
+    fn seed_layout_gives_date_caption_title_and_wire_source() {
+        let article = one(
+            " date 2024-06-21 Russia says talks. Photograph: Someone/AFP\n\nFirst.\n\nLast one. – Reuters\n",
+        );
+        assert_eq!(article.date.unwrap().to_string(), "2024-06-21");
+        assert_eq!(article.title, "Russia says talks");
+        assert_eq!(article.source.as_deref(), Some("Reuters"));
+        assert_eq!(article.body, "First.\n\nLast one. – Reuters");
+    }
+
+    #[test]
+    fn key_value_header_fills_fields() {
+        let article = one(
+            "Title: A title\nDate: 1916-01-03\nSource: The Sun\nUrl: http://x\nByline: Jo\n\nBody text.",
+        );
+        assert_eq!(article.title, "A title");
+        assert_eq!(article.date.unwrap().to_string(), "1916-01-03");
+        assert_eq!(article.source.as_deref(), Some("The Sun"));
+        assert_eq!(article.url.as_deref(), Some("http://x"));
+        assert_eq!(article.byline.as_deref(), Some("Jo"));
+        assert_eq!(article.body, "Body text.");
+    }
+
+    #[test]
+    fn bare_text_takes_first_line_as_title() {
+        let article = one("The headline\nThe body starts: here.\n\nMore.");
+        assert_eq!(article.title, "The headline");
+        assert_eq!(article.body, "The body starts: here.\n\nMore.");
+        assert_eq!(article.date, None);
+    }
+}
