@@ -306,14 +306,14 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
     let from = date_option("--from", &args.from)?;
     let to = date_option("--to", &args.to)?;
     let dates = DateRange::new(from, to);
-    if let (Some(start), Some(end)) = (dates.start, dates.end) {
-        if start >= end {
-            return Err(Error::InvalidDate {
-                option: "--to".to_string(),
-                value: args.to.unwrap_or_default(),
-                reason: "it is before --from".to_string(),
-            });
-        }
+    if let (Some(start), Some(end)) = (dates.start, dates.end)
+        && start >= end
+    {
+        return Err(Error::InvalidDate {
+            option: "--to".to_string(),
+            value: args.to.unwrap_or_default(),
+            reason: "it is before --from".to_string(),
+        });
     }
     let request = SearchRequest {
         query: args.query.join(" "),

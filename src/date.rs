@@ -16,6 +16,16 @@ pub enum ArticleDate {
     Time(DateTime<FixedOffset>),
 }
 
+/// The earliest year an article may have (the index stores nanoseconds in an i64).
+pub const MIN_YEAR: i32 = 1678;
+/// The latest year an article may have.
+pub const MAX_YEAR: i32 = 2261;
+
+/// Seconds of the first instant the index can hold; filter bounds are clamped to it.
+pub const MIN_SECONDS: i64 = -9_214_560_000;
+/// Seconds of the last instant the index can hold.
+pub const MAX_SECONDS: i64 = 9_214_560_000;
+
 /// Layouts with a time but no zone; read as UTC.
 const NAIVE_DATETIME_LAYOUTS: &[&str] = &[
     "%Y-%m-%dT%H:%M:%S%.f",
@@ -48,6 +58,11 @@ impl ArticleDate {
     ///
     /// Returns `None` when the text is not a date or names an impossible one (2024-02-30).
     pub fn parse(text: &str) -> Option<ArticleDate> {
+        ArticleDate::parse_any(text)
+            .filter(|date| (MIN_YEAR..=MAX_YEAR).contains(&date.day().year()))
+    }
+
+    fn parse_any(text: &str) -> Option<ArticleDate> {
         let text = text.trim().trim_end_matches(['.', ',']);
         if text.is_empty() || text.len() > 64 {
             return None;
@@ -193,9 +208,10 @@ impl DateRange {
     /// The range from `--from` (whole period included) to `--to` (whole period included).
     pub fn new(from: Option<PartialDate>, to: Option<PartialDate>) -> DateRange {
         let midnight = |day: NaiveDate| day.and_time(NaiveTime::MIN).and_utc().timestamp();
+        let clamp = |seconds: i64| seconds.clamp(MIN_SECONDS, MAX_SECONDS);
         DateRange {
-            start: from.map(|d| midnight(d.first)),
-            end: to.map(|d| midnight(d.after)),
+            start: from.map(|d| clamp(midnight(d.first))),
+            end: to.map(|d| clamp(midnight(d.after))),
         }
     }
 
@@ -232,6 +248,7 @@ mod tests {
             Some("1987-02-26T15:01:01.790+00:00")
         );
         assert_eq!(day("2024-02-30"), None);
+        assert_eq!(day("0001-01-01"), None);
         assert_eq!(day("not a date"), None);
     }
 

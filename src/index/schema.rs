@@ -77,8 +77,7 @@ impl Fields {
             }
         };
         let id = builder.add_text_field("id", STRING | STORED);
-        let path =
-            builder.add_text_field("path", TextOptions::from(STRING | STORED).set_fast("raw"));
+        let path = builder.add_text_field("path", (STRING | STORED).set_fast("raw"));
         let record = builder.add_u64_field("record", STORED);
         let title = builder.add_text_field("title", analysed(false));
         let body = builder.add_text_field("body", analysed(false));

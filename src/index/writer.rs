@@ -407,11 +407,12 @@ fn walk(
             hash: 0,
         };
         let known_entry = known.get(&path).copied();
-        if let Some(k) = known_entry {
-            if k.state.mtime_nanos == state.mtime_nanos && k.state.size == state.size {
-                report.unchanged_files += 1;
-                continue;
-            }
+        if let Some(k) = known_entry
+            && k.state.mtime_nanos == state.mtime_nanos
+            && k.state.size == state.size
+        {
+            report.unchanged_files += 1;
+            continue;
         }
         candidates.push(Candidate {
             read_path: display_path(entry.path(), absolute, root),

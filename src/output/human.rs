@@ -76,7 +76,8 @@ pub fn write_results(
 /// Writes a passage on one line with its highlights marked.
 fn write_passage(out: &mut impl Write, passage: &Passage, color: bool) -> io::Result<()> {
     let (open, close) = if color { (MATCH, RESET) } else { ("**", "**") };
-    let mut marks = passage.highlights.iter().peekable();
+    let marks = merge_adjacent(&passage.text, &passage.highlights);
+    let mut marks = marks.iter().peekable();
     let mut inside = false;
     let mut previous_space = false;
     for (at, c) in passage.text.chars().enumerate() {
@@ -103,6 +104,23 @@ fn write_passage(out: &mut impl Write, passage: &Passage, color: bool) -> io::Re
         out.write_all(close.as_bytes())?;
     }
     Ok(())
+}
+
+/// Joins highlights separated only by spaces, so a matched phrase is marked once.
+fn merge_adjacent(text: &str, highlights: &[[usize; 2]]) -> Vec<[usize; 2]> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut merged: Vec<[usize; 2]> = Vec::with_capacity(highlights.len());
+    for &[start, end] in highlights {
+        if let Some(last) = merged.last_mut() {
+            let gap = chars.get(last[1]..start).unwrap_or_default();
+            if !gap.is_empty() && gap.len() <= 2 && gap.iter().all(|c| *c == ' ') {
+                last[1] = end;
+                continue;
+            }
+        }
+        merged.push([start, end]);
+    }
+    merged
 }
 
 /// Writes a whole article: metadata lines, a blank line, the body.

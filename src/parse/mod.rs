@@ -122,11 +122,27 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<&'static str>)> {
         Err(_) => {
             let mut detector = chardetng::EncodingDetector::new();
             detector.feed(bytes, true);
-            let encoding = detector.guess(None, true);
+            let (guess, confident) = detector.guess_assess(None, false);
+            let encoding = if !confident || reads_as_western(bytes) {
+                encoding_rs::WINDOWS_1252
+            } else {
+                guess
+            };
             let (text, _, _) = encoding.decode(bytes);
             Ok((text.into_owned(), Some(encoding.name())))
         }
     }
+}
+
+/// True when every non-ASCII byte decodes, in Windows-1252, to a character common in Western
+/// European text (accented letters, currency, typographic quotes). The detector alone often
+/// takes a lone `£` (0xA3) for a Central European `Ł`; text in those languages has bytes that
+/// fail this test (`ą` is 0xB9, `ś` 0x9C…), so it keeps the detector's answer.
+fn reads_as_western(bytes: &[u8]) -> bool {
+    const WESTERN: &str =
+        "£€¥©®°±·«»¼½¾×÷¡¢ß’‘“”–—…•àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝ\u{a0}";
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    text.chars().all(|c| c.is_ascii() || WESTERN.contains(c))
 }
 
 fn parse_error(path: &Path, line: Option<u64>, reason: String) -> Error {
@@ -162,10 +178,10 @@ fn dateline_date(body: &str) -> Option<ArticleDate> {
 fn wire_credit(body: &str) -> Option<String> {
     let last = body.trim_end().rsplit("\n\n").next()?.trim_end();
     for dash in [" – ", " — ", " - "] {
-        if let Some((_, credit)) = last.rsplit_once(dash) {
-            if is_credit(credit.trim()) {
-                return Some(credit.trim().to_string());
-            }
+        if let Some((_, credit)) = last.rsplit_once(dash)
+            && is_credit(credit.trim())
+        {
+            return Some(credit.trim().to_string());
         }
     }
     let head: String = body.chars().take(200).collect();
@@ -213,7 +229,12 @@ mod tests {
         let bytes =
             b"Title: Prices\n\nBread now costs \xa33 in the shops of the town, up from \xa32.";
         let parsed = parse_bytes(Path::new("/a.txt"), Format::Text, bytes).unwrap();
-        assert!(parsed.articles[0].body.contains("£3"));
+        assert!(
+            parsed.articles[0].body.contains("£3"),
+            "{:?} {:?}",
+            parsed.articles[0].body,
+            parsed.decoded_from
+        );
         assert!(parsed.decoded_from.is_some());
     }
 

@@ -14,6 +14,9 @@ use crate::index::schema::news_analyzer;
 /// Passages longer than this (in bytes) are cut into windows.
 const WINDOW: usize = 300;
 
+/// A passage's score, its place among the spans, and its matched byte ranges.
+type Scored = (f32, usize, Vec<(usize, usize)>);
+
 /// A piece of an article's body that matches the query.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
@@ -33,7 +36,7 @@ pub struct Passage {
 /// did), the body's first passage is returned without highlights.
 pub fn best_passages(body: &str, weights: &HashMap<String, f32>, count: usize) -> Vec<Passage> {
     let spans = split(body);
-    let mut scored: Vec<(f32, usize, Vec<(usize, usize)>)> = spans
+    let mut scored: Vec<Scored> = spans
         .iter()
         .enumerate()
         .map(|(at, &(start, end))| {
@@ -53,7 +56,12 @@ pub fn best_passages(body: &str, weights: &HashMap<String, f32>, count: usize) -
         })
         .collect();
     if passages.is_empty() && count > 0 {
-        if let Some(&(start, end)) = spans.first() {
+        // The lead, skipping a bare dateline such as "Friday, January 4, 2019".
+        let lead = spans
+            .iter()
+            .find(|(start, end)| end - start > 40)
+            .or(spans.first());
+        if let Some(&(start, end)) = lead {
             passages.push(to_passage(body, start, end, &[]));
         }
     }
@@ -117,10 +125,11 @@ fn score_passage(text: &str, weights: &HashMap<String, f32>) -> (f32, Vec<(usize
         if !distinct.insert(token.text.clone()) {
             repeats += 0.1 * weight;
         }
-        if let Some((position, word)) = &previous {
-            if token.position == position + 1 && *word != token.text {
-                adjacency += 0.5 * weight;
-            }
+        if let Some((position, word)) = &previous
+            && token.position == position + 1
+            && *word != token.text
+        {
+            adjacency += 0.5 * weight;
         }
         previous = Some((token.position, token.text.clone()));
     }

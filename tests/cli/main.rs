@@ -1,0 +1,13 @@
+//! The one integration-test binary: runs the real `newsindex` on temporary corpora.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr,
+    clippy::panic
+)]
+
+mod errors;
+mod index;
+mod search;
+mod util;

@@ -1,0 +1,133 @@
+//! `TestCorpus`: a temporary archive and index, and the real `newsindex` binary pointed at them.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use newsindex::search::SearchResults;
+
+/// A temporary folder holding an archive (`archive/`) and an index (`index/`).
+pub struct TestCorpus {
+    dir: tempfile::TempDir,
+}
+
+impl TestCorpus {
+    pub fn new() -> TestCorpus {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("archive")).unwrap();
+        TestCorpus { dir }
+    }
+
+    pub fn archive(&self) -> PathBuf {
+        self.dir.path().join("archive")
+    }
+
+    pub fn index_dir(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+
+    /// Writes `contents` to `archive/<name>`, creating folders.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.archive().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// Copies a folder of the repository's sample corpus into the archive.
+    pub fn copy_sample(&self, folder: &str) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample_corpus")
+            .join(folder);
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let relative = entry.path().strip_prefix(&from).unwrap();
+            let to = self.archive().join(folder).join(relative);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+    }
+
+    /// The real binary with our environment cleared and `--index` set.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("newsindex").unwrap();
+        cmd.env_remove("NEWSINDEX_INDEX")
+            .env_remove("RUST_LOG")
+            .env("NO_COLOR", "1")
+            .current_dir(self.dir.path())
+            .arg("--index")
+            .arg(self.index_dir());
+        cmd
+    }
+
+    /// Runs `newsindex index archive` and asserts it succeeded.
+    pub fn index(&self) -> std::process::Output {
+        let output = self
+            .cmd()
+            .arg("index")
+            .arg(self.archive())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "index failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// Runs `newsindex search --json ARGS` and parses the contract.
+    pub fn search_json(&self, args: &[&str]) -> SearchResults {
+        let output = self
+            .cmd()
+            .arg("search")
+            .arg("--json")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "search failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+
+    /// The titles of the hits for `args`, in order.
+    pub fn titles(&self, args: &[&str]) -> Vec<String> {
+        self.search_json(args)
+            .hits
+            .into_iter()
+            .map(|hit| hit.title)
+            .collect()
+    }
+}
+
+/// A text article with a `Key: value` header.
+pub fn article(title: &str, date: &str, source: &str, body: &str) -> String {
+    let mut text = format!("Title: {title}\n");
+    if !date.is_empty() {
+        text.push_str(&format!("Date: {date}\n"));
+    }
+    if !source.is_empty() {
+        text.push_str(&format!("Source: {source}\n"));
+    }
+    text.push('\n');
+    text.push_str(body);
+    text
+}
+
+/// The shared corpora folder, when this machine has it.
+pub fn shared_corpora(test: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+    if path.is_dir() {
+        Some(path)
+    } else {
+        eprintln!("SKIPPED {test}: ../shared/corpora is not on this machine");
+        None
+    }
+}
