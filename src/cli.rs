@@ -5,6 +5,9 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -22,7 +25,8 @@ Exit codes:
   2  usage error, invalid query or invalid date
   3  index missing, locked, incompatible or corrupt
   4  indexing finished but skipped some input files
-  5  I/O error (cannot read the corpus or write output)";
+  5  I/O error (cannot read the corpus or write output)
+  130 indexing interrupted by Ctrl-C or SIGTERM (work so far is committed)";
 
 /// Index a folder of news articles and search it: ranked passages filtered by date and source.
 #[derive(Debug, Parser)]
@@ -80,6 +84,9 @@ pub struct IndexArgs {
     /// Threads for parsing and indexing [default: all cores]
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Commit at least every this many seconds, so an interrupted run keeps its work
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    pub commit_interval: f64,
 }
 
 /// `newsindex search`.
@@ -223,7 +230,17 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
         max_file_size: args.max_file_size,
         memory_bytes: args.memory.saturating_mul(1024 * 1024),
         threads,
+        commit_interval: Duration::try_from_secs_f64(args.commit_interval)
+            .unwrap_or(Duration::from_secs(60)),
+        stop: Arc::new(AtomicBool::new(false)),
     };
+    let stop = Arc::clone(&index_settings.stop);
+    // The first Ctrl-C (or SIGTERM) stops the run cleanly; a second one ends it at once.
+    let _ = ctrlc::set_handler(move || {
+        if stop.swap(true, Ordering::SeqCst) {
+            std::process::exit(ExitCode::Interrupted as i32);
+        }
+    });
     let quiet = settings.quiet;
     let verbose = settings.verbose;
     let show_progress = !quiet && std::io::stderr().is_terminal();
@@ -283,7 +300,9 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
         let mut err = std::io::stderr().lock();
         writeln!(err, "{}", report.summary()).ok();
     }
-    Ok(if report.has_skipped() {
+    Ok(if report.interrupted {
+        ExitCode::Interrupted
+    } else if report.has_skipped() {
         ExitCode::Skipped
     } else {
         ExitCode::Success

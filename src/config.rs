@@ -3,6 +3,9 @@
 //! Nothing after `cli` sees clap types; the default index location is decided here.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 /// What every command needs to know.
 #[derive(Debug, Clone)]
@@ -51,6 +54,10 @@ pub fn default_index_dir() -> PathBuf {
 /// How `newsindex index` runs.
 #[derive(Debug, Clone)]
 pub struct IndexSettings {
+    /// Commit at least this often, so an interrupted run keeps most of its work.
+    pub commit_interval: Duration,
+    /// Set (e.g. by a Ctrl-C handler) to stop early: what was read so far is committed.
+    pub stop: Arc<AtomicBool>,
     /// Start from an empty index.
     pub rebuild: bool,
     /// Files larger than this are skipped with a warning.
@@ -59,4 +66,17 @@ pub struct IndexSettings {
     pub memory_bytes: usize,
     /// Threads for parsing and indexing.
     pub threads: usize,
+}
+
+impl Default for IndexSettings {
+    fn default() -> IndexSettings {
+        IndexSettings {
+            commit_interval: Duration::from_secs(60),
+            stop: Arc::new(AtomicBool::new(false)),
+            rebuild: false,
+            max_file_size: 64 * 1024 * 1024,
+            memory_bytes: 256 * 1024 * 1024,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
 }

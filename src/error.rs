@@ -144,6 +144,8 @@ pub enum ExitCode {
     Skipped = 4,
     /// I/O error: cannot read the corpus or write output.
     Io = 5,
+    /// Indexing was interrupted (Ctrl-C or SIGTERM) after committing what it had read.
+    Interrupted = 130,
 }
 
 impl Error {

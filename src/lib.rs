@@ -19,7 +19,7 @@
 //! std::fs::write(archive.path().join("a.txt"), "Title: Talks resume\nDate: 2024-06-21\n\nSecurity talks resumed in Geneva.")?;
 //! std::fs::write(archive.path().join("b.txt"), "Title: Harvest\nDate: 1916-01-03\n\nThe wheat harvest was good.")?;
 //! let index_dir = tempfile::tempdir()?;
-//! let settings = IndexSettings { rebuild: false, max_file_size: 1 << 20, memory_bytes: 50_000_000, threads: 1 };
+//! let settings = IndexSettings { threads: 1, memory_bytes: 50_000_000, ..IndexSettings::default() };
 //! newsindex::index::update(index_dir.path(), &[archive.path().to_path_buf()], &settings, &mut |_| {})?;
 //!
 //! let index = newsindex::index::NewsIndex::open(index_dir.path())?;

@@ -58,6 +58,8 @@ pub struct IndexReport {
     pub total_articles: u64,
     /// Wall time of the run.
     pub elapsed: Duration,
+    /// The run was stopped early (Ctrl-C); what was read before is committed.
+    pub interrupted: bool,
 }
 
 impl IndexReport {
@@ -83,6 +85,9 @@ impl IndexReport {
             self.articles_removed,
             self.total_articles,
         );
+        if self.interrupted {
+            text.push_str("\ninterrupted: what was read so far is committed; run again to finish");
+        }
         if self.skipped_records > 0 {
             text.push_str(&format!(
                 "\n{} records skipped inside files (see warnings)",
@@ -124,9 +129,6 @@ enum Outcome {
     Parsed(Parsed, u64),
     Failed(Error),
 }
-
-/// Commit at least this often, so an interrupted run keeps most of its work.
-const COMMIT_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Brings the index at `index_dir` in step with `roots`, creating it if needed.
 ///
@@ -211,12 +213,16 @@ pub fn update(
     let candidates = &candidates;
     let next = &next;
     let max_bytes = settings.max_file_size;
+    let stop = &settings.stop;
     std::thread::scope(|scope| -> Result<()> {
         let (sender, receiver) = mpsc::sync_channel::<(usize, Outcome)>(threads * 8);
         for _ in 0..threads {
             let sender = sender.clone();
             scope.spawn(move || {
                 loop {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
                     let at = next.fetch_add(1, Ordering::Relaxed);
                     let Some(candidate) = candidates.get(at) else {
                         break;
@@ -245,13 +251,14 @@ pub fn update(
             )
             .map_err(write_error)?;
             report_event(IndexEvent::FileDone);
-            if last_commit.elapsed() > COMMIT_INTERVAL {
+            if last_commit.elapsed() >= settings.commit_interval {
                 commit(&mut writer, &meta_with_roots(&meta, &roots_abs)).map_err(write_error)?;
                 last_commit = Instant::now();
             }
         }
         Ok(())
     })?;
+    report.interrupted = settings.stop.load(Ordering::Relaxed);
     meta = meta_with_roots(&meta, &roots_abs);
     commit(&mut writer, &meta).map_err(write_error)?;
     writer.wait_merging_threads().map_err(write_error)?;

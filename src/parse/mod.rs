@@ -250,4 +250,40 @@ mod tests {
         .unwrap_err();
         assert!(binary.to_string().contains("binary"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn readers_never_panic_on_arbitrary_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048)) {
+            for format in [Format::Text, Format::Json, Format::JsonLines] {
+                match parse_bytes(Path::new("/fuzz/input"), format, &bytes) {
+                    Ok(parsed) => proptest::prop_assert!(!parsed.articles.is_empty() || !parsed.warnings.is_empty()),
+                    Err(error) => proptest::prop_assert!(error.to_string().starts_with("/fuzz/input")),
+                }
+            }
+        }
+
+        #[test]
+        fn readers_never_panic_on_arbitrary_text(text in "(?s).{0,600}") {
+            for format in [Format::Text, Format::Json, Format::JsonLines] {
+                let _ = parse_bytes(Path::new("/fuzz/input"), format, text.as_bytes());
+            }
+        }
+
+        #[test]
+        fn jsonl_round_trips(titles in proptest::collection::vec("[^\\p{C}]{1,40}", 1..8), body in "[a-z ]{1,80}") {
+            let mut text = String::new();
+            for (n, title) in titles.iter().enumerate() {
+                let line = serde_json::json!({"title": title, "body": body, "date": "1916-01-03", "url": format!("http://x/{n}")});
+                text.push_str(&line.to_string());
+                text.push('\n');
+            }
+            let parsed = parse_bytes(Path::new("/a.jsonl"), Format::JsonLines, text.as_bytes()).unwrap();
+            proptest::prop_assert_eq!(parsed.articles.len(), titles.len());
+            for (article, title) in parsed.articles.iter().zip(&titles) {
+                proptest::prop_assert_eq!(&article.title, title.trim());
+                proptest::prop_assert_eq!(&article.body, body.trim());
+                proptest::prop_assert_eq!(article.date.map(|d| d.to_string()), Some("1916-01-03".to_string()));
+            }
+        }
+    }
 }

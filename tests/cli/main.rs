@@ -7,6 +7,7 @@
     clippy::panic
 )]
 
+mod crash;
 mod errors;
 mod index;
 mod search;

@@ -54,7 +54,12 @@ impl TestCorpus {
 
     /// The real binary with our environment cleared and `--index` set.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("newsindex").unwrap();
+        Command::from_std(self.std_cmd())
+    }
+
+    /// [`TestCorpus::cmd`] as a plain `std::process::Command`, for spawning and signalling.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsindex"));
         cmd.env_remove("NEWSINDEX_INDEX")
             .env_remove("RUST_LOG")
             .env("NO_COLOR", "1")
