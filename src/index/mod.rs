@@ -172,10 +172,9 @@ impl NewsIndex {
                 }
             }
             if let Some(column) = &source_column {
-                let mut name = String::new();
+                let names = column_terms(column).map_err(|e| self.search_error(e.into()))?;
                 for (ord, count) in ords {
-                    name.clear();
-                    if column.ord_to_str(ord, &mut name).unwrap_or(false) {
+                    if let Some(name) = usize::try_from(ord).ok().and_then(|ord| names.get(ord)) {
                         *sources.entry(name.clone()).or_default() += count;
                     }
                 }
@@ -200,6 +199,18 @@ impl NewsIndex {
         stats.index_bytes = folder_size(&self.dir);
         Ok(stats)
     }
+}
+
+/// Every term of a string fast field in ordinal order, read in one pass over its dictionary
+/// (looking terms up one ordinal at a time decompresses a block per call).
+pub(crate) fn column_terms(column: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>> {
+    let dictionary = column.dictionary();
+    let mut terms = Vec::with_capacity(dictionary.num_terms());
+    let mut stream = dictionary.stream()?;
+    while stream.advance() {
+        terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(terms)
 }
 
 /// Reads the newsindex payload of the last commit.

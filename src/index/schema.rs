@@ -7,11 +7,12 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, INDEXED, IndexRecordOption, NumericOptions, STORED,
     STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
 };
+use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
     Stemmer, TextAnalyzer,
 };
-use tantivy::{DateTime, Index};
+use tantivy::{DateTime, Index, IndexSettings};
 
 use crate::article::Article;
 use crate::date::ArticleDate;
@@ -193,6 +194,18 @@ pub struct FileState {
     pub size: u64,
     /// First 8 bytes of the BLAKE3 hash of the content.
     pub hash: u64,
+}
+
+/// Settings of a new index: the doc store (mostly article bodies) compressed with zstd, which
+/// takes about half the space of tantivy's default lz4 on news text.
+pub fn index_settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        docstore_blocksize: 64 * 1024,
+        ..IndexSettings::default()
+    }
 }
 
 /// Registers the analyzers the schema names; call on every opened or created index.

@@ -160,6 +160,7 @@ pub fn update(
     let threads = settings.threads.max(1);
     let per_thread_floor = 15_000_000;
     let memory = settings.memory_bytes.max(per_thread_floor * threads);
+    tracing::debug!(elapsed = ?started.elapsed(), "index opened");
     let mut writer: IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(threads, memory)
         .map_err(|source| match source {
@@ -169,7 +170,8 @@ pub fn update(
         other => write_error(other),
     })?;
     let mut report = IndexReport::default();
-    let mut known = if settings.rebuild {
+    tracing::debug!(elapsed = ?started.elapsed(), "writer locked");
+    let known = if settings.rebuild {
         writer.delete_all_documents().map_err(write_error)?;
         meta.roots.clear();
         HashMap::new()
@@ -177,13 +179,15 @@ pub fn update(
         known_files(&index).map_err(write_error)?
     };
 
+    tracing::debug!(elapsed = ?started.elapsed(), files = known.len(), "index state read");
     let mut candidates = Vec::new();
     let mut seen = HashSet::new();
     for (root, absolute) in roots.iter().zip(&roots_abs) {
         walk(
             root,
             absolute,
-            &mut known,
+            &known,
+            threads,
             &mut candidates,
             &mut seen,
             &mut report,
@@ -191,16 +195,19 @@ pub fn update(
         )?;
     }
     // Files under a walked root that the walk no longer finds: deleted or moved away.
+    let prefixes: Vec<String> = roots_abs
+        .iter()
+        .map(|root| root.display().to_string())
+        .collect();
     for (path, entry) in &known {
-        let under_root = roots_abs
-            .iter()
-            .any(|root| Path::new(path).starts_with(root));
+        let under_root = prefixes.iter().any(|root| is_under(path, root));
         if under_root && !seen.contains(path) {
             writer.delete_term(Term::from_field_text(fields.path, path));
             report.removed_files += 1;
             report.articles_removed += entry.articles;
         }
     }
+    tracing::debug!(elapsed = ?started.elapsed(), candidates = candidates.len(), "walked");
     report_event(IndexEvent::Walked {
         files: candidates.len() + report.unchanged_files as usize,
     });
@@ -258,10 +265,20 @@ pub fn update(
         }
         Ok(())
     })?;
+    tracing::debug!(elapsed = ?started.elapsed(), "files read");
     report.interrupted = settings.stop.load(Ordering::Relaxed);
-    meta = meta_with_roots(&meta, &roots_abs);
-    commit(&mut writer, &meta).map_err(write_error)?;
-    writer.wait_merging_threads().map_err(write_error)?;
+    let next_meta = meta_with_roots(&meta, &roots_abs);
+    let changed = settings.rebuild
+        || report.added_files + report.updated_files + report.removed_files > 0
+        || next_meta != meta;
+    if changed {
+        commit(&mut writer, &next_meta).map_err(write_error)?;
+        writer.wait_merging_threads().map_err(write_error)?;
+    } else {
+        // Nothing to write: leave the last commit as it is (and its files untouched).
+        writer.rollback().map_err(write_error)?;
+    }
+    tracing::debug!(elapsed = ?started.elapsed(), "committed");
     let reader = index.reader().map_err(write_error)?;
     report.total_articles = reader.searcher().num_docs();
     report.elapsed = started.elapsed();
@@ -289,7 +306,11 @@ fn open_or_create(dir: &Path) -> Result<(Index, Fields)> {
         index
     } else {
         std::fs::create_dir_all(dir).map_err(io_error)?;
-        Index::create_in_dir(dir, fields.schema.clone()).map_err(open_error)?
+        Index::builder()
+            .schema(fields.schema.clone())
+            .settings(schema::index_settings())
+            .create_in_dir(dir)
+            .map_err(open_error)?
     };
     schema::register_tokenizers(&index);
     Ok((index, fields))
@@ -308,15 +329,14 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
         let mtimes = fast.i64("file_mtime")?;
         let sizes = fast.u64("file_size")?;
         let hashes = fast.u64("file_hash")?;
-        let mut path = String::new();
+        let names = super::column_terms(&paths)?;
         for doc in segment.doc_ids_alive() {
             let Some(ord) = paths.term_ords(doc).next() else {
                 continue;
             };
-            path.clear();
-            if !paths.ord_to_str(ord, &mut path)? {
+            let Some(path) = usize::try_from(ord).ok().and_then(|ord| names.get(ord)) else {
                 continue;
-            }
+            };
             let state = FileState {
                 mtime_nanos: mtimes.first(doc).unwrap_or_default(),
                 size: sizes.first(doc).unwrap_or_default(),
@@ -332,10 +352,12 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
 }
 
 /// Walks one root in name order, sorting files into unchanged ones and candidates to read.
+#[allow(clippy::too_many_arguments)]
 fn walk(
     root: &Path,
     absolute: &Path,
-    known: &mut HashMap<String, Known>,
+    known: &HashMap<String, Known>,
+    threads: usize,
     candidates: &mut Vec<Candidate>,
     seen: &mut HashSet<String>,
     report: &mut IndexReport,
@@ -358,6 +380,7 @@ fn walk(
         .filter_entry(|entry| {
             entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
         });
+    let mut found = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -389,16 +412,22 @@ fn walk(
             continue;
         };
         let path = entry.path().display().to_string();
-        if !seen.insert(path.clone()) {
-            continue;
+        if seen.insert(path.clone()) {
+            found.push((entry.into_path(), path, format));
         }
-        let metadata = match entry.metadata() {
+    }
+    tracing::debug!(files = found.len(), "listed");
+    // Stat in parallel: on a folder of many small files this is most of a no-op run.
+    let metadata = stat_all(&found, threads);
+    tracing::debug!("stat done");
+    for ((file, path, format), metadata) in found.into_iter().zip(metadata) {
+        let metadata = match metadata {
             Ok(metadata) => metadata,
             Err(error) => {
                 report.skipped_files += 1;
                 report_event(IndexEvent::Warning(format!(
                     "{}: {error}",
-                    display_path(entry.path(), absolute, root).display()
+                    display_path(&file, absolute, root).display()
                 )));
                 continue;
             }
@@ -422,7 +451,7 @@ fn walk(
             continue;
         }
         candidates.push(Candidate {
-            read_path: display_path(entry.path(), absolute, root),
+            read_path: display_path(&file, absolute, root),
             path,
             format,
             state,
@@ -430,6 +459,49 @@ fn walk(
         });
     }
     Ok(())
+}
+
+/// The metadata of each file (following symbolic links), fetched on `threads` threads.
+fn stat_all(
+    files: &[(PathBuf, String, Format)],
+    threads: usize,
+) -> Vec<std::io::Result<std::fs::Metadata>> {
+    let chunk = files.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                let worker = scope.spawn(move || {
+                    part.iter()
+                        .map(|(file, _, _)| std::fs::metadata(file))
+                        .collect::<Vec<_>>()
+                });
+                (part.len(), worker)
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|(count, worker)| {
+                worker.join().unwrap_or_else(|_| {
+                    (0..count)
+                        .map(|_| Err(std::io::Error::other("cannot read file metadata")))
+                        .collect()
+                })
+            })
+            .collect()
+    })
+}
+
+/// True when `path` is `root` or lies inside it (compared as text: both are absolute).
+fn is_under(path: &str, root: &str) -> bool {
+    match path.strip_prefix(root) {
+        Some(rest) => {
+            rest.is_empty()
+                || rest.starts_with(std::path::MAIN_SEPARATOR)
+                || root.ends_with(std::path::MAIN_SEPARATOR)
+        }
+        None => false,
+    }
 }
 
 /// The path as the user would write it: under the root they gave rather than its canonical form.

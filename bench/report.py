@@ -1,0 +1,95 @@
+"""Render bench/bench.py's results JSON as the Markdown tables of BENCHMARKS.md.
+
+Usage: report.py RESULTS.json  (prints Markdown to stdout)
+Ratios compare newsindex with the best peer that measured the same thing in the same run:
+above 1.0 means newsindex is better (faster, smaller, leaner).
+"""
+
+import json
+import sys
+
+TOOLS = ["newsindex", "tantivy-cli", "SQLite FTS5", "Xapian", "ripgrep"]
+NAMES = {"reuters": "Reuters-21578", "chronam": "Chronicling America, January 1916", "sample": "sample_corpus",
+         "scale": "Scale corpus (recombined real paragraphs)"}
+
+
+def cell(entry, fn):
+    if entry is None or not entry.get("available"):
+        return "not installed"
+    try:
+        value = fn(entry)
+    except (KeyError, TypeError, ZeroDivisionError):
+        return "n/a"
+    return "n/a" if value is None else value
+
+
+def ratio(ours, peers, higher_is_better):
+    peers = [p for p in peers if isinstance(p, (int, float)) and p > 0]
+    if not isinstance(ours, (int, float)) or ours <= 0 or not peers:
+        return "n/a"
+    best = max(peers) if higher_is_better else min(peers)
+    return f"{(ours / best) if higher_is_better else (best / ours):.2f}x"
+
+
+def numbers(corpus, fn):
+    out = {}
+    for tool in TOOLS:
+        entry = corpus["tools"].get(tool)
+        try:
+            out[tool] = fn(entry) if entry and entry.get("available") else None
+        except (KeyError, TypeError, ZeroDivisionError):
+            out[tool] = None
+    return out
+
+
+def render(results):
+    lines = []
+    m = results["machine"]
+    lines.append(f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; {m['os']}. "
+                 f"Run started {results['started']}; {results['reps']} runs per query.")
+    versions = ", ".join(f"{k} {v}" for k, v in results["versions"].items() if v)
+    lines.append(f"Versions: {versions}.")
+    lines.append("")
+    for corpus in results["corpora"]:
+        mb = corpus["bytes"] / 1e6
+        lines.append(f"### {NAMES.get(corpus['corpus'], corpus['corpus'])}: {corpus['files']:,} files, {mb:.1f} MB")
+        lines.append("")
+        present = [t for t in TOOLS if t in corpus["tools"]]
+        lines.append("| measure | " + " | ".join(present) + " | newsindex vs best peer |")
+        lines.append("|---|" + "---|" * (len(present) + 1))
+
+        def row(label, fn, value_fn=None, higher_is_better=False):
+            cells = [str(cell(corpus["tools"].get(t), fn)) for t in present]
+            r = "n/a"
+            if value_fn:
+                vals = numbers(corpus, value_fn)
+                r = ratio(vals.get("newsindex"), [v for k, v in vals.items() if k != "newsindex"], higher_is_better)
+            lines.append(f"| {label} | " + " | ".join(cells) + f" | {r} |")
+
+        row("index build, wall", lambda e: f"{e['build']['wall']:.2f} s ({mb / e['build']['wall']:.1f} MB/s)",
+            lambda e: mb / e["build"]["wall"], higher_is_better=True)
+        row("index build, CPU", lambda e: f"{e['build']['cpu']:.2f} s", lambda e: e["build"]["cpu"])
+        row("index build, peak RSS", lambda e: f"{e['build']['rss_mb']:.0f} MB", lambda e: e["build"]["rss_mb"])
+        row("index size / corpus", lambda e: f"{e['index_bytes'] / corpus['bytes']:.2f}",
+            lambda e: e["index_bytes"] / corpus["bytes"])
+        row("no-op re-run", lambda e: f"{e['noop']['wall']:.2f} s ({100 * e['noop']['wall'] / e['build']['wall']:.1f}% of build)",
+            lambda e: e["noop"]["wall"])
+        row("re-run after changing 1% of files",
+            lambda e: f"{e['change_1pct']['wall']:.2f} s ({e['changed_files']} files)", None)
+        queries = next((e["queries"] for e in corpus["tools"].values() if e.get("queries")), {})
+        for label in queries:
+            row(f"query p50 / p95, {label}",
+                lambda e, label=label: f"{e['queries'][label]['p50']:.1f} / {e['queries'][label]['p95']:.1f} ms",
+                lambda e, label=label: e["queries"][label]["p50"])
+        lines.append("")
+        floors = corpus["floors"]
+        lines.append(f"Floors: reading every byte (`cat`) {floors['cat']['wall']:.2f} s; "
+                     f"a tokenize pass (`wc -w`) {floors['tokenize (wc -w)']['wall']:.2f} s; "
+                     f"process spawn (`true`) p50 {floors['spawn']['p50']:.1f} ms.")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    with open(sys.argv[1], encoding="utf-8") as f:
+        print(render(json.load(f)))
