@@ -15,7 +15,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 use super::schema::{self, Fields, FileState, SCHEMA_VERSION};
 use super::{IndexMeta, read_meta};
 use crate::error::{Error, Result, location};
-use crate::parse::{self, Format, Parsed};
+use crate::parse::{self, Format, ParseContext, Parsed, Selection};
 
 /// Something that happened while indexing, for the caller to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +99,7 @@ impl IndexReport {
 }
 
 /// A file found by the walk.
-struct Candidate {
+struct Candidate<'a> {
     /// Absolute path as stored in the index.
     path: String,
     /// Where to read it.
@@ -108,6 +108,8 @@ struct Candidate {
     state: FileState,
     /// What the index holds for this path, if anything.
     known: Option<Known>,
+    /// The archive (config, sidecar tables) the file belongs to.
+    context: &'a ParseContext,
 }
 
 /// What the index holds for one path.
@@ -149,6 +151,10 @@ pub fn update(
         })?;
         roots_abs.push(absolute);
     }
+    let contexts = roots_abs
+        .iter()
+        .map(|root| ParseContext::load(root))
+        .collect::<Result<Vec<_>>>()?;
     let write_error = |source| Error::WriteIndex {
         path: index_dir.to_path_buf(),
         source,
@@ -175,12 +181,17 @@ pub fn update(
         known_files(&index).map_err(write_error)?
     };
 
+    for warning in contexts.iter().flat_map(ParseContext::warnings) {
+        report.skipped_records += 1;
+        report_event(IndexEvent::Warning(warning.clone()));
+    }
     let mut candidates = Vec::new();
     let mut seen = HashSet::new();
-    for (root, absolute) in roots.iter().zip(&roots_abs) {
+    for ((root, absolute), context) in roots.iter().zip(&roots_abs).zip(&contexts) {
         walk(
             root,
             absolute,
+            context,
             &mut known,
             &mut candidates,
             &mut seen,
@@ -325,11 +336,13 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
 }
 
 /// Walks one root in name order, sorting files into unchanged ones and candidates to read.
-fn walk(
+#[allow(clippy::too_many_arguments)]
+fn walk<'a>(
     root: &Path,
     absolute: &Path,
+    context: &'a ParseContext,
     known: &mut HashMap<String, Known>,
-    candidates: &mut Vec<Candidate>,
+    candidates: &mut Vec<Candidate<'a>>,
     seen: &mut HashSet<String>,
     report: &mut IndexReport,
     report_event: &mut dyn FnMut(IndexEvent),
@@ -341,7 +354,7 @@ fn walk(
     if metadata.is_file() && parse::detect(absolute).is_none() {
         return Err(Error::InvalidCorpus {
             path: root.to_path_buf(),
-            reason: "not a folder, nor a file newsindex can read (.txt, .json, .jsonl)".to_string(),
+            reason: "not a folder, nor a file newsindex can read (.txt, .md, .json, .jsonl, .csv, .tsv, .html, .xml, .sgm)".to_string(),
         });
     }
     let walker = walkdir::WalkDir::new(absolute)
@@ -378,8 +391,14 @@ fn walk(
         if !entry.file_type().is_file() {
             continue;
         }
-        let Some(format) = parse::detect(entry.path()) else {
-            continue;
+        let format = match context.select(entry.path()) {
+            Selection::Read(format) => format,
+            Selection::Skip(reason) => {
+                let shown = display_path(entry.path(), absolute, root);
+                report_event(IndexEvent::Note(format!("{}: {reason}", shown.display())));
+                continue;
+            }
+            Selection::Ignore => continue,
         };
         let path = entry.path().display().to_string();
         if !seen.insert(path.clone()) {
@@ -420,6 +439,7 @@ fn walk(
             format,
             state,
             known: known_entry,
+            context,
         });
     }
     Ok(())
@@ -460,7 +480,7 @@ fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
     if candidate.known.is_some_and(|k| k.state.hash == hash) {
         return Outcome::Same;
     }
-    match parse::parse_bytes(absolute, candidate.format, &bytes) {
+    match parse::parse_bytes(absolute, candidate.format, &bytes, candidate.context) {
         Ok(parsed) => Outcome::Parsed(parsed, hash),
         Err(error) => Outcome::Failed(relocate(error, &candidate.read_path)),
     }
@@ -509,11 +529,20 @@ fn apply(
                 )));
             }
             for warning in &parsed.warnings {
-                report.skipped_records += 1;
+                if warning.skipped {
+                    report.skipped_records += 1;
+                }
                 report_event(IndexEvent::Warning(format!(
                     "{}: {}",
                     location(&candidate.read_path, warning.line),
                     warning.reason
+                )));
+            }
+            for note in &parsed.notes {
+                report_event(IndexEvent::Note(format!(
+                    "{}: {}",
+                    location(&candidate.read_path, note.line),
+                    note.reason
                 )));
             }
             let state = FileState {
