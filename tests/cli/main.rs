@@ -8,6 +8,7 @@
 )]
 
 mod errors;
+mod formats;
 mod index;
 mod search;
 mod util;
