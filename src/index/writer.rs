@@ -176,11 +176,13 @@ pub fn update(
     let mut known = if settings.rebuild {
         writer.delete_all_documents().map_err(write_error)?;
         meta.roots.clear();
+        meta.archives.clear();
         HashMap::new()
     } else {
         known_files(&index).map_err(write_error)?
     };
 
+    let archives = mark_changed_archives(&roots_abs, &contexts, &meta, &mut known, report_event);
     for warning in contexts.iter().flat_map(ParseContext::warnings) {
         report.skipped_records += 1;
         report_event(IndexEvent::Warning(warning.clone()));
@@ -264,12 +266,53 @@ pub fn update(
         Ok(())
     })?;
     meta = meta_with_roots(&meta, &roots_abs);
+    meta.archives.extend(archives);
+    meta.archives.retain(|_, fingerprint| *fingerprint != 0);
     commit(&mut writer, &meta).map_err(write_error)?;
     writer.wait_merging_threads().map_err(write_error)?;
     let reader = index.reader().map_err(write_error)?;
     report.total_articles = reader.searcher().num_docs();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Finds the roots whose `newsindex.toml` or sidecar tables changed since they were indexed and
+/// makes every file under them look changed, so it is read again with the new settings.
+/// Returns the fingerprints to record once the run commits.
+fn mark_changed_archives(
+    roots: &[PathBuf],
+    contexts: &[ParseContext],
+    meta: &IndexMeta,
+    known: &mut HashMap<String, Known>,
+    report_event: &mut dyn FnMut(IndexEvent),
+) -> Vec<(String, u64)> {
+    let mut archives = Vec::new();
+    for (root, context) in roots.iter().zip(contexts) {
+        let key = root.display().to_string();
+        let before = meta.archives.get(&key).copied().unwrap_or(0);
+        let now = context.fingerprint();
+        archives.push((key, now));
+        let mut stale = known
+            .iter_mut()
+            .filter(|(path, _)| Path::new(path.as_str()).starts_with(root))
+            .peekable();
+        if before == now || stale.peek().is_none() {
+            continue;
+        }
+        for (_, entry) in stale {
+            entry.state = FileState {
+                mtime_nanos: i64::MIN,
+                size: u64::MAX,
+                hash: 0,
+            };
+        }
+        report_event(IndexEvent::Note(format!(
+            "{}: {} or a sidecar table changed; reading every file again",
+            root.display(),
+            parse::CONFIG_FILE
+        )));
+    }
+    archives
 }
 
 /// Opens the index at `dir`, or creates it (and the folder) when there is none.

@@ -398,6 +398,42 @@ path = '(?P<day>\d{2})\.(?P<month>\d{2})\.(?P<year>\d{4})'
 }
 
 #[test]
+fn editing_the_archive_config_reads_the_files_again() {
+    let corpus = TestCorpus::new();
+    corpus.write(
+        "wire/quarry.txt",
+        "Quarry reopens\n\nThe quarry reopened on Friday.",
+    );
+    corpus.write(
+        "local/mill.txt",
+        "Mill closes\n\nThe mill closed on Monday.",
+    );
+    corpus.index();
+    assert_eq!(only_hit(&corpus, "quarry").source, None);
+    corpus.write("newsindex.toml", "[sources]\n\"wire\" = \"Example Wire\"\n");
+    let output = corpus.index();
+    assert!(
+        stderr(&output).contains("0 added, 2 updated, 0 removed, 0 unchanged"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        only_hit(&corpus, "quarry").source.as_deref(),
+        Some("Example Wire")
+    );
+    let again = corpus.index();
+    assert!(
+        stderr(&again).contains("0 updated, 0 removed, 2 unchanged"),
+        "{}",
+        stderr(&again)
+    );
+    std::fs::remove_file(corpus.archive().join("newsindex.toml")).unwrap();
+    corpus.index();
+    assert_eq!(only_hit(&corpus, "quarry").source, None);
+    assert_eq!(stats(&corpus).articles, 2);
+}
+
+#[test]
 fn a_bad_archive_config_names_the_file_and_line_and_exits_2() {
     let corpus = TestCorpus::new();
     corpus.write("a.txt", "Apples\n\nApples are red.");
