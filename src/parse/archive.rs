@@ -778,6 +778,17 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_example_config_is_valid() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("```toml\n").unwrap() + "```toml\n".len();
+        let end = start + readme[start..].find("```").unwrap();
+        let config: ArchiveConfig = toml::from_str(&readme[start..end]).unwrap();
+        assert_eq!(config.sidecar.len(), 1);
+        assert_eq!(config.exclude, ["other-data", "drafts"]);
+        assert!(compile_date_pattern(config.dates.path.unwrap().get_ref()).is_ok());
+    }
+
+    #[test]
     fn readme_license_and_attribution_files_are_skipped_but_articles_about_licences_are_not() {
         let context = ParseContext::default();
         for name in [

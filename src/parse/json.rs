@@ -1,7 +1,7 @@
 //! JSON articles: one object or an array of objects per `.json` file, one object per `.jsonl` line.
 //!
-//! Field names follow what scrapers and CMS exports use (`headline`, `published_at`,
-//! `maintext`, `authors`…). A bad line in a JSONL file is a warning; the other lines are kept.
+//! Field names are the shared ones of `fields.rs` (`headline`, `published_at`, `maintext`,
+//! `authors`…). A bad line in a JSONL file is a warning; the other lines are kept.
 
 use std::collections::HashSet;
 
