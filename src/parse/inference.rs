@@ -48,7 +48,7 @@ fn name_date(part: &str) -> Option<ArticleDate> {
     if bytes.len() == 8 && bytes.iter().all(u8::is_ascii_digit) {
         return numeric_date(&part[..4], &part[4..6], &part[6..]);
     }
-    let head = part.get(..10)?;
+    let head = part.get(..10).filter(|head| head.is_ascii())?;
     let head_bytes = head.as_bytes();
     let separators_ok = matches!(head_bytes.get(4), Some(b'-' | b'_'))
         && head_bytes.get(7) == head_bytes.get(4)
