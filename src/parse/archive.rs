@@ -1,8 +1,7 @@
-//! The archive around a file: its `newsindex.toml` ([`ArchiveConfig`]), its sidecar tables, which
-//! files to read ([`Selection`]) and what the archive says about one file ([`ParseContext`]).
+//! The archive around a file: its `newsindex.toml` ([`ArchiveConfig`]), sidecar tables, which
+//! files to read ([`Selection`]) and what all that says about one file ([`ParseContext`]).
 //!
-//! Loaded once per indexed folder; without a config file every setting has its default. This
-//! module reads no article: readers ask it for the facts the archive holds about their file.
+//! Loaded once per indexed folder, defaults without a config file; it reads no article.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};

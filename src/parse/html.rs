@@ -1,9 +1,7 @@
-//! Saved web pages: the article's metadata from Open Graph, `article:` meta tags, JSON-LD and
-//! `<time>`, and its text without navigation, scripts, styles and page furniture.
+//! Saved web pages: metadata from Open Graph, `article:` meta, JSON-LD and `<time>`; the text of
+//! the `<article>` (else `<main>`, else the largest text block) without page furniture.
 //!
-//! The text comes from the page's `<article>` (the longest, when there are several), else its
-//! `<main>`, else the element holding the most paragraph text; paragraphs are separated by blank
-//! lines. Parsing is html5ever's (through `scraper`), so broken markup is read as browsers read it.
+//! html5ever (through `scraper`) parses, so broken markup is read as browsers read it.
 
 use scraper::{ElementRef, Html, Node};
 use serde_json::Value;

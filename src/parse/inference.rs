@@ -1,8 +1,7 @@
-//! What a file's path and an article's text imply when the archive's fields are silent.
+//! What a path and a text imply when the archive's fields are silent: path dates, datelines,
+//! wire credits, the URL's host, and whether a line reads as a headline or a text as OCR.
 //!
-//! Dates in paths (`1916/01/03/`, `19160103`, `2024-06-21-slug.txt`), datelines in the first
-//! lines of the text, wire credits ("– Reuters", "(AP) —"), the host of the article's URL, and
-//! whether a line reads as a headline. Nothing here looks at file modification times.
+//! Nothing here looks at file modification times.
 
 use std::path::{Component, Path};
 use std::sync::LazyLock;
@@ -80,14 +79,25 @@ pub enum Dateline {
     Impossible(String),
 }
 
+/// A month name, full or abbreviated, with an optional dot.
 const MONTH: &str = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?";
-const CLOCK: &str = r"(?:,?\s+(?:at\s+)?\d{1,2}[.:]\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?(?:\s+(?-i:[A-Z]{2,4})\b)?)?";
+/// An optional time after a written date: "09.50 BST", "at 10:30 p.m. EST", ", 17:05".
+const CLOCK: &str = concat!(
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[.:]\d{2}(?::\d{2}(?:\.\d+)?)?",
+    r"(?:\s*[ap]\.?m\.?)?(?:\s+(?-i:[A-Z]{2,4})\b)?)?"
+);
+/// Reuters' `26-FEB-1987 15:01:01.79` (the hour may be malformed; parsing reports that).
+const WIRE_STAMP: &str = r"\d{1,2}-[a-z]{3}-\d{4}(?:\s+\d+:\d{2}:\d{2}(?:\.\d+)?)?";
+/// ISO 8601 with an optional time and zone.
+const ISO: &str =
+    r"\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?";
 
 static DATELINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let weekday = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?";
-    let pattern = format!(
-        r"(?i)\b{weekday}(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}{CLOCK}|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}{CLOCK}|\d{{1,2}}-[a-z]{{3}}-\d{{4}}(?:\s+\d+:\d{{2}}:\d{{2}}(?:\.\d+)?)?|\d{{4}}-\d{{2}}-\d{{2}}(?:[t ]\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:z|[+-]\d{{2}}:?\d{{2}})?)?)"
-    );
+    let ordinal = r"(?:st|nd|rd|th)?";
+    let month_first = format!(r"{MONTH}\s+\d{{1,2}}{ordinal},?\s+\d{{4}}{CLOCK}");
+    let day_first = format!(r"\d{{1,2}}{ordinal}\s+{MONTH},?\s+\d{{4}}{CLOCK}");
+    let pattern = format!(r"(?i)\b{weekday}(?:{month_first}|{day_first}|{WIRE_STAMP}|{ISO})");
     Regex::new(&pattern).ok()
 });
 

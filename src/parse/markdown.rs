@@ -1,9 +1,7 @@
-//! Markdown, and text with YAML (`---`) or TOML (`+++`) front matter, as Hugo and Jekyll sites
-//! keep their articles.
+//! Markdown, and text with YAML (`---`) or TOML (`+++`) front matter as Hugo and Jekyll keep it.
 //!
-//! Front matter fields are mapped like JSON fields (title, date, publisher, authors, url); the
-//! rest of the file is the body, kept as written. Without front matter the title is the first
-//! `# heading`, else the first line. Markdown syntax is not rendered.
+//! Front matter maps like JSON fields; without it the title is the first `# heading`, else the
+//! first line. The body is kept as written: Markdown is not rendered.
 
 use serde_json::{Map, Number, Value};
 use yaml_rust2::{Yaml, YamlLoader};

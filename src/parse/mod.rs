@@ -1,8 +1,7 @@
-//! Reading archive files into [`Article`]s: format detection, decoding, and the per-format readers.
+//! Reading archive files into [`Article`]s: format detection, decoding, the per-format readers.
 //!
-//! [`parse_file`] reads one file and returns its articles plus the records it had to skip. It
-//! never panics on input; a file it cannot use at all is an [`Error::ParseArticle`]. What the
-//! archive around the file says (its `newsindex.toml`, sidecar tables) comes in a [`ParseContext`].
+//! [`parse_file`] returns a file's articles and skipped records and never panics on input; a
+//! file it cannot use is an [`Error::ParseArticle`]. The archive comes in a [`ParseContext`].
 
 mod archive;
 mod fields;

@@ -1,10 +1,7 @@
-//! Reuters-21578 SGML (`reut2-0NN.sgm`): many `<REUTERS NEWID="n">` stories per file, read as
-//! the distribution has them (Latin-1 is decoded before this reader runs).
+//! Reuters-21578 SGML (`reut2-0NN.sgm`): many `<REUTERS NEWID="n">` stories per file, ids from
+//! NEWID, source Reuters; briefs keep an empty body, `TYPE="UNPROC"` stories use their TEXT.
 //!
-//! The file is SGML, not XML (unescaped `>`, control-character entities), so this reader scans
-//! for the few elements it needs rather than parsing markup. Each story's id is its NEWID; its
-//! source is Reuters; title-only briefs keep an empty body; `TYPE="UNPROC"` stories, which have
-//! no TITLE or BODY element, take their text from TEXT.
+//! SGML, not XML (bare `>`, control-code entities): this reader scans for the elements it needs.
 
 use std::collections::HashSet;
 

@@ -1,8 +1,7 @@
-//! CSV and TSV exports: a header row, then one article per row.
+//! CSV and TSV exports: a header row, then one article per row, columns named like JSON keys.
 //!
-//! Columns are matched by the same field names as JSON keys (see `fields.rs`), so a CMS export
-//! with `url,date,title,text` reads as it is. A malformed row is a warning naming its line; the
-//! other rows are kept. Quoted fields may span lines (CSV); TSV fields are taken as written.
+//! A malformed row is a warning naming its line; the other rows are kept. Quoted CSV fields may
+//! span lines; TSV fields are taken as written.
 
 use std::collections::HashSet;
 

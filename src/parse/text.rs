@@ -1,8 +1,7 @@
-//! Plain-text articles: a `Key: value` header, the seed's ` date YYYY-MM-DD caption` line, or no
-//! header; and OCR page text, which has no title of its own.
+//! Plain-text articles: a `Key: value` header, the seed's ` date YYYY-MM-DD caption` line, or
+//! none; and OCR page text. One article per file; the header ends at the first blank line.
 //!
-//! One article per file. The header ends at the first blank line; the body keeps its paragraphs.
-//! A bare text's first line is its title only when it reads as a headline.
+//! A bare text's first line is its title only when it reads as a headline; an OCR page's never.
 
 use super::archive::FileContext;
 use super::inference::{looks_like_ocr, looks_like_title};

@@ -1,8 +1,7 @@
 //! Wire-service XML, the IPTC standards agencies deliver: NITF (`<nitf>`) and NewsML-G2
 //! (`<newsItem>`, or several in a `<newsMessage>`), told apart by the root element.
 //!
-//! quick-xml reads the file into a small element tree; namespaces are ignored (local names
-//! only). An XHTML page saved as `.xml` is handed to the HTML reader. Other XML is refused.
+//! quick-xml reads a small tree, local names only; XHTML is handed to the HTML reader.
 
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesRef, Event};
