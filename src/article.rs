@@ -79,9 +79,10 @@ const COUNTRY_SECOND_LEVEL: &[&str] = &["co", "com", "org", "net", "ac", "gov", 
 /// Normalises a source name to its facet key: lowercase, no `www.`, no domain suffix.
 ///
 /// `"Reuters"`, `"REUTERS"`, `"reuters.com"` and `"https://www.reuters.com/"` all give
-/// `"reuters"`; `"The Guardian"` gives `"the guardian"`.
+/// `"reuters"`; `"The Guardian"` gives `"the guardian"`, and so does the catalogue style
+/// `"The Guardian."`.
 pub fn source_key(raw: &str) -> String {
-    let mut text = raw.trim().to_lowercase();
+    let mut text = raw.trim().trim_end_matches('.').trim_end().to_lowercase();
     for scheme in ["https://", "http://"] {
         if let Some(rest) = text.strip_prefix(scheme) {
             text = rest.to_string();
@@ -127,6 +128,7 @@ mod tests {
         assert_eq!(source_key("bbc.co.uk"), "bbc");
         assert_eq!(source_key("en.wikinews.org"), "wikinews");
         assert_eq!(source_key("The  Guardian"), "the guardian");
+        assert_eq!(source_key("The Evening Star."), "the evening star");
     }
 
     #[test]

@@ -22,7 +22,7 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success (for search: at least one hit)
   1  no hits (search), or no such article (show)
-  2  usage error, invalid query or invalid date
+  2  usage error, invalid query, invalid date or invalid newsindex.toml
   3  index missing, locked, incompatible or corrupt
   4  indexing finished but skipped some input files
   5  I/O error (cannot read the corpus or write output)

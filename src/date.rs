@@ -53,6 +53,96 @@ const DAY_LAYOUTS: &[&str] = &[
     "%d-%b-%Y",
 ];
 
+/// Written layouts, after commas are dropped; chrono reads `%B` and `%A` in full or abbreviated
+/// and in any case.
+const WRITTEN_DAY_LAYOUTS: &[&str] = &[
+    "%B %d %Y",
+    "%A %B %d %Y",
+    "%B. %d %Y",
+    "%A %B. %d %Y",
+    "%d %B %Y",
+    "%A %d %B %Y",
+];
+
+/// The same with a time of day.
+const WRITTEN_TIME_LAYOUTS: &[&str] = &[
+    "%d %B %Y %H:%M",
+    "%A %d %B %Y %H:%M",
+    "%B %d %Y %H:%M",
+    "%A %B %d %Y %H:%M",
+    "%B %d %Y %I:%M %p",
+    "%A %B %d %Y %I:%M %p",
+    "%d %B %Y %H:%M:%S",
+    "%A %d %B %Y %H:%M:%S",
+];
+
+/// Zone abbreviations common in English-language datelines, with their offsets in hours.
+/// Ambiguous ones (IST, CST in Asia) are read as their most common news meaning or left out.
+const ZONES: &[(&str, i32)] = &[
+    ("UTC", 0),
+    ("GMT", 0),
+    ("UT", 0),
+    ("WET", 0),
+    ("BST", 1),
+    ("CET", 1),
+    ("WEST", 1),
+    ("CEST", 2),
+    ("EET", 2),
+    ("EEST", 3),
+    ("MSK", 3),
+    ("EST", -5),
+    ("EDT", -4),
+    ("CST", -6),
+    ("CDT", -5),
+    ("MST", -7),
+    ("MDT", -6),
+    ("PST", -8),
+    ("PDT", -7),
+    ("HKT", 8),
+    ("SGT", 8),
+    ("JST", 9),
+    ("AEST", 10),
+    ("AEDT", 11),
+];
+
+fn zone_offset(word: &str) -> Option<FixedOffset> {
+    let (_, hours) = ZONES.iter().find(|(name, _)| *name == word)?;
+    FixedOffset::east_opt(hours * 3600)
+}
+
+/// "4th" → "4"; other words unchanged.
+fn strip_ordinal(word: &str) -> String {
+    for suffix in ["st", "nd", "rd", "th"] {
+        if let Some(number) = word.strip_suffix(suffix)
+            && !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+        {
+            return number.to_string();
+        }
+    }
+    word.to_string()
+}
+
+/// "09.50" → "09:50", for the times British papers write with a dot.
+fn dotted_time_to_colon(text: &str) -> String {
+    text.split(' ')
+        .map(|word| match word.split_once('.') {
+            Some((hours, minutes))
+                if (1..=2).contains(&hours.len())
+                    && minutes.len() == 2
+                    && hours
+                        .bytes()
+                        .chain(minutes.bytes())
+                        .all(|b| b.is_ascii_digit()) =>
+            {
+                format!("{hours}:{minutes}")
+            }
+            _ => word.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl ArticleDate {
     /// Reads a date as archives write it: RFC 3339, RFC 2822, ISO days, "January 4, 2019"...
     ///
@@ -86,7 +176,58 @@ impl ArticleDate {
                 return Some(ArticleDate::Day(day));
             }
         }
-        None
+        ArticleDate::parse_compact(text).or_else(|| ArticleDate::parse_written(text))
+    }
+
+    /// ISO 8601 basic format, as NITF's `norm` attributes write it: `20240621T095000+0100`.
+    fn parse_compact(text: &str) -> Option<ArticleDate> {
+        let (text, zulu) = match text.strip_suffix(['Z', 'z']) {
+            Some(rest) => (rest, true),
+            None => (text, false),
+        };
+        if !zulu && let Ok(time) = DateTime::parse_from_str(text, "%Y%m%dT%H%M%S%z") {
+            return Some(ArticleDate::Time(time));
+        }
+        NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M"))
+            .ok()
+            .map(|naive| ArticleDate::Time(naive.and_utc().fixed_offset()))
+    }
+
+    /// Dates as people write them in datelines, with commas, ordinals, dotted times and zone
+    /// names: "Fri 21 Jun 2024 09.50 BST", "JANUARY 1, 1916", "4th January 2019, 10:30".
+    fn parse_written(text: &str) -> Option<ArticleDate> {
+        let mut words: Vec<String> = text
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("at"))
+            .map(|w| match w.to_ascii_lowercase().as_str() {
+                "a.m." | "a.m" => "am".to_string(),
+                "p.m." | "p.m" => "pm".to_string(),
+                _ => strip_ordinal(w),
+            })
+            .collect();
+        let offset = match words.last().and_then(|w| zone_offset(w)) {
+            Some(offset) => {
+                words.pop();
+                Some(offset)
+            }
+            None => None,
+        };
+        let mut text = words.join(" ");
+        if !text.contains(':') {
+            text = dotted_time_to_colon(&text);
+        }
+        for layout in WRITTEN_TIME_LAYOUTS {
+            if let Ok(naive) = NaiveDateTime::parse_from_str(&text, layout) {
+                let offset = offset.unwrap_or(FixedOffset::east_opt(0)?);
+                let time = naive.and_local_timezone(offset).single()?;
+                return Some(ArticleDate::Time(time));
+            }
+        }
+        WRITTEN_DAY_LAYOUTS
+            .iter()
+            .find_map(|layout| NaiveDate::parse_from_str(&text, layout).ok())
+            .map(ArticleDate::Day)
     }
 
     /// Seconds since 1970-01-01 UTC (negative before); a day counts from its midnight UTC.
@@ -247,6 +388,31 @@ mod tests {
             day("26-FEB-1987 15:01:01.79").as_deref(),
             Some("1987-02-26T15:01:01.790+00:00")
         );
+        assert_eq!(day("JANUARY 1, 1916").as_deref(), Some("1916-01-01"));
+        assert_eq!(day("Jan. 4, 2019").as_deref(), Some("2019-01-04"));
+        assert_eq!(day("4th January 2019").as_deref(), Some("2019-01-04"));
+        assert_eq!(
+            day("Fri 21 Jun 2024 09.50 BST").as_deref(),
+            Some("2024-06-21T09:50:00+01:00")
+        );
+        assert_eq!(
+            day("Friday, 21 June 2024, 17:05").as_deref(),
+            Some("2024-06-21T17:05:00+00:00")
+        );
+        assert_eq!(
+            day("20240621T095000+0100").as_deref(),
+            Some("2024-06-21T09:50:00+01:00")
+        );
+        assert_eq!(
+            day("20240621T095000Z").as_deref(),
+            Some("2024-06-21T09:50:00+00:00")
+        );
+        assert_eq!(
+            day("January 4, 2019 at 10:30 p.m. EST").as_deref(),
+            Some("2019-01-04T22:30:00-05:00")
+        );
+        assert_eq!(day("February 30, 2019"), None);
+        assert_eq!(day("31-MAR-1987 605:12:19.12"), None);
         assert_eq!(day("2024-02-30"), None);
         assert_eq!(day("0001-01-01"), None);
         assert_eq!(day("not a date"), None);

@@ -78,6 +78,16 @@ pub enum Error {
         /// Why it cannot be read.
         reason: String,
     },
+    /// An archive's `newsindex.toml` cannot be used.
+    #[error("invalid archive config '{}': {reason}", location(path, *line))]
+    ArchiveConfig {
+        /// The config file.
+        path: PathBuf,
+        /// The 1-based line of the problem, when known.
+        line: Option<u64>,
+        /// What is wrong.
+        reason: String,
+    },
     /// The query cannot be read.
     #[error("invalid query '{query}': {reason}")]
     InvalidQuery {
@@ -154,7 +164,8 @@ impl Error {
         match self {
             Error::InvalidQuery { .. }
             | Error::InvalidDate { .. }
-            | Error::InvalidCorpus { .. } => ExitCode::Usage,
+            | Error::InvalidCorpus { .. }
+            | Error::ArchiveConfig { .. } => ExitCode::Usage,
             Error::IndexMissing { .. }
             | Error::OpenIndex { .. }
             | Error::IndexLocked { .. }

@@ -5,7 +5,8 @@
 //!
 //! - [`article`]: [`article::Article`], the record every module speaks; ids and source names.
 //! - [`date`]: article dates and the partial dates of `--from`/`--to`.
-//! - [`parse`]: reading files (text, JSON, JSON lines) into articles.
+//! - [`parse`]: reading files (text, Markdown, JSON, CSV/TSV, HTML, NITF, NewsML-G2, Reuters
+//!   SGML) into articles, with what the archive's `newsindex.toml` and sidecar tables say.
 //! - [`index`]: the tantivy index on disk; [`index::update`] keeps it in step with folders.
 //! - [`search`]: queries, filters, ranking and passages.
 //! - [`output`]: results for people and the JSON contract for programs.

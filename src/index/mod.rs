@@ -29,6 +29,10 @@ pub struct IndexMeta {
     pub schema_version: u32,
     /// The folders (absolute) the index was built from.
     pub roots: Vec<String>,
+    /// Per folder, the [`crate::parse::ParseContext::fingerprint`] of its `newsindex.toml` and
+    /// sidecar tables when it was last indexed; a change means every file is read again.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub archives: BTreeMap<String, u64>,
 }
 
 /// An opened index, ready to search.

@@ -15,7 +15,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 use super::schema::{self, Fields, FileState, SCHEMA_VERSION};
 use super::{IndexMeta, read_meta};
 use crate::error::{Error, Result, location};
-use crate::parse::{self, Format, Parsed};
+use crate::parse::{self, Format, ParseContext, Parsed, Selection};
 
 /// Something that happened while indexing, for the caller to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,7 +104,7 @@ impl IndexReport {
 }
 
 /// A file found by the walk.
-struct Candidate {
+struct Candidate<'a> {
     /// Absolute path as stored in the index.
     path: String,
     /// Where to read it.
@@ -113,6 +113,8 @@ struct Candidate {
     state: FileState,
     /// What the index holds for this path, if anything.
     known: Option<Known>,
+    /// The archive (config, sidecar tables) the file belongs to.
+    context: &'a ParseContext,
 }
 
 /// What the index holds for one path.
@@ -151,6 +153,10 @@ pub fn update(
         })?;
         roots_abs.push(absolute);
     }
+    let contexts = roots_abs
+        .iter()
+        .map(|root| ParseContext::load(root))
+        .collect::<Result<Vec<_>>>()?;
     let write_error = |source| Error::WriteIndex {
         path: index_dir.to_path_buf(),
         source,
@@ -171,21 +177,28 @@ pub fn update(
     })?;
     let mut report = IndexReport::default();
     tracing::debug!(elapsed = ?started.elapsed(), "writer locked");
-    let known = if settings.rebuild {
+    let mut known = if settings.rebuild {
         writer.delete_all_documents().map_err(write_error)?;
         meta.roots.clear();
+        meta.archives.clear();
         HashMap::new()
     } else {
         known_files(&index).map_err(write_error)?
     };
 
     tracing::debug!(elapsed = ?started.elapsed(), files = known.len(), "index state read");
+    let archives = mark_changed_archives(&roots_abs, &contexts, &meta, &mut known, report_event);
+    for warning in contexts.iter().flat_map(ParseContext::warnings) {
+        report.skipped_records += 1;
+        report_event(IndexEvent::Warning(warning.clone()));
+    }
     let mut candidates = Vec::new();
     let mut seen = HashSet::new();
-    for (root, absolute) in roots.iter().zip(&roots_abs) {
+    for ((root, absolute), context) in roots.iter().zip(&roots_abs).zip(&contexts) {
         walk(
             root,
             absolute,
+            context,
             &known,
             threads,
             &mut candidates,
@@ -267,7 +280,11 @@ pub fn update(
     })?;
     tracing::debug!(elapsed = ?started.elapsed(), "files read");
     report.interrupted = settings.stop.load(Ordering::Relaxed);
-    let next_meta = meta_with_roots(&meta, &roots_abs);
+    let mut next_meta = meta_with_roots(&meta, &roots_abs);
+    next_meta.archives.extend(archives);
+    next_meta
+        .archives
+        .retain(|_, fingerprint| *fingerprint != 0);
     let changed = settings.rebuild
         || report.added_files + report.updated_files + report.removed_files > 0
         || next_meta != meta;
@@ -283,6 +300,45 @@ pub fn update(
     report.total_articles = reader.searcher().num_docs();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Finds the roots whose `newsindex.toml` or sidecar tables changed since they were indexed and
+/// makes every file under them look changed, so it is read again with the new settings.
+/// Returns the fingerprints to record once the run commits.
+fn mark_changed_archives(
+    roots: &[PathBuf],
+    contexts: &[ParseContext],
+    meta: &IndexMeta,
+    known: &mut HashMap<String, Known>,
+    report_event: &mut dyn FnMut(IndexEvent),
+) -> Vec<(String, u64)> {
+    let mut archives = Vec::new();
+    for (root, context) in roots.iter().zip(contexts) {
+        let key = root.display().to_string();
+        let before = meta.archives.get(&key).copied().unwrap_or(0);
+        let now = context.fingerprint();
+        archives.push((key, now));
+        let mut stale = known
+            .iter_mut()
+            .filter(|(path, _)| Path::new(path.as_str()).starts_with(root))
+            .peekable();
+        if before == now || stale.peek().is_none() {
+            continue;
+        }
+        for (_, entry) in stale {
+            entry.state = FileState {
+                mtime_nanos: i64::MIN,
+                size: u64::MAX,
+                hash: 0,
+            };
+        }
+        report_event(IndexEvent::Note(format!(
+            "{}: {} or a sidecar table changed; reading every file again",
+            root.display(),
+            parse::CONFIG_FILE
+        )));
+    }
+    archives
 }
 
 /// Opens the index at `dir`, or creates it (and the folder) when there is none.
@@ -353,12 +409,13 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
 
 /// Walks one root in name order, sorting files into unchanged ones and candidates to read.
 #[allow(clippy::too_many_arguments)]
-fn walk(
+fn walk<'a>(
     root: &Path,
     absolute: &Path,
+    context: &'a ParseContext,
     known: &HashMap<String, Known>,
     threads: usize,
-    candidates: &mut Vec<Candidate>,
+    candidates: &mut Vec<Candidate<'a>>,
     seen: &mut HashSet<String>,
     report: &mut IndexReport,
     report_event: &mut dyn FnMut(IndexEvent),
@@ -370,7 +427,7 @@ fn walk(
     if metadata.is_file() && parse::detect(absolute).is_none() {
         return Err(Error::InvalidCorpus {
             path: root.to_path_buf(),
-            reason: "not a folder, nor a file newsindex can read (.txt, .json, .jsonl)".to_string(),
+            reason: "not a folder, nor a file newsindex can read (.txt, .md, .json, .jsonl, .csv, .tsv, .html, .xml, .sgm)".to_string(),
         });
     }
     let walker = walkdir::WalkDir::new(absolute)
@@ -408,8 +465,14 @@ fn walk(
         if !entry.file_type().is_file() {
             continue;
         }
-        let Some(format) = parse::detect(entry.path()) else {
-            continue;
+        let format = match context.select(entry.path()) {
+            Selection::Read(format) => format,
+            Selection::Skip(reason) => {
+                let shown = display_path(entry.path(), absolute, root);
+                report_event(IndexEvent::Note(format!("{}: {reason}", shown.display())));
+                continue;
+            }
+            Selection::Ignore => continue,
         };
         let path = entry.path().display().to_string();
         if seen.insert(path.clone()) {
@@ -456,6 +519,7 @@ fn walk(
             format,
             state,
             known: known_entry,
+            context,
         });
     }
     Ok(())
@@ -539,7 +603,7 @@ fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
     if candidate.known.is_some_and(|k| k.state.hash == hash) {
         return Outcome::Same;
     }
-    match parse::parse_bytes(absolute, candidate.format, &bytes) {
+    match parse::parse_bytes(absolute, candidate.format, &bytes, candidate.context) {
         Ok(parsed) => Outcome::Parsed(parsed, hash),
         Err(error) => Outcome::Failed(relocate(error, &candidate.read_path)),
     }
@@ -588,11 +652,20 @@ fn apply(
                 )));
             }
             for warning in &parsed.warnings {
-                report.skipped_records += 1;
+                if warning.skipped {
+                    report.skipped_records += 1;
+                }
                 report_event(IndexEvent::Warning(format!(
                     "{}: {}",
                     location(&candidate.read_path, warning.line),
                     warning.reason
+                )));
+            }
+            for note in &parsed.notes {
+                report_event(IndexEvent::Note(format!(
+                    "{}: {}",
+                    location(&candidate.read_path, note.line),
+                    note.reason
                 )));
             }
             let state = FileState {

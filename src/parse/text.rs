@@ -1,10 +1,11 @@
-//! Plain-text articles: a `Key: value` header, the seed's ` date YYYY-MM-DD caption` line, or no header.
+//! Plain-text articles: a `Key: value` header, the seed's ` date YYYY-MM-DD caption` line, or
+//! none; and OCR page text. One article per file; the header ends at the first blank line.
 //!
-//! One article per file. The header ends at the first blank line; the body keeps its paragraphs.
+//! A bare text's first line is its title only when it reads as a headline; an OCR page's never.
 
-use std::path::Path;
-
-use super::{Parsed, infer_from_body};
+use super::archive::FileContext;
+use super::inference::{looks_like_ocr, looks_like_title};
+use super::{Parsed, Warning};
 use crate::article::Article;
 use crate::date::ArticleDate;
 use crate::error::Result;
@@ -34,21 +35,22 @@ enum Field {
 }
 
 /// Parses one text file into one article.
-pub(super) fn parse(path: &Path, text: &str) -> Result<Parsed> {
+pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
     let text = text.replace("\r\n", "\n");
-    let mut article = Article::new(path, None);
+    let mut article = Article::new(file.path, None);
     let mut warnings = Vec::new();
     let (head, rest) = split_head(&text);
+    let mut page_scan = false;
     if let Some(fields) = key_value_header(head) {
         for (field, value) in fields {
             match field {
                 Field::Title => article.title = value.to_string(),
                 Field::Date => match ArticleDate::parse(value) {
                     Some(date) => article.date = Some(date),
-                    None => warnings.push(super::Warning {
-                        line: None,
-                        reason: format!("date '{value}' is not a date; indexed without one"),
-                    }),
+                    None => warnings.push(Warning::record_kept(
+                        None,
+                        format!("date '{value}' is not a date; indexed without one"),
+                    )),
                 },
                 Field::Source => article.source = Some(value.to_string()),
                 Field::Url => article.url = Some(value.to_string()),
@@ -60,17 +62,28 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Parsed> {
         article.date = Some(date);
         article.title = caption;
         article.body = tidy_body(rest);
+    } else if file.is_page_scan() || looks_like_ocr(&text) {
+        page_scan = true;
+        article.body = tidy_body(&text);
     } else {
-        let mut lines = text.trim_start().splitn(2, '\n');
-        article.title = lines.next().unwrap_or_default().trim().to_string();
-        article.body = tidy_body(lines.next().unwrap_or_default());
+        let trimmed = text.trim_start();
+        let (first, after) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
+        if looks_like_title(first) {
+            article.title = first.trim().to_string();
+            article.body = tidy_body(after);
+        } else {
+            article.body = tidy_body(trimmed);
+        }
     }
-    infer_from_body(&mut article);
+    file.complete(&mut article, None, &mut warnings);
+    if page_scan && article.title.is_empty() {
+        article.title = file.page_title(&article);
+    }
     article.assign_id("");
     Ok(Parsed {
         articles: vec![article],
         warnings,
-        decoded_from: None,
+        ..Parsed::default()
     })
 }
 
@@ -137,8 +150,14 @@ fn tidy_body(body: &str) -> String {
 mod tests {
     use super::*;
 
+    use std::path::Path;
+
+    use crate::parse::ParseContext;
+
     fn one(text: &str) -> Article {
-        parse(Path::new("/x.txt"), text).unwrap().articles.remove(0)
+        let context = ParseContext::default();
+        let file = context.file(Path::new("/x.txt"));
+        parse(&file, text).unwrap().articles.remove(0)
     }
 
     #[test]
@@ -171,5 +190,23 @@ mod tests {
         assert_eq!(article.title, "The headline");
         assert_eq!(article.body, "The body starts: here.\n\nMore.");
         assert_eq!(article.date, None);
+    }
+
+    #[test]
+    fn a_ragged_first_line_is_not_a_title() {
+        let article =
+            one("; , Vol. 26 SALT LAKE CITY, UTAH, JANUARY I, 1816 No 3 H\nAn Independent Paper\n");
+        assert_eq!(article.title, "");
+        assert!(article.body.starts_with("; , Vol. 26"), "{}", article.body);
+        let long = "This first line is a whole paragraph of prose that goes on far longer than any headline would ever be allowed to, and then some more words.\n\nMore.";
+        assert_eq!(one(long).title, "");
+    }
+
+    #[test]
+    fn an_ocr_page_gets_no_title_from_its_noise() {
+        let page = "FLIGHT OP THE SERBIANS.\nft\n7*,r\n.AV..'.- ,.\nIt Is not so difficult\n,'\n.. .\ny\nV\nA\nA 0\n3\nthe end";
+        let article = one(page);
+        assert_eq!(article.title, "");
+        assert!(article.body.starts_with("FLIGHT OP"));
     }
 }

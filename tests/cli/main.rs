@@ -9,6 +9,7 @@
 
 mod crash;
 mod errors;
+mod formats;
 mod index;
 mod search;
 mod util;
