@@ -235,8 +235,9 @@ impl ExportReport {
             ));
         }
         if self.parts > 0 {
+            let files = if self.parts == 1 { "file" } else { "files" };
             text.push_str(&format!(
-                "\noutput: {} bytes in {} files, the largest {} bytes",
+                "\noutput: {} bytes in {} {files}, the largest {} bytes",
                 self.bytes, self.parts, self.largest_part
             ));
         } else {
