@@ -264,7 +264,8 @@ impl ExportReport {
 /// that is standard output).
 ///
 /// # Errors
-/// [`Error::InvalidExport`] when the batch folder is a file or already holds batch files;
+/// [`Error::InvalidExport`] when the output file is a folder, or the batch folder is a file or
+/// already holds batch files;
 /// [`Error::IndexMissing`]/[`Error::OpenIndex`]/[`Error::Search`] when an index cannot be
 /// read; [`Error::ReadCorpus`], [`Error::InvalidCorpus`] or [`Error::ArchiveConfig`] when a
 /// folder cannot be read at all; [`Error::WriteOutput`] or [`Error::Io`] when output cannot be
@@ -389,6 +390,13 @@ impl<'w> Sink<'w> {
                 path: None,
             }),
             ExportTarget::File(path) => {
+                if path.is_dir() {
+                    return Err(Error::InvalidExport {
+                        path: path.clone(),
+                        reason: "it is a folder; add --batch-bytes N to write numbered batch files into it"
+                            .to_string(),
+                    });
+                }
                 let file = File::create(path).map_err(|source| Error::Io {
                     path: path.clone(),
                     source,

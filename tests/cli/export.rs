@@ -454,6 +454,16 @@ fn batches_need_an_output_folder_and_never_overwrite_earlier_ones() {
         std::fs::read_to_string(out.join(part_name(1))).unwrap(),
         "{}\n"
     );
+    let output = export(
+        &corpus,
+        &["--out", out.to_str().unwrap(), archive.to_str().unwrap()],
+        2,
+    );
+    assert!(
+        stderr(&output).contains("it is a folder; add --batch-bytes N"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
