@@ -1,8 +1,7 @@
 //! Handing the archive to another engine: [`export`] writes every article as NDJSON for
-//! Quickwit, or as `_bulk` action/document pairs for Elasticsearch and OpenSearch.
-//!
-//! It reads a folder file by file with the readers `index` uses (so ids match), or an index
-//! segment by segment, holding one file's articles at a time. It never prints.
+//! Quickwit, or as `_bulk` pairs for Elasticsearch and OpenSearch. It reads a folder file by
+//! file with the readers `index` uses (so ids match), or an index segment by segment, holding
+//! one file's articles at a time; it never prints.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
