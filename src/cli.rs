@@ -14,6 +14,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::config::{IndexSettings, Settings};
 use crate::date::{DateRange, PartialDate};
 use crate::error::{Error, ExitCode, Result};
+use crate::export::{
+    ExportEvent, ExportFormat, ExportSettings, ExportSource, ExportTarget, export,
+};
 use crate::index::{IndexEvent, NewsIndex};
 use crate::output::{self, OutputFormat};
 use crate::search::{SearchRequest, SortOrder};
@@ -24,7 +27,7 @@ Exit codes:
   1  no hits (search), or no such article (show)
   2  usage error, invalid query, invalid date or invalid newsindex.toml
   3  index missing, locked, incompatible or corrupt
-  4  indexing finished but skipped some input files
+  4  indexing or export finished but skipped some input files or articles
   5  I/O error (cannot read the corpus or write output)
   130 indexing interrupted by Ctrl-C or SIGTERM (work so far is committed)";
 
@@ -64,6 +67,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Summarise the index: articles, date span, sources, size
     Stats(StatsArgs),
+    /// Write every article as NDJSON for Quickwit, or as _bulk pairs for Elasticsearch/OpenSearch
+    Export(ExportArgs),
 }
 
 /// `newsindex index`.
@@ -140,6 +145,35 @@ pub struct StatsArgs {
     pub json: bool,
 }
 
+/// `newsindex export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// An archive folder or file to read, or an index folder (one holding meta.json) [default: the index]
+    #[arg(value_name = "DIR")]
+    pub path: Option<PathBuf>,
+    /// Line format: quickwit (NDJSON) or es-bulk (Elasticsearch/OpenSearch _bulk pairs)
+    #[arg(long, value_name = "FORMAT", default_value = "quickwit")]
+    pub format: ExportFormatArg,
+    /// Where to write: a file, or - for standard output; with --batch-bytes, a folder [default: -]
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Split the output into part-00001.ndjson, part-00002.ndjson… in the --out folder, each at most N bytes (Quickwit takes up to 10 MiB a request)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch_bytes: Option<u64>,
+    /// When reading a folder, skip larger files with a warning
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_file_size: u64,
+}
+
+/// `export --format`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormatArg {
+    /// One JSON object per line, for Quickwit's ingest API and `quickwit tool local-ingest`
+    Quickwit,
+    /// An action line and a document line per article, for the Elasticsearch/OpenSearch _bulk API
+    EsBulk,
+}
+
 /// `--color`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ColorArg {
@@ -204,6 +238,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             output::write_stats(&mut out, &stats, format)?;
             ExitCode::Success
         }
+        Command::Export(args) => run_export(&settings, args, &mut out)?,
     };
     out.flush().map_err(Error::WriteOutput)?;
     Ok(code)
@@ -359,6 +394,43 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
     output::write_results(out, &results, &request, format)?;
     Ok(if results.hits.is_empty() {
         ExitCode::NoHits
+    } else {
+        ExitCode::Success
+    })
+}
+
+fn run_export(settings: &Settings, args: ExportArgs, out: &mut impl Write) -> Result<ExitCode> {
+    let source = match &args.path {
+        Some(path) => ExportSource::detect(path),
+        None => ExportSource::Index(settings.index_dir.clone()),
+    };
+    let export_settings = ExportSettings {
+        format: match args.format {
+            ExportFormatArg::Quickwit => ExportFormat::Quickwit,
+            ExportFormatArg::EsBulk => ExportFormat::EsBulk,
+        },
+        target: ExportTarget::new(args.out.as_deref(), args.batch_bytes)?,
+        max_file_size: args.max_file_size,
+    };
+    let (quiet, verbose) = (settings.quiet, settings.verbose);
+    let mut report_event = |event: ExportEvent| {
+        let mut err = std::io::stderr().lock();
+        match event {
+            ExportEvent::Warning(message) if !quiet => {
+                writeln!(err, "newsindex: warning: {message}").ok();
+            }
+            ExportEvent::Note(message) if verbose > 0 => {
+                writeln!(err, "newsindex: {message}").ok();
+            }
+            _ => {}
+        }
+    };
+    let report = export(&source, &export_settings, out, &mut report_event)?;
+    if !quiet {
+        writeln!(std::io::stderr().lock(), "{}", report.summary()).ok();
+    }
+    Ok(if report.has_skipped() {
+        ExitCode::Skipped
     } else {
         ExitCode::Success
     })

@@ -68,6 +68,14 @@ pub enum Error {
         /// Why it cannot be indexed.
         reason: String,
     },
+    /// An export cannot write where it was asked to.
+    #[error("cannot export to '{path}': {reason}")]
+    InvalidExport {
+        /// The output named by `--out`.
+        path: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
+    },
     /// A file, or a record inside it, cannot be read as an article.
     #[error("{}: {reason}", location(path, *line))]
     ParseArticle {
@@ -150,7 +158,7 @@ pub enum ExitCode {
     Usage = 2,
     /// The index is missing, locked, incompatible or corrupt.
     Index = 3,
-    /// Indexing finished but skipped some input files.
+    /// Indexing or export finished but skipped some input files, records or articles.
     Skipped = 4,
     /// I/O error: cannot read the corpus or write output.
     Io = 5,
@@ -165,6 +173,7 @@ impl Error {
             Error::InvalidQuery { .. }
             | Error::InvalidDate { .. }
             | Error::InvalidCorpus { .. }
+            | Error::InvalidExport { .. }
             | Error::ArchiveConfig { .. } => ExitCode::Usage,
             Error::IndexMissing { .. }
             | Error::OpenIndex { .. }

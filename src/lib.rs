@@ -10,6 +10,7 @@
 //! - [`index`]: the tantivy index on disk; [`index::update`] keeps it in step with folders.
 //! - [`search`]: queries, filters, ranking and passages.
 //! - [`output`]: results for people and the JSON contract for programs.
+//! - [`export`]: every article as NDJSON for Quickwit or `_bulk` pairs for Elasticsearch.
 //! - [`cli`] and [`config`]: the command line; [`error`]: failures and exit codes.
 //!
 //! ```
@@ -38,6 +39,7 @@ pub mod cli;
 pub mod config;
 pub mod date;
 pub mod error;
+pub mod export;
 pub mod index;
 pub mod output;
 pub mod parse;

@@ -9,6 +9,7 @@
 
 mod crash;
 mod errors;
+mod export;
 mod formats;
 mod index;
 mod search;
