@@ -13,7 +13,7 @@ use crate::date::{DateRange, PartialDate};
 use crate::error::{Error, ExitCode, Result};
 use crate::index::{IndexEvent, NewsIndex};
 use crate::output::{self, OutputFormat};
-use crate::search::{SearchRequest, SortOrder};
+use crate::search::{Period, SearchRequest, SortOrder};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -22,7 +22,7 @@ Exit codes:
   2  usage error, invalid query or invalid date
   3  index missing, locked, incompatible or corrupt
   4  indexing finished but skipped some input files
-  5  I/O error (cannot read the corpus or write output)";
+  5  I/O error (cannot read the corpus, write output or listen on the address)";
 
 /// Index a folder of news articles and search it: ranked passages filtered by date and source.
 #[derive(Debug, Parser)]
@@ -60,6 +60,10 @@ pub enum Command {
     Show(ShowArgs),
     /// Summarise the index: articles, date span, sources, size
     Stats(StatsArgs),
+    /// Chart how many matching articles appeared per year, month or day
+    Timeline(TimelineArgs),
+    /// Serve the search page and the JSON API over HTTP
+    Serve(ServeArgs),
 }
 
 /// `newsindex index`.
@@ -112,6 +116,43 @@ pub struct SearchArgs {
     /// Print one JSON object (see the README for the contract)
     #[arg(long)]
     pub json: bool,
+    /// Add the number of matching articles per source and per year
+    #[arg(long)]
+    pub facets: bool,
+}
+
+/// `newsindex timeline`.
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// The query, as for search ("" charts the whole archive)
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// One bar per year, month or day
+    #[arg(long, value_name = "PERIOD", default_value = "month")]
+    pub by: PeriodArg,
+    /// Only articles on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only articles on or before this date, the whole period included (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only articles from this source (repeat for several)
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+    /// Match articles with any of the words
+    #[arg(long)]
+    pub any: bool,
+    /// Print the counts as JSON (sources too)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `newsindex serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the bound address is printed)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
 }
 
 /// `newsindex show`.
@@ -142,6 +183,17 @@ pub enum ColorArg {
     Always,
     /// Never colour
     Never,
+}
+
+/// `--by`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PeriodArg {
+    /// One bar per year
+    Year,
+    /// One bar per month
+    Month,
+    /// One bar per day
+    Day,
 }
 
 /// `--sort`.
@@ -195,6 +247,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 }
             };
             output::write_stats(&mut out, &stats, format)?;
+            ExitCode::Success
+        }
+        Command::Timeline(args) => run_timeline(&settings, args, &mut out)?,
+        Command::Serve(args) => {
+            let index = NewsIndex::open(&settings.index_dir)?;
+            let quiet = settings.quiet;
+            let shown_index = settings.index_dir.display().to_string();
+            crate::server::run(index, &args.addr, |bound| {
+                if !quiet {
+                    let mut err = std::io::stderr().lock();
+                    writeln!(
+                        err,
+                        "newsindex: serving '{shown_index}' at http://{bound}/ (Ctrl-C to stop)"
+                    )
+                    .ok();
+                }
+            })?;
             ExitCode::Success
         }
     };
@@ -327,9 +396,13 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         limit: args.limit,
         offset: args.offset,
         match_any: args.any,
+        passages: 1,
     };
     let index = NewsIndex::open(&settings.index_dir)?;
-    let results = crate::search::search(&index, &request)?;
+    let mut results = crate::search::search(&index, &request)?;
+    if args.facets {
+        results.facets = Some(crate::search::facets(&index, &request, Period::Year)?);
+    }
     let format = if args.json {
         OutputFormat::Json
     } else {
@@ -339,6 +412,40 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
     };
     output::write_results(out, &results, &request, format)?;
     Ok(if results.hits.is_empty() {
+        ExitCode::NoHits
+    } else {
+        ExitCode::Success
+    })
+}
+
+fn run_timeline(settings: &Settings, args: TimelineArgs, out: &mut impl Write) -> Result<ExitCode> {
+    let request = SearchRequest {
+        query: args.query.join(" "),
+        dates: DateRange::parse_bounds(
+            args.from.as_deref(),
+            args.to.as_deref(),
+            ["--from", "--to"],
+        )?,
+        sources: args.source,
+        match_any: args.any,
+        ..SearchRequest::default()
+    };
+    let by = match args.by {
+        PeriodArg::Year => Period::Year,
+        PeriodArg::Month => Period::Month,
+        PeriodArg::Day => Period::Day,
+    };
+    let index = NewsIndex::open(&settings.index_dir)?;
+    let facets = crate::search::facets(&index, &request, by)?;
+    let format = if args.json {
+        OutputFormat::Json
+    } else {
+        OutputFormat::Human {
+            color: settings.color,
+        }
+    };
+    output::write_timeline(out, &facets, format)?;
+    Ok(if facets.total == 0 {
         ExitCode::NoHits
     } else {
         ExitCode::Success

@@ -107,6 +107,18 @@ pub enum Error {
     /// Results cannot be written to standard output.
     #[error("cannot write output")]
     WriteOutput(#[source] std::io::Error),
+    /// `newsindex serve` cannot listen on the address it was given.
+    #[error("cannot listen on '{addr}'")]
+    Bind {
+        /// The address, as given with `--addr`.
+        addr: String,
+        /// The I/O failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The HTTP server could not start or stopped on an I/O failure.
+    #[error("the HTTP server failed")]
+    Serve(#[source] std::io::Error),
     /// Index metadata or its files cannot be written or read.
     #[error("cannot access '{path}'")]
     Io {
@@ -142,7 +154,7 @@ pub enum ExitCode {
     Index = 3,
     /// Indexing finished but skipped some input files.
     Skipped = 4,
-    /// I/O error: cannot read the corpus or write output.
+    /// I/O error: cannot read the corpus, write output or listen on the address.
     Io = 5,
 }
 
@@ -162,6 +174,8 @@ impl Error {
             Error::ReadCorpus { .. }
             | Error::ParseArticle { .. }
             | Error::WriteOutput(_)
+            | Error::Bind { .. }
+            | Error::Serve(_)
             | Error::Io { .. } => ExitCode::Io,
         }
     }

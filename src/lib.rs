@@ -9,6 +9,7 @@
 //! - [`index`]: the tantivy index on disk; [`index::update`] keeps it in step with folders.
 //! - [`search`]: queries, filters, ranking and passages.
 //! - [`output`]: results for people and the JSON contract for programs.
+//! - [`server`]: `newsindex serve`, the same searches over HTTP with a web page.
 //! - [`cli`] and [`config`]: the command line; [`error`]: failures and exit codes.
 //!
 //! ```
@@ -41,5 +42,6 @@ pub mod index;
 pub mod output;
 pub mod parse;
 pub mod search;
+pub mod server;
 
 pub use error::{Error, ExitCode, Result};

@@ -8,6 +8,9 @@
 )]
 
 mod errors;
+mod http;
 mod index;
 mod search;
+mod server;
+mod timeline;
 mod util;
