@@ -32,24 +32,44 @@ pub fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -
     );
     stream.write_all(head.as_bytes()).unwrap();
     stream.write_all(body.as_bytes()).unwrap();
+    // Read the head, then exactly the body: some servers keep the connection open.
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("no end of headers");
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut buffer = [0u8; 8192];
+    let split = loop {
+        if let Some(at) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        let read = stream.read(&mut buffer).unwrap();
+        assert!(read > 0, "connection closed before the end of the headers");
+        raw.extend_from_slice(&buffer[..read]);
+    };
+    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
     let mut rest = raw[split + 4..].to_vec();
     let status: u16 = head
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
         .expect("no status");
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
+    let length = head.lines().find_map(|line| {
+        line.strip_prefix("content-length:")
+            .and_then(|value| value.trim().parse::<usize>().ok())
+    });
+    if let Some(length) = length {
+        while rest.len() < length {
+            let read = stream.read(&mut buffer).unwrap();
+            assert!(read > 0, "connection closed before the end of the body");
+            rest.extend_from_slice(&buffer[..read]);
+        }
+        rest.truncate(length);
+    } else if head.contains("transfer-encoding: chunked") {
+        while !rest.ends_with(b"0\r\n\r\n") {
+            let read = stream.read(&mut buffer).unwrap();
+            assert!(read > 0, "connection closed inside a chunked body");
+            rest.extend_from_slice(&buffer[..read]);
+        }
         rest = dechunk(&rest);
+    } else {
+        stream.read_to_end(&mut rest).unwrap();
     }
     Response {
         status,

@@ -7,6 +7,7 @@
     clippy::panic
 )]
 
+mod browser;
 mod errors;
 mod http;
 mod index;

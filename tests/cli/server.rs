@@ -383,18 +383,34 @@ async fn unknown_routes_answer_a_json_404() {
 
 // ------------------------------------------------------------------ the real binary
 
+/// A running `newsindex serve`, killed if the test ends without [`stop_server`].
+pub struct Server {
+    child: Option<Child>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// `newsindex serve --addr 127.0.0.1:0` and the address it printed.
-fn start_server(corpus: &TestCorpus) -> (Child, SocketAddr) {
+pub fn start_server(corpus: &TestCorpus) -> (Server, SocketAddr) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("newsindex"))
         .env_remove("NEWSINDEX_INDEX")
         .env_remove("RUST_LOG")
         .arg("--index")
         .arg(corpus.index_dir())
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let server = Server { child: Some(child) };
     let line = lines.next().unwrap().unwrap();
     let addr = line
         .split("http://")
@@ -403,10 +419,14 @@ fn start_server(corpus: &TestCorpus) -> (Child, SocketAddr) {
         .unwrap_or_else(|| panic!("no address in {line:?}"));
     // Keep draining stderr so the server never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
-    (child, addr.parse().unwrap())
+    (server, addr.parse().unwrap())
 }
 
-fn stop_server(mut child: Child) {
+/// Sends SIGTERM and expects a clean exit: graceful shutdown.
+pub fn stop_server(mut server: Server) {
+    let Some(mut child) = server.child.take() else {
+        return;
+    };
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

@@ -461,10 +461,14 @@ function drawTimeline(facets) {
   // Period labels under the axis, spaced so they do not overlap.
   const labelWidth = facets.by === "year" ? 40 : facets.by === "month" ? 62 : 80;
   const every = Math.max(1, Math.ceil(labelWidth / step));
+  let lastEnd = -Infinity;
   for (let index = 0; index < bars.length; index += every) {
+    const half = bars[index].period.length * 3.4;
+    const x = Math.min(Math.max(index * step + step / 2, half), width - half);
+    if (x - half < lastEnd + 8) continue;
+    lastEnd = x + half;
     const text = document.createElementNS(SVG, "text");
-    const x = index * step + step / 2;
-    text.setAttribute("x", String(Math.min(Math.max(x, 14), width - 14)));
+    text.setAttribute("x", String(x));
     text.setAttribute("y", String(height - 6));
     text.setAttribute("class", "tick");
     text.setAttribute("text-anchor", "middle");
@@ -569,9 +573,16 @@ async function showArticle(id) {
   $("article-meta").textContent = "";
   $("article-body").replaceChildren();
   $("article-footer").replaceChildren();
+  // The query's best passages in this article, to mark its words in the text.
+  const query = state.q.trim();
+  const passages = query && !lastHits.has(id)
+    ? api("/api/search", new URLSearchParams({ q: "id:" + id + " AND (" + query + ")", limit: "1", passages: "5" }))
+        .then((results) => { if (results.hits[0]) lastHits.set(id, results.hits[0]); })
+        .catch(() => {})
+    : Promise.resolve();
   let article;
   try {
-    article = await api("/api/articles/" + encodeURIComponent(id));
+    [article] = await Promise.all([api("/api/articles/" + encodeURIComponent(id)), passages]);
   } catch (error) {
     if (mine !== generation) return;
     $("article-title").textContent = error.status === 404 ? "No such article" : "The article could not be loaded";
