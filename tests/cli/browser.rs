@@ -220,6 +220,24 @@ impl<'a> Browser<'a> {
         );
     }
 
+    /// Presses keys (WebDriver key codes, e.g. `\u{E014}` for the right arrow) one after another.
+    fn keys(&self, keys: &[&str]) {
+        let actions: Vec<Value> = keys
+            .iter()
+            .flat_map(|key| {
+                [
+                    json!({"type": "keyDown", "value": key}),
+                    json!({"type": "keyUp", "value": key}),
+                ]
+            })
+            .collect();
+        self.command(
+            "POST",
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        );
+    }
+
     fn screenshot(&self, name: &str) {
         let encoded = self.command("GET", "/screenshot", json!({}));
         let png = decode_base64(encoded.as_str().unwrap());
@@ -389,6 +407,15 @@ fn page_finds_an_article_by_keyword_and_date_in_headless_chromium() {
         "return document.getElementById('article-view').hidden && \
          !location.search.includes('article=') && \
          document.querySelectorAll('#hits .hit').length > 0",
+    );
+
+    // The timeline works from the keyboard: the third month of 2019, then one bar per day.
+    browser.script("document.querySelector('#timeline svg').focus()");
+    browser.keys(&["\u{E014}", "\u{E014}", "\u{E014}", "\u{E007}"]);
+    browser.wait_for(
+        "the month chosen with the keyboard",
+        "return location.search.includes('from=2019-03&to=2019-03') && \
+         document.querySelectorAll('#timeline .bar').length === 31",
     );
 
     // A shared link opens the same search; a phone-sized window stacks the layout.

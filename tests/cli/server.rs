@@ -381,6 +381,31 @@ async fn unknown_routes_answer_a_json_404() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_all_answer() {
+    let corpus = archive();
+    let app = app(&corpus);
+    let requests = (0..64).map(|n| {
+        let app = app.clone();
+        let uri = match n % 4 {
+            0 => "/api/search?q=talks&passages=3",
+            1 => "/api/facets?q=talks&by=day",
+            2 => "/api/search?q=security&sort=newest",
+            _ => "/health",
+        };
+        tokio::spawn(async move {
+            app.oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap()
+                .status()
+        })
+    });
+    let requests: Vec<_> = requests.collect();
+    for request in requests {
+        assert_eq!(request.await.unwrap(), StatusCode::OK);
+    }
+}
+
 // ------------------------------------------------------------------ the real binary
 
 /// A running `newsindex serve`, killed if the test ends without [`stop_server`].
