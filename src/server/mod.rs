@@ -21,6 +21,10 @@ use crate::error::{Error, Result};
 use crate::index::NewsIndex;
 use error::ApiError;
 
+/// Index work runs on at most this many threads per core (16 at least). Searches are CPU
+/// bound, so more threads only add memory and switching; requests beyond them wait in line.
+const BLOCKING_THREADS_PER_CORE: usize = 8;
+
 /// What every request handler shares: the one opened index.
 #[derive(Clone)]
 pub struct AppState {
@@ -88,8 +92,10 @@ pub async fn serve(
 /// # Errors
 /// [`Error::Bind`] when `addr` cannot be listened on; [`Error::Serve`] when the server fails.
 pub fn run(index: NewsIndex, addr: &str, on_listening: impl FnOnce(SocketAddr)) -> Result<()> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads((cores * BLOCKING_THREADS_PER_CORE).max(16))
         .build()
         .map_err(Error::Serve)?;
     runtime.block_on(async {
