@@ -52,6 +52,7 @@ declare -A LABEL=(
     [articles]="GET /api/articles/{id} (20 ids)"
 )
 declare -A RPS P50 P99 ERR
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 RSS_START=$(rss)
 RSS_MAX=$RSS_START
 for clients in 1 8 64; do
@@ -82,3 +83,4 @@ done
 echo
 echo "server RSS: ${RSS_START} KiB after start, ${RSS_MAX} KiB at most during the matrix, ${RSS_MATRIX} KiB after it, ${RSS_END} KiB after 60 s more of 64 clients searching"
 echo "articles: $(curl -sf "$BASE/health")"
+echo "load average (1, 5, 15 min): $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"

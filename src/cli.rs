@@ -153,6 +153,9 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; the bound address is printed)
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub addr: String,
+    /// Threads for searches; more requests wait in line [default: 32 per core, at least 64]
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// `newsindex show`.
@@ -254,7 +257,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let index = NewsIndex::open(&settings.index_dir)?;
             let quiet = settings.quiet;
             let shown_index = settings.index_dir.display().to_string();
-            crate::server::run(index, &args.addr, |bound| {
+            let threads = args.threads.unwrap_or_else(crate::server::default_threads);
+            crate::server::run(index, &args.addr, threads, |bound| {
                 if !quiet {
                     let mut err = std::io::stderr().lock();
                     writeln!(

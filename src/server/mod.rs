@@ -21,9 +21,16 @@ use crate::error::{Error, Result};
 use crate::index::NewsIndex;
 use error::ApiError;
 
-/// Index work runs on at most this many threads per core (16 at least). Searches are CPU
-/// bound, so more threads only add memory and switching; requests beyond them wait in line.
-const BLOCKING_THREADS_PER_CORE: usize = 8;
+/// Unless told otherwise, index work runs on at most this many threads per core (64 at
+/// least). Searches are CPU bound, so more threads mostly add memory; requests beyond them
+/// wait in line.
+const BLOCKING_THREADS_PER_CORE: usize = 32;
+
+/// The default number of threads for index work on this machine.
+pub fn default_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (cores * BLOCKING_THREADS_PER_CORE).max(64)
+}
 
 /// What every request handler shares: the one opened index.
 #[derive(Clone)]
@@ -87,15 +94,19 @@ pub async fn serve(
 }
 
 /// Listens on `addr`, tells `on_listening` the bound address (port 0 picks a free one) and
-/// serves `index` until Ctrl-C or SIGTERM.
+/// serves `index` until Ctrl-C or SIGTERM, with at most `threads` threads for index work.
 ///
 /// # Errors
 /// [`Error::Bind`] when `addr` cannot be listened on; [`Error::Serve`] when the server fails.
-pub fn run(index: NewsIndex, addr: &str, on_listening: impl FnOnce(SocketAddr)) -> Result<()> {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+pub fn run(
+    index: NewsIndex,
+    addr: &str,
+    threads: usize,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads((cores * BLOCKING_THREADS_PER_CORE).max(16))
+        .max_blocking_threads(threads.max(1))
         .build()
         .map_err(Error::Serve)?;
     runtime.block_on(async {
