@@ -62,3 +62,50 @@ impl IntoResponse for ApiError {
         (status, Json(serde_json::json!({ "error": message }))).into_response()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_failures_answer_500_without_their_detail() {
+        let error = ApiError::from(Error::Io {
+            path: "/srv/archive/index/meta.json".into(),
+            source: std::io::Error::other("disk on fire"),
+        });
+        assert!(matches!(&error, ApiError::Internal(detail) if detail.contains("disk on fire")));
+        let response = error.into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = body_text(response);
+        assert!(!body.contains("/srv/archive"), "{body}");
+        assert!(body.contains("internal error"), "{body}");
+    }
+
+    #[test]
+    fn client_mistakes_keep_their_message() {
+        let error = ApiError::from(Error::InvalidDate {
+            option: "from".into(),
+            value: "2024-13".into(),
+            reason: "month 13 does not exist".into(),
+        });
+        assert!(
+            matches!(error, ApiError::BadRequest(message) if message == "from: '2024-13': month 13 does not exist")
+        );
+        let missing = ApiError::from(Error::ArticleNotFound {
+            id: "0123456789abcdef".into(),
+            path: "/srv/archive/index".into(),
+        });
+        assert!(matches!(missing, ApiError::NotFound(message) if !message.contains("/srv")));
+    }
+
+    /// The body of a response whose body is already in memory.
+    fn body_text(response: Response) -> String {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let bytes = runtime
+            .block_on(axum::body::to_bytes(response.into_body(), 1 << 20))
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+}
