@@ -431,7 +431,7 @@ function drawTimeline(facets) {
   peak.setAttribute("x", "2");
   peak.setAttribute("y", "11");
   peak.setAttribute("class", "tick");
-  peak.textContent = most.toLocaleString("en-GB") + " articles";
+  peak.textContent = most.toLocaleString("en-GB") + (most === 1 ? " article" : " articles");
   svg.appendChild(peak);
 
   bars.forEach((bar, index) => {
