@@ -20,7 +20,13 @@ impl Response {
 
 /// Sends one request (`Connection: close`) and reads the whole response.
 pub fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> Response {
-    let mut stream = TcpStream::connect(addr).unwrap();
+    // assert_cmd's timeouts install a SIGCHLD handler, so system calls may be interrupted.
+    let mut stream = loop {
+        match TcpStream::connect(addr) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            connected => break connected.unwrap(),
+        }
+    };
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
@@ -39,7 +45,7 @@ pub fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -
         if let Some(at) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
             break at;
         }
-        let read = stream.read(&mut buffer).unwrap();
+        let read = read_some(&mut stream, &mut buffer, path);
         assert!(read > 0, "connection closed before the end of the headers");
         raw.extend_from_slice(&buffer[..read]);
     };
@@ -56,24 +62,37 @@ pub fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -
     });
     if let Some(length) = length {
         while rest.len() < length {
-            let read = stream.read(&mut buffer).unwrap();
+            let read = read_some(&mut stream, &mut buffer, path);
             assert!(read > 0, "connection closed before the end of the body");
             rest.extend_from_slice(&buffer[..read]);
         }
         rest.truncate(length);
     } else if head.contains("transfer-encoding: chunked") {
         while !rest.ends_with(b"0\r\n\r\n") {
-            let read = stream.read(&mut buffer).unwrap();
+            let read = read_some(&mut stream, &mut buffer, path);
             assert!(read > 0, "connection closed inside a chunked body");
             rest.extend_from_slice(&buffer[..read]);
         }
         rest = dechunk(&rest);
     } else {
-        stream.read_to_end(&mut rest).unwrap();
+        stream
+            .read_to_end(&mut rest)
+            .unwrap_or_else(|e| panic!("reading the answer to {path}: {e}"));
     }
     Response {
         status,
         body: String::from_utf8(rest).unwrap(),
+    }
+}
+
+/// One `read`, retried when a signal interrupted it.
+fn read_some(stream: &mut TcpStream, buffer: &mut [u8], path: &str) -> usize {
+    loop {
+        match stream.read(buffer) {
+            Ok(read) => return read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => panic!("reading the answer to {path}: {e} ({:?})", e.kind()),
+        }
     }
 }
 
