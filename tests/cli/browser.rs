@@ -300,6 +300,14 @@ fn page_finds_an_article_by_keyword_and_date_in_headless_chromium() {
     );
     browser.screenshot("01-front-page");
 
+    // Paging: the next ten, the page in the URL.
+    browser.click("#next");
+    browser.wait_for(
+        "the second page",
+        "return location.search.includes('page=2') && \
+         /Showing 11–20\\./.test(document.getElementById('summary').textContent)",
+    );
+
     // A keyword search: highlighted passages, the query in the URL.
     browser.type_into("#q", "security talks\u{E007}");
     browser.wait_for(
