@@ -12,7 +12,10 @@ use newsindex::index::NewsIndex;
 use newsindex::parse::{Format, ParseContext, parse_bytes};
 use newsindex::search::{SearchRequest, SortOrder, search};
 
-const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_corpus/seed/000_833dcbfb9c9e23fc.txt");
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/sample_corpus/seed/000_833dcbfb9c9e23fc.txt"
+);
 
 fn parse(c: &mut Criterion) {
     let bytes = std::fs::read(SEED).unwrap_or_default();
@@ -24,13 +27,24 @@ fn parse(c: &mut Criterion) {
 
 fn searches(c: &mut Criterion) {
     let Ok(dir) = tempfile::tempdir() else { return };
-    let settings = IndexSettings { threads: 1, memory_bytes: 50_000_000, ..IndexSettings::default() };
+    let settings = IndexSettings {
+        threads: 1,
+        memory_bytes: 50_000_000,
+        ..IndexSettings::default()
+    };
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
     if newsindex::index::update(dir.path(), &[corpus], &settings, &mut |_| {}).is_err() {
         return;
     }
-    let Ok(index) = NewsIndex::open(dir.path()) else { return };
-    let request = |query: &str, sort: SortOrder| SearchRequest { query: query.into(), sort, limit: 10, ..SearchRequest::default() };
+    let Ok(index) = NewsIndex::open(dir.path()) else {
+        return;
+    };
+    let request = |query: &str, sort: SortOrder| SearchRequest {
+        query: query.into(),
+        sort,
+        limit: 10,
+        ..SearchRequest::default()
+    };
     for (name, query, sort) in [
         ("search two words", "security talks", SortOrder::Relevance),
         ("search phrase", "\"security talks\"", SortOrder::Relevance),

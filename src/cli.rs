@@ -19,7 +19,7 @@ use crate::export::{
 };
 use crate::index::{IndexEvent, NewsIndex};
 use crate::output::{self, OutputFormat};
-use crate::search::{SearchRequest, SortOrder};
+use crate::search::{Period, SearchRequest, SortOrder};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -28,7 +28,7 @@ Exit codes:
   2  usage error, invalid query, invalid date or invalid newsindex.toml
   3  index missing, locked, incompatible or corrupt
   4  indexing or export finished but skipped some input files or articles
-  5  I/O error (cannot read the corpus or write output)
+  5  I/O error (cannot read the corpus, write output or listen on the address)
   130 indexing interrupted by Ctrl-C or SIGTERM (work so far is committed)";
 
 /// Index a folder of news articles and search it: ranked passages filtered by date and source.
@@ -69,6 +69,10 @@ pub enum Command {
     Stats(StatsArgs),
     /// Write every article as NDJSON for Quickwit, or as _bulk pairs for Elasticsearch/OpenSearch
     Export(ExportArgs),
+    /// Chart how many matching articles appeared per year, month or day
+    Timeline(TimelineArgs),
+    /// Serve the search page and the JSON API over HTTP
+    Serve(ServeArgs),
 }
 
 /// `newsindex index`.
@@ -124,6 +128,46 @@ pub struct SearchArgs {
     /// Print one JSON object (see the README for the contract)
     #[arg(long)]
     pub json: bool,
+    /// Add the number of matching articles per source and per year
+    #[arg(long)]
+    pub facets: bool,
+}
+
+/// `newsindex timeline`.
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// The query, as for search ("" charts the whole archive)
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// One bar per year, month or day
+    #[arg(long, value_name = "PERIOD", default_value = "month")]
+    pub by: PeriodArg,
+    /// Only articles on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only articles on or before this date, the whole period included (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only articles from this source (repeat for several)
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+    /// Match articles with any of the words
+    #[arg(long)]
+    pub any: bool,
+    /// Print the counts as JSON (sources too)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `newsindex serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the bound address is printed)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Threads for searches; more requests wait in line [default: 32 per core, at least 64]
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// `newsindex show`.
@@ -185,6 +229,17 @@ pub enum ColorArg {
     Never,
 }
 
+/// `--by`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PeriodArg {
+    /// One bar per year
+    Year,
+    /// One bar per month
+    Month,
+    /// One bar per day
+    Day,
+}
+
 /// `--sort`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SortArg {
@@ -239,6 +294,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ExitCode::Success
         }
         Command::Export(args) => run_export(&settings, args, &mut out)?,
+        Command::Timeline(args) => run_timeline(&settings, args, &mut out)?,
+        Command::Serve(args) => {
+            let index = NewsIndex::open(&settings.index_dir)?;
+            let quiet = settings.quiet;
+            let shown_index = settings.index_dir.display().to_string();
+            let threads = args.threads.unwrap_or_else(crate::server::default_threads);
+            crate::server::run(index, &args.addr, threads, |bound| {
+                if !quiet {
+                    let mut err = std::io::stderr().lock();
+                    writeln!(
+                        err,
+                        "newsindex: serving '{shown_index}' at http://{bound}/ (Ctrl-C to stop)"
+                    )
+                    .ok();
+                }
+            })?;
+            ExitCode::Success
+        }
     };
     out.flush().map_err(Error::WriteOutput)?;
     Ok(code)
@@ -381,9 +454,13 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         limit: args.limit,
         offset: args.offset,
         match_any: args.any,
+        passages: 1,
     };
     let index = NewsIndex::open(&settings.index_dir)?;
-    let results = crate::search::search(&index, &request)?;
+    let mut results = crate::search::search(&index, &request)?;
+    if args.facets {
+        results.facets = Some(crate::search::facets(&index, &request, Period::Year)?);
+    }
     let format = if args.json {
         OutputFormat::Json
     } else {
@@ -431,6 +508,40 @@ fn run_export(settings: &Settings, args: ExportArgs, out: &mut impl Write) -> Re
     }
     Ok(if report.has_skipped() {
         ExitCode::Skipped
+    } else {
+        ExitCode::Success
+    })
+}
+
+fn run_timeline(settings: &Settings, args: TimelineArgs, out: &mut impl Write) -> Result<ExitCode> {
+    let request = SearchRequest {
+        query: args.query.join(" "),
+        dates: DateRange::parse_bounds(
+            args.from.as_deref(),
+            args.to.as_deref(),
+            ["--from", "--to"],
+        )?,
+        sources: args.source,
+        match_any: args.any,
+        ..SearchRequest::default()
+    };
+    let by = match args.by {
+        PeriodArg::Year => Period::Year,
+        PeriodArg::Month => Period::Month,
+        PeriodArg::Day => Period::Day,
+    };
+    let index = NewsIndex::open(&settings.index_dir)?;
+    let facets = crate::search::facets(&index, &request, by)?;
+    let format = if args.json {
+        OutputFormat::Json
+    } else {
+        OutputFormat::Human {
+            color: settings.color,
+        }
+    };
+    output::write_timeline(out, &facets, format)?;
+    Ok(if facets.total == 0 {
+        ExitCode::NoHits
     } else {
         ExitCode::Success
     })

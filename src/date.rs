@@ -356,6 +356,43 @@ impl DateRange {
         }
     }
 
+    /// Reads the bounds of a date filter, each `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, both periods
+    /// included; `names` are what the caller calls the two bounds (`--from`, `from`).
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidDate`] naming the bound when one is not a date or the range ends
+    /// before it begins.
+    pub fn parse_bounds(
+        from: Option<&str>,
+        to: Option<&str>,
+        names: [&str; 2],
+    ) -> crate::Result<DateRange> {
+        let [from_name, to_name] = names;
+        let bound = |name: &str, value: Option<&str>| {
+            value
+                .filter(|text| !text.is_empty())
+                .map(|text| {
+                    PartialDate::parse(text).map_err(|reason| crate::Error::InvalidDate {
+                        option: name.to_string(),
+                        value: text.to_string(),
+                        reason,
+                    })
+                })
+                .transpose()
+        };
+        let range = DateRange::new(bound(from_name, from)?, bound(to_name, to)?);
+        if let (Some(start), Some(end)) = (range.start, range.end)
+            && start >= end
+        {
+            return Err(crate::Error::InvalidDate {
+                option: to_name.to_string(),
+                value: to.unwrap_or_default().to_string(),
+                reason: format!("it is before {from_name}"),
+            });
+        }
+        Ok(range)
+    }
+
     /// True when neither end is bounded.
     pub fn is_unbounded(&self) -> bool {
         self.start.is_none() && self.end.is_none()

@@ -125,6 +125,18 @@ pub enum Error {
     /// Results cannot be written to standard output.
     #[error("cannot write output")]
     WriteOutput(#[source] std::io::Error),
+    /// `newsindex serve` cannot listen on the address it was given.
+    #[error("cannot listen on '{addr}'")]
+    Bind {
+        /// The address, as given with `--addr`.
+        addr: String,
+        /// The I/O failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The HTTP server could not start or stopped on an I/O failure.
+    #[error("the HTTP server failed")]
+    Serve(#[source] std::io::Error),
     /// Index metadata or its files cannot be written or read.
     #[error("cannot access '{path}'")]
     Io {
@@ -160,7 +172,7 @@ pub enum ExitCode {
     Index = 3,
     /// Indexing or export finished but skipped some input files, records or articles.
     Skipped = 4,
-    /// I/O error: cannot read the corpus or write output.
+    /// I/O error: cannot read the corpus, write output or listen on the address.
     Io = 5,
     /// Indexing was interrupted (Ctrl-C or SIGTERM) after committing what it had read.
     Interrupted = 130,
@@ -184,6 +196,8 @@ impl Error {
             Error::ReadCorpus { .. }
             | Error::ParseArticle { .. }
             | Error::WriteOutput(_)
+            | Error::Bind { .. }
+            | Error::Serve(_)
             | Error::Io { .. } => ExitCode::Io,
         }
     }

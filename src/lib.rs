@@ -11,6 +11,7 @@
 //! - [`search`]: queries, filters, ranking and passages.
 //! - [`output`]: results for people and the JSON contract for programs.
 //! - [`export`]: every article as NDJSON for Quickwit or `_bulk` pairs for Elasticsearch.
+//! - [`server`]: `newsindex serve`, the same searches over HTTP with a web page.
 //! - [`cli`] and [`config`]: the command line; [`error`]: failures and exit codes.
 //!
 //! ```
@@ -44,5 +45,6 @@ pub mod index;
 pub mod output;
 pub mod parse;
 pub mod search;
+pub mod server;
 
 pub use error::{Error, ExitCode, Result};

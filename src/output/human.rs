@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::article::Article;
 use crate::index::IndexStats;
-use crate::search::{Passage, SearchRequest, SearchResults};
+use crate::search::{Facets, Passage, SearchRequest, SearchResults};
 
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
@@ -32,7 +32,7 @@ pub fn write_results(
     };
     if results.hits.is_empty() {
         writeln!(out, "{} {noun}; none on this page", results.total)?;
-        return Ok(());
+        return write_facet_lines(out, results.facets.as_ref());
     }
     let first = request.offset + 1;
     let last = request.offset + results.hits.len();
@@ -70,7 +70,104 @@ pub fn write_results(
             writeln!(out)?;
         }
     }
+    write_facet_lines(out, results.facets.as_ref())
+}
+
+/// Writes `search --facets`' two summary lines: articles per source and per year.
+fn write_facet_lines(out: &mut impl Write, facets: Option<&Facets>) -> io::Result<()> {
+    let Some(facets) = facets else {
+        return Ok(());
+    };
+    let sources: Vec<String> = facets
+        .sources
+        .iter()
+        .map(|s| format!("{} {}", s.source, s.articles))
+        .collect();
+    let mut years: Vec<String> = facets
+        .dates
+        .iter()
+        .map(|p| format!("{} {}", p.period, p.articles))
+        .collect();
+    if facets.undated > 0 {
+        years.push(format!("undated {}", facets.undated));
+    }
+    let none = || "none".to_string();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "sources: {}",
+        if sources.is_empty() {
+            none()
+        } else {
+            sources.join(" · ")
+        }
+    )?;
+    writeln!(
+        out,
+        "years:   {}",
+        if years.is_empty() {
+            none()
+        } else {
+            years.join(" · ")
+        }
+    )
+}
+
+/// Longest bar of a timeline, in characters.
+const BAR_WIDTH: usize = 50;
+
+/// Writes a bar chart of matching articles per period, gaps shown as empty periods.
+///
+/// # Errors
+/// The writer's error.
+pub fn write_timeline(out: &mut impl Write, facets: &Facets, color: bool) -> io::Result<()> {
+    let noun = if facets.total == 1 {
+        "article matches"
+    } else {
+        "articles match"
+    };
+    let mut heading = format!("{} {noun}", facets.total);
+    if facets.undated > 0 {
+        heading.push_str(&format!(" ({} undated, not charted)", facets.undated));
+    }
+    writeln!(out, "{heading}")?;
+    let periods = facets.filled_dates();
+    if periods.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    let most = periods.iter().map(|p| p.articles).max().unwrap_or(0).max(1);
+    let label_width = periods.iter().map(|p| p.period.len()).max().unwrap_or(0);
+    let count_width = most.to_string().len();
+    for period in &periods {
+        let bar = bar(period.articles, most);
+        let line = format!(
+            "{:<label_width$}  {:>count_width$}",
+            period.period, period.articles
+        );
+        match (bar.is_empty(), color) {
+            (true, _) => writeln!(out, "{line}")?,
+            (false, true) => writeln!(out, "{line} {MATCH}{bar}{RESET}")?,
+            (false, false) => writeln!(out, "{line} {bar}")?,
+        }
+    }
     Ok(())
+}
+
+/// A bar `count / most` of [`BAR_WIDTH`] long, in eighths of a character; any count shows.
+fn bar(count: u64, most: u64) -> String {
+    const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    if count == 0 {
+        return String::new();
+    }
+    let eighths = ((count as f64 / most as f64) * (BAR_WIDTH * 8) as f64).round() as usize;
+    let eighths = eighths.max(1);
+    let (full, rest) = (eighths / 8, eighths % 8);
+    let mut bar = "█".repeat(full);
+    if rest > 0 {
+        bar.push(EIGHTHS[rest]);
+    }
+    bar
 }
 
 /// Writes a passage on one line with its highlights marked.

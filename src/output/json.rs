@@ -15,9 +15,13 @@
 //! - `score` is the BM25 score, `null` when sorted by date.
 //! - `start`/`end` are character offsets of the passage in the article body (as `show --json`
 //!   prints it); `highlights` are `[start, end)` character offsets into the passage `text`.
+//! - `facets` appears only with `search --facets`: a [`crate::search::Facets`] by year
+//!   (`{"total", "undated", "by", "sources": [{"source", "articles"}], "dates": [{"period",
+//!   "articles"}]}`), the object `timeline --json` and `GET /api/facets` print.
 //!
-//! Later versions only add fields. `show --json` prints an [`crate::article::Article`];
-//! `stats --json` an [`crate::index::IndexStats`].
+//! `newsindex serve` answers `GET /api/search` with this same object. Later versions only add
+//! fields. `show --json` prints an [`crate::article::Article`]; `stats --json` an
+//! [`crate::index::IndexStats`].
 
 use std::io::Write;
 

@@ -10,7 +10,7 @@ use std::io::Write;
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::index::IndexStats;
-use crate::search::{SearchRequest, SearchResults};
+use crate::search::{Facets, SearchRequest, SearchResults};
 
 /// How to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,18 @@ pub fn write_stats(out: &mut impl Write, stats: &IndexStats, format: OutputForma
     match format {
         OutputFormat::Human { .. } => human::write_stats(out, stats),
         OutputFormat::Json => json::write(out, stats),
+    }
+    .map_err(Error::WriteOutput)
+}
+
+/// Writes a timeline: a bar per period for people, the [`Facets`] object as JSON.
+///
+/// # Errors
+/// [`Error::WriteOutput`] when `out` fails.
+pub fn write_timeline(out: &mut impl Write, facets: &Facets, format: OutputFormat) -> Result<()> {
+    match format {
+        OutputFormat::Human { color } => human::write_timeline(out, facets, color),
+        OutputFormat::Json => json::write(out, facets),
     }
     .map_err(Error::WriteOutput)
 }

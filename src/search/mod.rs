@@ -1,8 +1,10 @@
 //! Searching: a [`SearchRequest`] in, [`SearchResults`] out (the same type the JSON contract prints).
 //!
 //! [`query`] turns the user's text and filters into a tantivy query; [`passage`] picks and
-//! highlights the passages each hit shows. Ranking is BM25 over title (boosted) and body.
+//! highlights the passages each hit shows; [`facets`](mod@facets) counts matches per source and period.
+//! Ranking is BM25 over title (boosted) and body.
 
+pub mod facets;
 pub mod passage;
 pub mod query;
 
@@ -10,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::{DateTime, DocAddress, Order, TantivyDocument};
 
+pub use facets::{Facets, Period, PeriodCount, facets};
 pub use passage::Passage;
 
 use crate::date::{ArticleDate, DateRange};
@@ -33,7 +36,7 @@ pub enum SortOrder {
 }
 
 /// One search, as the CLI or the server asks for it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SearchRequest {
     /// The query text (see [`query`] for the syntax).
     pub query: String,
@@ -49,6 +52,23 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Match any word instead of all.
     pub match_any: bool,
+    /// Passages to show per hit (default 1).
+    pub passages: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> SearchRequest {
+        SearchRequest {
+            query: String::new(),
+            dates: DateRange::default(),
+            sources: Vec::new(),
+            sort: SortOrder::default(),
+            limit: 0,
+            offset: 0,
+            match_any: false,
+            passages: 1,
+        }
+    }
 }
 
 /// The answer to a [`SearchRequest`]; serialised as the JSON contract.
@@ -58,6 +78,9 @@ pub struct SearchResults {
     pub total: u64,
     /// This page of hits, best (or newest/oldest) first.
     pub hits: Vec<Hit>,
+    /// Counts per source and year, only when asked for (`search --facets`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
 }
 
 /// One matching article with its best passage(s).
@@ -137,7 +160,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     for (score, address) in page {
         let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
         let article = index.fields().to_article(&document);
-        let passages = passage::best_passages(&article.body, &weights, 1);
+        let passages = passage::best_passages(&article.body, &weights, request.passages);
         hits.push(Hit {
             id: article.id,
             path: article.path,
@@ -153,5 +176,6 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     Ok(SearchResults {
         total: total as u64,
         hits,
+        facets: None,
     })
 }

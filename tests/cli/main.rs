@@ -7,10 +7,14 @@
     clippy::panic
 )]
 
+mod browser;
 mod crash;
 mod errors;
 mod export;
 mod formats;
+mod http;
 mod index;
 mod search;
+mod server;
+mod timeline;
 mod util;

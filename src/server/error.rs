@@ -1,0 +1,111 @@
+//! [`ApiError`]: how a failed request answers, as JSON `{"error": "..."}` with its status.
+//!
+//! Client mistakes (400, 404) say what was wrong; internal failures (500) answer with a generic
+//! message and send the detail, which may name paths on the server, to the log.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::Error;
+
+/// A request that could not be answered.
+#[derive(Debug)]
+pub enum ApiError {
+    /// A parameter is missing, malformed or out of range: which one and why.
+    BadRequest(String),
+    /// The article or route does not exist.
+    NotFound(String),
+    /// Something failed on the server; the detail is logged, not sent.
+    Internal(String),
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> ApiError {
+        match error {
+            Error::InvalidQuery { reason, .. } => ApiError::BadRequest(format!("q: {reason}")),
+            Error::InvalidDate {
+                option,
+                value,
+                reason,
+            } => ApiError::BadRequest(format!("{option}: '{value}': {reason}")),
+            Error::ArticleNotFound { id, .. } => {
+                ApiError::NotFound(format!("no article with id '{id}'"))
+            }
+            other => {
+                let mut detail = other.to_string();
+                let mut source = std::error::Error::source(&other);
+                while let Some(cause) = source {
+                    detail.push_str(": ");
+                    detail.push_str(&cause.to_string());
+                    source = cause.source();
+                }
+                ApiError::Internal(detail)
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
+            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message),
+            ApiError::Internal(detail) => {
+                tracing::error!("request failed: {detail}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error; the server log has the details".to_string(),
+                )
+            }
+        };
+        (status, Json(serde_json::json!({ "error": message }))).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_failures_answer_500_without_their_detail() {
+        let error = ApiError::from(Error::Io {
+            path: "/srv/archive/index/meta.json".into(),
+            source: std::io::Error::other("disk on fire"),
+        });
+        assert!(matches!(&error, ApiError::Internal(detail) if detail.contains("disk on fire")));
+        let response = error.into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = body_text(response);
+        assert!(!body.contains("/srv/archive"), "{body}");
+        assert!(body.contains("internal error"), "{body}");
+    }
+
+    #[test]
+    fn client_mistakes_keep_their_message() {
+        let error = ApiError::from(Error::InvalidDate {
+            option: "from".into(),
+            value: "2024-13".into(),
+            reason: "month 13 does not exist".into(),
+        });
+        assert!(
+            matches!(error, ApiError::BadRequest(message) if message == "from: '2024-13': month 13 does not exist")
+        );
+        let missing = ApiError::from(Error::ArticleNotFound {
+            id: "0123456789abcdef".into(),
+            path: "/srv/archive/index".into(),
+        });
+        assert!(matches!(missing, ApiError::NotFound(message) if !message.contains("/srv")));
+    }
+
+    /// The body of a response whose body is already in memory.
+    fn body_text(response: Response) -> String {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let bytes = runtime
+            .block_on(axum::body::to_bytes(response.into_body(), 1 << 20))
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+}

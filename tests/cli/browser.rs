@@ -1,0 +1,450 @@
+//! The web page in headless Chromium, driven through chromedriver (W3C WebDriver over HTTP):
+//! a keyword search with highlights, a date range dragged on the timeline and typed in, the
+//! article view, the back button, a phone-sized window. Screenshots go to
+//! `target/browser-artifacts/`. Skips, saying so, when chromium or chromedriver is missing.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::http;
+use crate::server::{start_server, stop_server};
+use crate::util::TestCorpus;
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A program on `PATH`.
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+fn artifacts() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("browser-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// chromedriver on a free port, killed on drop.
+struct Driver {
+    process: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+impl Driver {
+    fn start(chromedriver: &Path) -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let process = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let driver = Driver { process, addr };
+        let started = Instant::now();
+        loop {
+            if std::net::TcpStream::connect(addr).is_ok()
+                && http::get(addr, "/status").json()["value"]["ready"] == true
+            {
+                return driver;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// One browser session.
+struct Browser<'a> {
+    driver: &'a Driver,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser<'_> {
+    fn drop(&mut self) {
+        let path = format!("/session/{}", self.session);
+        let _ = http::request(self.driver.addr, "DELETE", &path, None);
+    }
+}
+
+impl<'a> Browser<'a> {
+    fn open(driver: &'a Driver, chromium: &Path) -> Browser<'a> {
+        let profile = tempfile::tempdir().unwrap();
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium.display().to_string(),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                    "--window-size=1280,1000",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            },
+        }}});
+        let response = http::request(
+            driver.addr,
+            "POST",
+            "/session",
+            Some(&capabilities.to_string()),
+        );
+        let value = response.json();
+        let session = value["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {}", response.body))
+            .to_string();
+        Browser {
+            driver,
+            session,
+            _profile: profile,
+        }
+    }
+
+    fn command(&self, method: &str, path: &str, body: Value) -> Value {
+        let path = format!("/session/{}{path}", self.session);
+        let body = body.to_string();
+        let response = http::request(
+            self.driver.addr,
+            method,
+            &path,
+            (method == "POST").then_some(body.as_str()),
+        );
+        let value = response.json();
+        assert_eq!(response.status, 200, "{method} {path}: {}", response.body);
+        value["value"].clone()
+    }
+
+    fn go(&self, url: &str) {
+        self.command("POST", "/url", json!({ "url": url }));
+    }
+
+    fn script(&self, script: &str) -> Value {
+        self.command(
+            "POST",
+            "/execute/sync",
+            json!({ "script": script, "args": [] }),
+        )
+    }
+
+    /// Waits until `script` (a function body) returns something truthy; returns it.
+    fn wait_for(&self, what: &str, script: &str) -> Value {
+        let started = Instant::now();
+        loop {
+            let value = self.script(script);
+            let truthy = match &value {
+                Value::Null | Value::Bool(false) => false,
+                Value::Number(n) => n.as_f64() != Some(0.0),
+                Value::String(s) => !s.is_empty(),
+                _ => true,
+            };
+            if truthy {
+                return value;
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                self.screenshot("failure");
+                panic!("timed out waiting for {what}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn element(&self, selector: &str) -> String {
+        let value = self.command(
+            "POST",
+            "/element",
+            json!({ "using": "css selector", "value": selector }),
+        );
+        value[ELEMENT].as_str().unwrap().to_string()
+    }
+
+    fn click(&self, selector: &str) {
+        let id = self.element(selector);
+        self.command("POST", &format!("/element/{id}/click"), json!({}));
+    }
+
+    /// Replaces the text of the input `selector` with `text` (`\u{E007}` is Enter).
+    fn type_into(&self, selector: &str, text: &str) {
+        let id = self.element(selector);
+        self.command("POST", &format!("/element/{id}/clear"), json!({}));
+        self.command(
+            "POST",
+            &format!("/element/{id}/value"),
+            json!({ "text": text }),
+        );
+    }
+
+    /// Drags the mouse from one viewport point to another.
+    fn drag(&self, from: (f64, f64), to: (f64, f64)) {
+        let point = |(x, y): (f64, f64), duration: u64| {
+            json!({"type": "pointerMove", "duration": duration, "origin": "viewport",
+                   "x": x.round() as i64, "y": y.round() as i64})
+        };
+        self.command(
+            "POST",
+            "/actions",
+            json!({"actions": [{
+                "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+                "actions": [
+                    point(from, 0),
+                    {"type": "pointerDown", "button": 0},
+                    point(((from.0 + to.0) / 2.0, to.1), 100),
+                    point(to, 100),
+                    {"type": "pointerUp", "button": 0},
+                ],
+            }]}),
+        );
+    }
+
+    /// Presses keys (WebDriver key codes, e.g. `\u{E014}` for the right arrow) one after another.
+    fn keys(&self, keys: &[&str]) {
+        let actions: Vec<Value> = keys
+            .iter()
+            .flat_map(|key| {
+                [
+                    json!({"type": "keyDown", "value": key}),
+                    json!({"type": "keyUp", "value": key}),
+                ]
+            })
+            .collect();
+        self.command(
+            "POST",
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        );
+    }
+
+    fn screenshot(&self, name: &str) {
+        let encoded = self.command("GET", "/screenshot", json!({}));
+        let png = decode_base64(encoded.as_str().unwrap());
+        std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+fn decode_base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    };
+    let digits: Vec<u32> = text.bytes().filter_map(value).collect();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let mut n = 0u32;
+        for (i, d) in chunk.iter().enumerate() {
+            n |= d << (18 - 6 * i);
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..chunk.len().saturating_sub(1)]);
+    }
+    out
+}
+
+#[test]
+fn page_finds_an_article_by_keyword_and_date_in_headless_chromium() {
+    let test = "page_finds_an_article_by_keyword_and_date_in_headless_chromium";
+    let (Some(chromium), Some(chromedriver)) = (
+        find_program(&["chromium", "chromium-browser"]),
+        find_program(&["chromedriver"]),
+    ) else {
+        eprintln!("SKIPPED {test}: chromium not installed");
+        return;
+    };
+    let corpus = TestCorpus::new();
+    corpus.copy_sample("seed");
+    corpus.copy_sample("wikinews");
+    corpus.index();
+    let (server, addr) = start_server(&corpus);
+    let driver = Driver::start(&chromedriver);
+    let browser = Browser::open(&driver, &chromium);
+    let base = format!("http://{addr}/");
+
+    // The front page charts the whole archive and lists its latest articles.
+    browser.go(&base);
+    browser.wait_for(
+        "the timeline",
+        "return document.querySelectorAll('#timeline .bar').length",
+    );
+    browser.wait_for(
+        "the latest articles",
+        "return document.querySelectorAll('#hits .hit').length === 10",
+    );
+    browser.screenshot("01-front-page");
+
+    // Paging: the next ten, the page in the URL.
+    browser.click("#next");
+    browser.wait_for(
+        "the second page",
+        "return location.search.includes('page=2') && \
+         /Showing 11–20\\./.test(document.getElementById('summary').textContent)",
+    );
+
+    // A keyword search: highlighted passages, the query in the URL.
+    browser.type_into("#q", "security talks\u{E007}");
+    browser.wait_for(
+        "highlighted results",
+        "return location.search.includes('q=security+talks') && \
+         document.querySelectorAll('#hits mark').length > 0 && \
+         /^12 articles match/.test(document.getElementById('summary').textContent)",
+    );
+    let marked = browser.script(
+        "return Array.from(document.querySelectorAll('#hits mark'), m => m.textContent.toLowerCase())",
+    );
+    let marked: Vec<String> = serde_json::from_value(marked).unwrap();
+    assert!(
+        marked
+            .iter()
+            .all(|word| word.contains("secur") || word.contains("talk")),
+        "{marked:?}"
+    );
+    let first_title =
+        browser.script("return document.querySelector('#hits .hit-title a').textContent");
+    assert_eq!(
+        first_title,
+        "Russia says they want security talks with the United States but the subject of Ukraine must be on table"
+    );
+    let bars_before = browser.script("return document.querySelectorAll('#timeline .bar').length");
+    browser.screenshot("02-search-results");
+
+    // Drag across the first bars of the timeline: the dates narrow, results and chart change.
+    let geometry = browser.script(
+        "const svg = document.querySelector('#timeline svg'); \
+         svg.scrollIntoView({block: 'center'}); \
+         const box = svg.getBoundingClientRect(); \
+         const n = document.querySelectorAll('#timeline .bar').length; \
+         return [box.left, box.top, box.width, box.height, n];",
+    );
+    let [left, top, width, height, bars] = serde_json::from_value::<[f64; 5]>(geometry).unwrap();
+    let step = width / bars;
+    let y = top + height / 2.0;
+    // The first 20 months of a 2019–2024 chart: 2019-01 to 2020-08.
+    browser.drag((left + step * 0.5, y), (left + step * 19.5, y));
+    browser.wait_for(
+        "the dragged range",
+        "return location.search.includes('from=2019-01') && \
+         location.search.includes('to=2020-08') && \
+         document.getElementById('from').value === '2019-01'",
+    );
+    let summary = browser.wait_for(
+        "results in the range",
+        "const s = document.getElementById('summary').textContent; \
+         return /^\\d+ articles? match/.test(s) && !s.startsWith('12 ') && s",
+    );
+    let summary = summary.as_str().unwrap().to_string();
+    let dates = browser
+        .script("return Array.from(document.querySelectorAll('#hits time'), t => t.dateTime)");
+    let dates: Vec<String> = serde_json::from_value(dates).unwrap();
+    assert!(!dates.is_empty(), "{summary}");
+    assert!(
+        dates
+            .iter()
+            .all(|d| d.as_str() >= "2019-01-01" && d.as_str() <= "2020-08-31"),
+        "{dates:?}"
+    );
+    let bars_after = browser.wait_for(
+        "the zoomed timeline",
+        "return document.querySelectorAll('#timeline .bar').length",
+    );
+    assert_ne!(bars_before, bars_after, "the timeline did not change");
+    browser.screenshot("03-dragged-date-range");
+
+    // Typed dates, applied with Enter.
+    browser.type_into("#from", "2019");
+    browser.type_into("#to", "2019-12\u{E007}");
+    browser.wait_for(
+        "results from 2019",
+        "const dates = Array.from(document.querySelectorAll('#hits time'), t => t.dateTime); \
+         return location.search.includes('to=2019-12') && dates.length > 0 && \
+         dates.every(d => d.startsWith('2019-'))",
+    );
+    browser.screenshot("04-typed-date-range");
+
+    // The article view: the whole text, the query's words marked; back returns to the results.
+    let title = browser.script("return document.querySelector('#hits .hit-title a').textContent");
+    browser.click("#hits .hit-title a");
+    browser.wait_for(
+        "the article",
+        "return !document.getElementById('article-view').hidden && \
+         document.querySelectorAll('#article-body p').length > 1 && \
+         document.querySelectorAll('#article-body mark').length > 0",
+    );
+    assert_eq!(
+        browser.script("return document.getElementById('article-title').textContent"),
+        title
+    );
+    assert!(
+        browser
+            .script("return location.search")
+            .as_str()
+            .unwrap()
+            .contains("article=")
+    );
+    browser.screenshot("05-article");
+    browser.command("POST", "/back", json!({}));
+    browser.wait_for(
+        "the results again",
+        "return document.getElementById('article-view').hidden && \
+         !location.search.includes('article=') && \
+         document.querySelectorAll('#hits .hit').length > 0",
+    );
+
+    // The timeline works from the keyboard: the third month of 2019, then one bar per day.
+    browser.script("document.querySelector('#timeline svg').focus()");
+    browser.keys(&["\u{E014}", "\u{E014}", "\u{E014}", "\u{E007}"]);
+    browser.wait_for(
+        "the month chosen with the keyboard",
+        "return location.search.includes('from=2019-03&to=2019-03') && \
+         document.querySelectorAll('#timeline .bar').length === 31",
+    );
+
+    // A shared link opens the same search; a phone-sized window stacks the layout.
+    browser.command(
+        "POST",
+        "/window/rect",
+        json!({ "width": 412, "height": 900 }),
+    );
+    browser.go(&format!("{base}?q=election&from=2019&to=2020"));
+    browser.wait_for(
+        "the shared search",
+        "return document.getElementById('q').value === 'election' && \
+         document.querySelectorAll('#hits mark').length > 0 && \
+         document.querySelectorAll('#timeline .bar').length === 24",
+    );
+    let overflow =
+        browser.script("return document.documentElement.scrollWidth > window.innerWidth + 1");
+    assert_eq!(overflow, false, "the page is wider than a phone");
+    browser.screenshot("06-phone");
+
+    drop(browser);
+    drop(driver);
+    stop_server(server);
+}
