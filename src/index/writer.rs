@@ -235,7 +235,9 @@ pub fn update(
     let max_bytes = settings.max_file_size;
     let stop = &settings.stop;
     std::thread::scope(|scope| -> Result<()> {
-        let (sender, receiver) = mpsc::sync_channel::<(usize, Outcome)>(threads * 8);
+        // One parsed file in flight per worker: memory is bounded by the size of the files being
+        // read (see --max-file-size) plus the writer budget, not by the size of the archive.
+        let (sender, receiver) = mpsc::sync_channel::<(usize, Outcome)>(threads);
         for _ in 0..threads {
             let sender = sender.clone();
             scope.spawn(move || {
