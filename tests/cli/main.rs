@@ -11,5 +11,7 @@ mod crash;
 mod errors;
 mod formats;
 mod index;
+mod passages;
+mod quality;
 mod search;
 mod util;
