@@ -93,7 +93,7 @@ pub struct IndexArgs {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query: words, "exact phrases", "near words"~5, prefix*, fuzzy~1, AND/OR/NOT, +must,
-    /// -mustnot, title:word, source:name
+    /// -mustnot, title:word, source:name (a query starting with - goes after --)
     #[arg(value_name = "QUERY", required = true, num_args = 1..)]
     pub query: Vec<String>,
     /// Only articles on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
@@ -114,7 +114,7 @@ pub struct SearchArgs {
     /// Number of hits to skip (for paging)
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: usize,
-    /// Match articles with any of the words, ranked by how many match
+    /// Match articles with any of the words; those holding more of them in one place rank higher
     #[arg(long)]
     pub any: bool,
     /// Passages to show per article [default: 1, or 3 with --json]

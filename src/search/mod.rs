@@ -184,6 +184,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         }
     }
     let plan = &compiled.plan;
+    let by_date = request.sort != SortOrder::Relevance;
     let mut ranked: Vec<rank::Ranked> = Vec::new();
     if limit > 0 {
         ranked = match request.sort {
@@ -209,7 +210,6 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             }
         };
     }
-    let by_date = request.sort != SortOrder::Relevance;
     let mut hits = match request.group {
         Group::Article => ranked
             .iter()
@@ -229,7 +229,11 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
                 .ok()
                 .and_then(|explanation| serde_json::to_value(explanation).ok())
                 .unwrap_or(serde_json::Value::Null);
-            hit.explain = Some(candidate.explain(plan, tantivy));
+            let mut explain = candidate.explain(plan, tantivy);
+            if by_date {
+                explain.formula = "sorted by date: relevance is not scored".to_string();
+            }
+            hit.explain = Some(explain);
         }
     }
     Ok(SearchResults {
@@ -247,8 +251,8 @@ struct Found {
     candidates: Vec<(f32, DocAddress)>,
 }
 
-/// Counts the matches of `query` and collects its candidates: the BM25 pool (or the page
-/// plus the hits before it, by date) for a page ending at `end`.
+/// Counts the matches of `query` and collects its candidates for a page ending at `end`: the
+/// BM25 pool, or by date every article up to the page's end.
 fn collect(
     index: &NewsIndex,
     searcher: &Searcher,
@@ -279,12 +283,11 @@ fn collect(
             } else {
                 Order::Asc
             };
-            // Passage hits page over passages, so every article up to the page's end counts.
+            // Every article up to the page's end (the page is cut later, as for relevance);
+            // passage hits add a margin for articles that match only in the title.
             let top = match request.group {
-                Group::Article => {
-                    TopDocs::with_limit(request.limit.min(MAX_LIMIT)).and_offset(request.offset)
-                }
-                Group::None => TopDocs::with_limit(end),
+                Group::Article => TopDocs::with_limit(end),
+                Group::None => TopDocs::with_limit(end + rank::POOL_MARGIN),
             };
             let (total, hits) = searcher
                 .search(

@@ -102,6 +102,7 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
         searcher: &searcher,
         notes: parsed.notes,
         concepts: Vec::new(),
+        capped: Vec::new(),
     };
     let root = Node::Group(parsed.clauses.clone());
     let built = compiler.build(&root, true)?;
@@ -132,6 +133,11 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
         compiler
             .notes
             .push("the query only excludes words: listing every other article".to_string());
+    }
+    for (raw, found, limit) in &compiler.capped {
+        compiler.notes.push(format!(
+            "'{raw}' matches {found} words; searched the {limit} most frequent"
+        ));
     }
     let filters = filters(index, request);
     let with_filters = |query: Box<dyn Query>| -> Box<dyn Query> {
@@ -353,6 +359,8 @@ struct Compiler<'a> {
     searcher: &'a Searcher,
     notes: Vec<String>,
     concepts: Vec<Concept>,
+    /// Prefix and fuzzy words with more matches than are searched: (as written, matches, searched).
+    capped: Vec<(String, usize, usize)>,
 }
 
 impl Compiler<'_> {
@@ -674,9 +682,11 @@ impl Compiler<'_> {
             .collect();
         words.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
         if found > limit {
-            self.notes.push(format!(
-                "'{raw}' matches {found} words; searched the {limit} most frequent"
-            ));
+            // Title and body each have their word list: one note, with the larger count.
+            match self.capped.iter_mut().find(|(leaf, _, _)| leaf == raw) {
+                Some(entry) => entry.1 = entry.1.max(found),
+                None => self.capped.push((raw.to_string(), found, limit)),
+            }
             words.truncate(limit);
         }
         words.into_iter().map(|(_, _, word)| word).collect()

@@ -281,7 +281,7 @@ fn lex_phrase(
     let closed = at < chars.len();
     if closed {
         at += 1;
-    } else {
+    } else if !text.trim().is_empty() {
         notes.push(format!(
             "added the missing closing quote: searched the phrase \"{}\"",
             text.trim()
@@ -712,6 +712,7 @@ mod tests {
             ("war )", "ignored a ')' that closes nothing"),
             ("(war peace", "added the missing ')'"),
             ("war - peace", "ignored a '-' with no word after it"),
+            ("war \"", "ignored an empty phrase"),
         ] {
             let parsed = parse(query).unwrap();
             assert_eq!(parsed.notes, [note], "{query}");

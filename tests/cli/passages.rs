@@ -331,6 +331,11 @@ fn explain_gives_the_formula_tantivys_tree_and_the_passage_parts() {
             .explain
             .is_none()
     );
+    let by_date = corpus.search_json(&["security talks", "--explain", "--sort", "newest"]);
+    assert_eq!(
+        by_date.hits[0].explain.as_ref().unwrap().formula,
+        "sorted by date: relevance is not scored"
+    );
 }
 
 #[test]
