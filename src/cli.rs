@@ -19,13 +19,13 @@ use crate::export::{
 };
 use crate::index::{IndexEvent, NewsIndex};
 use crate::output::{self, OutputFormat};
-use crate::search::{Period, SearchRequest, SortOrder};
+use crate::search::{CLOSEST_NOTE, Group, Period, SearchRequest, SortOrder, passage};
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (for search: at least one hit)
   1  no hits (search), or no such article (show)
-  2  usage error, invalid query, invalid date or invalid newsindex.toml
+  2  usage error, invalid query, date or offset, or invalid newsindex.toml
   3  index missing, locked, incompatible or corrupt
   4  indexing or export finished but skipped some input files or articles
   5  I/O error (cannot read the corpus, write output or listen on the address)
@@ -101,7 +101,8 @@ pub struct IndexArgs {
 /// `newsindex search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query: words, "exact phrases", AND/OR/NOT, +must, -mustnot, title:word, source:name
+    /// The query: words, "exact phrases", "near words"~5, prefix*, fuzzy~1, AND/OR/NOT, +must,
+    /// -mustnot, title:word, source:name (a query starting with - goes after --)
     #[arg(value_name = "QUERY", required = true, num_args = 1..)]
     pub query: Vec<String>,
     /// Only articles on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
@@ -122,9 +123,18 @@ pub struct SearchArgs {
     /// Number of hits to skip (for paging)
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: usize,
-    /// Match articles with any of the words, ranked by how many match
+    /// Match articles with any of the words; those holding more of them in one place rank higher
     #[arg(long)]
     pub any: bool,
+    /// Passages to show per article [default: 1, or 3 with --json]
+    #[arg(long, value_name = "N")]
+    pub passages: Option<usize>,
+    /// What a hit is: an article with its best passages, or one passage (`none`)
+    #[arg(long, value_name = "GROUP", default_value = "article")]
+    pub group: GroupArg,
+    /// Show why each hit ranks where it does (BM25 explanation and passage scores)
+    #[arg(long)]
+    pub explain: bool,
     /// Print one JSON object (see the README for the contract)
     #[arg(long)]
     pub json: bool,
@@ -176,6 +186,13 @@ pub struct ShowArgs {
     /// The article id, as search prints it
     #[arg(value_name = "ID")]
     pub id: String,
+    /// Show only the passage holding this character offset of the body (a passage's `start`
+    /// in search results), with its neighbours
+    #[arg(long, value_name = "OFFSET")]
+    pub at: Option<usize>,
+    /// With --at: passages to show before and after it
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "at")]
+    pub context: usize,
     /// Print the article as JSON
     #[arg(long)]
     pub json: bool,
@@ -240,6 +257,15 @@ pub enum PeriodArg {
     Day,
 }
 
+/// `--group`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GroupArg {
+    /// Each hit is an article with its best passages
+    Article,
+    /// Each hit is one passage, ranked across the archive
+    None,
+}
+
 /// `--sort`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SortArg {
@@ -277,7 +303,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     color: settings.color,
                 }
             };
-            output::write_article(&mut out, &article, format)?;
+            match args.at {
+                None => output::write_article(&mut out, &article, format)?,
+                Some(offset) => {
+                    let context = passage::context(&article.body, offset, args.context)
+                        .ok_or_else(|| Error::InvalidOffset {
+                            id: article.id.clone(),
+                            offset,
+                            reason: match article.body.chars().count() {
+                                0 => "the article has no body text".to_string(),
+                                length => format!("the body has {length} characters"),
+                            },
+                        })?;
+                    output::write_context(&mut out, &article, &context, format)?;
+                }
+            }
             ExitCode::Success
         }
         Command::Stats(args) => {
@@ -454,12 +494,26 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         limit: args.limit,
         offset: args.offset,
         match_any: args.any,
-        passages: 1,
+        passages: args.passages.unwrap_or(if args.json { 3 } else { 1 }),
+        group: match args.group {
+            GroupArg::Article => Group::Article,
+            GroupArg::None => Group::None,
+        },
+        explain: args.explain,
     };
     let index = NewsIndex::open(&settings.index_dir)?;
     let mut results = crate::search::search(&index, &request)?;
     if args.facets {
         results.facets = Some(crate::search::facets(&index, &request, Period::Year)?);
+    }
+    if !settings.quiet {
+        let mut err = std::io::stderr().lock();
+        for note in &results.notes {
+            // People read the closest-match note at the top of the results.
+            if args.json || note != CLOSEST_NOTE {
+                writeln!(err, "newsindex: note: {note}").ok();
+            }
+        }
     }
     let format = if args.json {
         OutputFormat::Json

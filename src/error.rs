@@ -114,6 +114,16 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// `show --at` names a place outside the article's body.
+    #[error("invalid offset {offset} for article '{id}': {reason}")]
+    InvalidOffset {
+        /// The article id.
+        id: String,
+        /// The character offset asked for.
+        offset: usize,
+        /// Why it cannot be shown.
+        reason: String,
+    },
     /// No article has this id.
     #[error("no article with id '{id}' in the index at '{path}'")]
     ArticleNotFound {
@@ -166,7 +176,7 @@ pub enum ExitCode {
     Success = 0,
     /// `search` found nothing.
     NoHits = 1,
-    /// Usage error, invalid query or invalid date.
+    /// Usage error, invalid query, date or offset.
     Usage = 2,
     /// The index is missing, locked, incompatible or corrupt.
     Index = 3,
@@ -184,6 +194,7 @@ impl Error {
         match self {
             Error::InvalidQuery { .. }
             | Error::InvalidDate { .. }
+            | Error::InvalidOffset { .. }
             | Error::InvalidCorpus { .. }
             | Error::InvalidExport { .. }
             | Error::ArchiveConfig { .. } => ExitCode::Usage,

@@ -8,7 +8,10 @@ use std::path::Path;
 
 use crate::article::Article;
 use crate::index::IndexStats;
-use crate::search::{Facets, Passage, SearchRequest, SearchResults};
+use crate::search::passage::Context;
+use crate::search::{
+    CLOSEST_NOTE, Explain, Facets, Group, Mode, Passage, SearchRequest, SearchResults,
+};
 
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
@@ -25,18 +28,32 @@ pub fn write_results(
     request: &SearchRequest,
     color: bool,
 ) -> io::Result<()> {
-    let noun = if results.total == 1 {
-        "article matches"
-    } else {
-        "articles match"
+    let noun = match (results.mode, results.total == 1) {
+        (Mode::All, true) => "article matches",
+        (Mode::All, false) => "articles match",
+        (Mode::Most, true) => "article has most of the words",
+        (Mode::Most, false) => "articles have most of the words",
+        (_, true) => "article has some of the words",
+        (_, false) => "articles have some of the words",
     };
+    if results.mode == Mode::Closest {
+        writeln!(out, "{CLOSEST_NOTE}")?;
+    }
     if results.hits.is_empty() {
         writeln!(out, "{} {noun}; none on this page", results.total)?;
         return write_facet_lines(out, results.facets.as_ref());
     }
     let first = request.offset + 1;
     let last = request.offset + results.hits.len();
-    writeln!(out, "{} {noun} (showing {first}-{last})", results.total)?;
+    let unit = match results.group {
+        Group::Article => "",
+        Group::None => "passages ",
+    };
+    writeln!(
+        out,
+        "{} {noun} (showing {unit}{first}-{last})",
+        results.total
+    )?;
     for (number, hit) in (first..).zip(&results.hits) {
         writeln!(out)?;
         let title = if hit.title.is_empty() {
@@ -69,8 +86,69 @@ pub fn write_results(
             write_passage(out, passage, color)?;
             writeln!(out)?;
         }
+        if let Some(explain) = &hit.explain {
+            write_explain(out, explain)?;
+        }
     }
     write_facet_lines(out, results.facets.as_ref())
+}
+
+/// Writes why a hit ranks where it does: the formula, the passages' parts, tantivy's tree.
+fn write_explain(out: &mut impl Write, explain: &Explain) -> io::Result<()> {
+    writeln!(out, "   why: {}", explain.formula)?;
+    let title = explain.title.iter().map(|t| ("title", t));
+    let passages = explain.passages.iter().map(|p| ("passage", p));
+    for (name, passage) in title.chain(passages) {
+        let parts: Vec<String> = passage
+            .parts
+            .iter()
+            .map(|part| match part.what.as_str() {
+                "proximity" => format!("proximity {:.2} ({} pairs)", part.score, part.count),
+                what => format!(
+                    "{what} {:.2} (weight {:.2}, {}×)",
+                    part.score, part.weight, part.count
+                ),
+            })
+            .collect();
+        writeln!(
+            out,
+            "     {name} {}-{}: holds {:.0}% of the query; scores {:.2} = {}",
+            passage.start,
+            passage.end,
+            passage.share * 100.0,
+            passage.score,
+            parts.join(" + ")
+        )?;
+    }
+    writeln!(out, "     bm25:")?;
+    write_explanation(out, &explain.tantivy, 3)
+}
+
+/// Writes tantivy's explanation tree, one indented line per node.
+fn write_explanation(
+    out: &mut impl Write,
+    node: &serde_json::Value,
+    depth: usize,
+) -> io::Result<()> {
+    let value = node.get("value").and_then(serde_json::Value::as_f64);
+    let description = node
+        .get("description")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    if let Some(value) = value {
+        writeln!(
+            out,
+            "{:indent$}{value:.3} {description}",
+            "",
+            indent = depth * 2
+        )?;
+    }
+    if let Some(details) = node.get("details").and_then(serde_json::Value::as_array) {
+        for detail in details {
+            write_explanation(out, detail, depth + 1)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes `search --facets`' two summary lines: articles per source and per year.
@@ -225,6 +303,13 @@ fn merge_adjacent(text: &str, highlights: &[[usize; 2]]) -> Vec<[usize; 2]> {
 /// # Errors
 /// The writer's error.
 pub fn write_article(out: &mut impl Write, article: &Article, color: bool) -> io::Result<()> {
+    write_metadata(out, article, color)?;
+    writeln!(out)?;
+    writeln!(out, "{}", article.body)
+}
+
+/// Writes an article's title and `Name: value` metadata lines.
+fn write_metadata(out: &mut impl Write, article: &Article, color: bool) -> io::Result<()> {
     if color {
         writeln!(out, "{BOLD}{}{RESET}", article.title)?;
     } else {
@@ -246,8 +331,52 @@ pub fn write_article(out: &mut impl Write, article: &Article, color: bool) -> io
             writeln!(out, "{name}: {value}")?;
         }
     }
+    Ok(())
+}
+
+/// Writes an article's metadata and its passages around an offset, the one holding the offset
+/// marked with `> ` (and coloured on a terminal).
+///
+/// # Errors
+/// The writer's error.
+pub fn write_context(
+    out: &mut impl Write,
+    article: &Article,
+    context: &Context,
+    color: bool,
+) -> io::Result<()> {
+    write_metadata(out, article, color)?;
     writeln!(out)?;
-    writeln!(out, "{}", article.body)
+    let more = |out: &mut dyn Write, count: usize, place: &str| -> io::Result<()> {
+        match count {
+            0 => Ok(()),
+            1 => writeln!(out, "[1 passage {place}]\n"),
+            n => writeln!(out, "[{n} passages {place}]\n"),
+        }
+    };
+    more(out, context.skipped_before, "before")?;
+    for passage in &context.before {
+        writeln!(out, "{}\n", passage.text)?;
+    }
+    writeln!(
+        out,
+        "> [characters {}-{}]",
+        context.passage.start, context.passage.end
+    )?;
+    for line in context.passage.text.lines() {
+        if color {
+            writeln!(out, "> {MATCH}{line}{RESET}")?;
+        } else {
+            writeln!(out, "> {line}")?;
+        }
+    }
+    for passage in &context.after {
+        writeln!(out, "\n{}", passage.text)?;
+    }
+    if context.skipped_after > 0 {
+        writeln!(out)?;
+    }
+    more(out, context.skipped_after, "after")
 }
 
 /// Writes index statistics as aligned lines.

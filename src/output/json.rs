@@ -3,29 +3,60 @@
 //! `search --json` prints one object, [`crate::search::SearchResults`]:
 //!
 //! ```json
-//! {"total": 12,
+//! {"total": 12, "mode": "all", "group": "article", "notes": [],
 //!  "hits": [{"id": "3f0c1d2e4a5b6c7d", "path": "/archive/a.txt", "title": "…",
 //!            "date": "2024-06-21", "source": "Reuters", "byline": null, "url": null,
-//!            "score": 7.25,
-//!            "passages": [{"text": "…", "start": 120, "end": 410, "highlights": [[8, 16]]}]}]}
+//!            "score": 17.25,
+//!            "passages": [{"text": "…", "start": 120, "end": 410, "highlights": [[8, 16]],
+//!                          "score": 6.1}]}]}
 //! ```
 //!
 //! - `total` counts every matching article, not just this page.
+//! - `mode` is `"all"` when every plain word is required, `"most"` for a question (five plain
+//!   words or more with common words among them: 80% required), `"closest"` when no article
+//!   had them all and articles holding most of them come first, `"any"` with `--any`.
+//! - `group` is `"article"` (a hit is an article with up to `--passages` passages, default 3
+//!   here) or `"none"` (`--group none`: a hit is one passage with its article's fields, best
+//!   passage first; an article may appear in several hits).
+//! - `notes` lists, in words, how the query was read where it differs from what was typed
+//!   (an unclosed quote, a stray operator) and the closest-match fallback.
 //! - `date` is `YYYY-MM-DD` when only the day is known, RFC 3339 when the time is; `null` if undated.
-//! - `score` is the BM25 score, `null` when sorted by date.
+//! - `score` is the article's score (BM25 plus its best passages, see the README), `null` when
+//!   sorted by date. A passage's `score` rates the passage alone; 0 for the lead of an article
+//!   whose body does not match.
 //! - `start`/`end` are character offsets of the passage in the article body (as `show --json`
 //!   prints it); `highlights` are `[start, end)` character offsets into the passage `text`.
 //! - `facets` appears only with `search --facets`: a [`crate::search::Facets`] by year
 //!   (`{"total", "undated", "by", "sources": [{"source", "articles"}], "dates": [{"period",
 //!   "articles"}]}`), the object `timeline --json` and `GET /api/facets` print.
+//! - With `--explain`, each hit has `explain`: `{"formula", "bm25", "concentration", "title",
+//!   "passages": [{"start", "end", "score", "share", "parts": [{"what", "count", "weight",
+//!   "score"}]}], "tantivy": {"value", "description", "details"}}` ([`crate::search::Explain`]).
 //!
 //! `newsindex serve` answers `GET /api/search` with this same object. Later versions only add
-//! fields. `show --json` prints an [`crate::article::Article`]; `stats --json` an
+//! fields. `show --json` prints an [`crate::article::Article`];
+//! `show --json --at N` the same object with `context` added ([`ArticleAt`]); `stats --json` an
 //! [`crate::index::IndexStats`].
 
 use std::io::Write;
 
 use serde::Serialize;
+
+use crate::article::Article;
+use crate::search::passage::Context;
+
+/// An article with its passages around an offset: `show --json --at N`.
+///
+/// The article's fields, plus `context`: `{"offset", "passage", "before", "after",
+/// "skipped_before", "skipped_after"}`, passages as in search results.
+#[derive(Debug, Serialize)]
+pub struct ArticleAt<'a> {
+    /// The article.
+    #[serde(flatten)]
+    pub article: &'a Article,
+    /// The passages around the offset.
+    pub context: &'a Context,
+}
 
 /// Writes `value` as one line of JSON.
 ///

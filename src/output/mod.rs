@@ -10,6 +10,7 @@ use std::io::Write;
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::index::IndexStats;
+use crate::search::passage::Context;
 use crate::search::{Facets, SearchRequest, SearchResults};
 
 /// How to print.
@@ -49,6 +50,23 @@ pub fn write_article(out: &mut impl Write, article: &Article, format: OutputForm
     match format {
         OutputFormat::Human { color } => human::write_article(out, article, color),
         OutputFormat::Json => json::write(out, article),
+    }
+    .map_err(Error::WriteOutput)
+}
+
+/// Writes an article's passages around an offset (`show --at`).
+///
+/// # Errors
+/// [`Error::WriteOutput`] when `out` fails.
+pub fn write_context(
+    out: &mut impl Write,
+    article: &Article,
+    context: &Context,
+    format: OutputFormat,
+) -> Result<()> {
+    match format {
+        OutputFormat::Human { color } => human::write_context(out, article, context, color),
+        OutputFormat::Json => json::write(out, &json::ArticleAt { article, context }),
     }
     .map_err(Error::WriteOutput)
 }

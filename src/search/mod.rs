@@ -1,19 +1,23 @@
 //! Searching: a [`SearchRequest`] in, [`SearchResults`] out (the same type the JSON contract prints).
 //!
-//! [`query`] turns the user's text and filters into a tantivy query; [`passage`] picks and
-//! highlights the passages each hit shows; [`facets`](mod@facets) counts matches per source and period.
-//! Ranking is BM25 over title (boosted) and body.
+//! [`syntax`] reads the query, [`query`] turns it into tantivy queries, [`passage`] scores and
+//! highlights passages, [`rank`] re-ranks BM25's best candidates by them, and
+//! [`facets`](mod@facets) counts matches per source and period.
 
 pub mod facets;
 pub mod passage;
 pub mod query;
+pub mod rank;
+pub mod syntax;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::{DateTime, DocAddress, Order, TantivyDocument};
+use tantivy::query::Query;
+use tantivy::{DateTime, DocAddress, Order, Searcher};
 
 pub use facets::{Facets, Period, PeriodCount, facets};
 pub use passage::Passage;
+pub use rank::Explain;
 
 use crate::date::{ArticleDate, DateRange};
 use crate::error::Result;
@@ -21,6 +25,9 @@ use crate::index::NewsIndex;
 
 /// The most hits one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
+
+/// What the results say when no article has every plain word.
+pub const CLOSEST_NOTE: &str = "no article has all words; showing closest matches";
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -35,10 +42,38 @@ pub enum SortOrder {
     Oldest,
 }
 
+/// What one hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Group {
+    /// An article with its best passages.
+    #[default]
+    Article,
+    /// One passage (with its article's metadata); an article may give several hits.
+    None,
+}
+
+/// How plain words were matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Every plain word is required.
+    #[default]
+    All,
+    /// A question (five plain words or more besides common words such as "the", "of"): 80% of
+    /// its plain words are required.
+    Most,
+    /// No article has every plain word (or 80% of a long query's): any will do, and articles
+    /// holding more of them (rare words weigh more) in one place come first.
+    Closest,
+    /// `--any`: any plain word will do, more of them rank higher.
+    Any,
+}
+
 /// One search, as the CLI or the server asks for it.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
-    /// The query text (see [`query`] for the syntax).
+    /// The query text (see [`syntax`] for the language).
     pub query: String,
     /// Only articles dated inside this range.
     pub dates: DateRange,
@@ -52,8 +87,12 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Match any word instead of all.
     pub match_any: bool,
-    /// Passages to show per hit (default 1).
+    /// Passages to show per article (`--passages`).
     pub passages: usize,
+    /// Whether a hit is an article or a passage (`--group`).
+    pub group: Group,
+    /// Attach an [`Explain`] to each hit (`--explain`).
+    pub explain: bool,
 }
 
 impl Default for SearchRequest {
@@ -67,6 +106,8 @@ impl Default for SearchRequest {
             offset: 0,
             match_any: false,
             passages: 1,
+            group: Group::default(),
+            explain: false,
         }
     }
 }
@@ -81,6 +122,15 @@ pub struct SearchResults {
     /// Counts per source and year, only when asked for (`search --facets`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
+    /// How plain words were matched.
+    #[serde(default)]
+    pub mode: Mode,
+    /// Whether each hit is an article or one passage.
+    #[serde(default)]
+    pub group: Group,
+    /// How the query was read where it differs from what was typed, and [`CLOSEST_NOTE`].
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// One matching article with its best passage(s).
@@ -101,10 +151,13 @@ pub struct Hit {
     pub byline: Option<String>,
     /// Original URL.
     pub url: Option<String>,
-    /// BM25 score; `null` when sorted by date.
+    /// The article's score (see [`rank`]); `null` when sorted by date.
     pub score: Option<f32>,
     /// The best matching passages of the body, best first.
     pub passages: Vec<Passage>,
+    /// Why the hit ranks where it does, with `--explain`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explain>,
 }
 
 /// Runs `request` against `index`.
@@ -116,66 +169,222 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     let compiled = query::compile(index, request)?;
     let searcher = index.reader().searcher();
     let limit = request.limit.min(MAX_LIMIT);
-    let total;
-    let mut page: Vec<(Option<f32>, DocAddress)> = Vec::new();
-    if limit == 0 {
-        total = searcher
-            .search(&compiled.query, &Count)
-            .map_err(|e| index.search_error(e))?;
-    } else {
-        let top = TopDocs::with_limit(limit).and_offset(request.offset);
-        match request.sort {
-            SortOrder::Relevance => {
-                let (count, hits) = searcher
-                    .search(&compiled.query, &(Count, top.order_by_score()))
-                    .map_err(|e| index.search_error(e))?;
-                total = count;
-                page = hits
-                    .into_iter()
-                    .map(|(score, address)| (Some(score), address))
-                    .collect();
-            }
-            SortOrder::Newest | SortOrder::Oldest => {
-                let order = if request.sort == SortOrder::Newest {
-                    Order::Desc
-                } else {
-                    Order::Asc
-                };
-                let (count, hits) = searcher
-                    .search(
-                        &compiled.query,
-                        &(Count, top.order_by_fast_field::<DateTime>("date", order)),
-                    )
-                    .map_err(|e| index.search_error(e))?;
-                total = count;
-                page = hits
-                    .into_iter()
-                    .map(|(_, address)| (None, address))
-                    .collect();
-            }
+    let end = request.offset.saturating_add(limit);
+    let mut notes = compiled.notes.clone();
+    let mut mode = match (request.match_any, compiled.most) {
+        (true, _) => Mode::Any,
+        (false, Some(_)) => Mode::Most,
+        (false, None) => Mode::All,
+    };
+    let mut query = &compiled.query;
+    let mut found = collect(index, &searcher, query.as_ref(), request, end)?;
+    if found.total == 0
+        && let Some(relaxed) = &compiled.relaxed
+    {
+        let closest = collect(index, &searcher, relaxed.as_ref(), request, end)?;
+        if closest.total > 0 {
+            found = closest;
+            query = relaxed;
+            mode = Mode::Closest;
+            notes.push(CLOSEST_NOTE.to_string());
         }
     }
-    let weights = compiled.term_weights(&searcher);
-    let mut hits = Vec::with_capacity(page.len());
-    for (score, address) in page {
-        let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
-        let article = index.fields().to_article(&document);
-        let passages = passage::best_passages(&article.body, &weights, request.passages);
-        hits.push(Hit {
-            id: article.id,
-            path: article.path,
-            title: article.title,
-            date: article.date,
-            source: article.source,
-            byline: article.byline,
-            url: article.url,
-            score,
-            passages,
-        });
+    let plan = &compiled.plan;
+    let by_date = request.sort != SortOrder::Relevance;
+    let mut ranked: Vec<rank::Ranked> = Vec::new();
+    if limit > 0 {
+        ranked = match request.sort {
+            SortOrder::Relevance => {
+                let pool = rank::pool_size(end).min(found.candidates.len());
+                let (head, tail) = found.candidates.split_at(pool);
+                let mut ranked = rank::rank(index, &searcher, plan, head)?;
+                let wanted = match request.group {
+                    Group::Article => end.saturating_sub(ranked.len()),
+                    Group::None => 0,
+                };
+                for &(bm25, address) in tail.iter().take(wanted) {
+                    ranked.push(rank::score(index, &searcher, plan, bm25, address)?);
+                }
+                ranked
+            }
+            SortOrder::Newest | SortOrder::Oldest => {
+                let mut ranked = Vec::with_capacity(found.candidates.len());
+                for &(_, address) in &found.candidates {
+                    ranked.push(rank::score(index, &searcher, plan, 0.0, address)?);
+                }
+                ranked
+            }
+        };
+    }
+    let mut hits = match request.group {
+        Group::Article => ranked
+            .iter()
+            .skip(request.offset)
+            .take(limit)
+            .map(|candidate| to_hit(candidate, request.passages, by_date))
+            .collect::<Vec<Hit>>(),
+        Group::None => passage_hits(&ranked, request, limit, by_date),
+    };
+    if request.explain {
+        for hit in &mut hits {
+            let Some(candidate) = ranked.iter().find(|r| r.article.id == hit.id) else {
+                continue;
+            };
+            let tantivy = query
+                .explain(&searcher, candidate.address)
+                .ok()
+                .and_then(|explanation| serde_json::to_value(explanation).ok())
+                .unwrap_or(serde_json::Value::Null);
+            let mut explain = candidate.explain(plan, tantivy);
+            if by_date {
+                explain.formula = "sorted by date: relevance is not scored".to_string();
+            }
+            hit.explain = Some(explain);
+        }
     }
     Ok(SearchResults {
-        total: total as u64,
+        total: found.total as u64,
         hits,
         facets: None,
+        mode,
+        group: request.group,
+        notes,
     })
+}
+
+/// The count of matches and the candidates to rank or page.
+struct Found {
+    total: usize,
+    candidates: Vec<(f32, DocAddress)>,
+}
+
+/// Counts the matches of `query` and collects its candidates for a page ending at `end`: the
+/// BM25 pool, or by date every article up to the page's end.
+fn collect(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    query: &dyn Query,
+    request: &SearchRequest,
+    end: usize,
+) -> Result<Found> {
+    if end == 0 || request.limit == 0 {
+        let total = searcher
+            .search(query, &Count)
+            .map_err(|e| index.search_error(e))?;
+        return Ok(Found {
+            total,
+            candidates: Vec::new(),
+        });
+    }
+    match request.sort {
+        SortOrder::Relevance => {
+            let top = TopDocs::with_limit(rank::pool_size(end).max(end)).order_by_score();
+            let (total, candidates) = searcher
+                .search(query, &(Count, top))
+                .map_err(|e| index.search_error(e))?;
+            Ok(Found { total, candidates })
+        }
+        SortOrder::Newest | SortOrder::Oldest => {
+            let order = if request.sort == SortOrder::Newest {
+                Order::Desc
+            } else {
+                Order::Asc
+            };
+            // Every article up to the page's end (the page is cut later, as for relevance);
+            // passage hits add a margin for articles that match only in the title.
+            let top = match request.group {
+                Group::Article => TopDocs::with_limit(end),
+                Group::None => TopDocs::with_limit(end + rank::POOL_MARGIN),
+            };
+            let (total, hits) = searcher
+                .search(
+                    query,
+                    &(Count, top.order_by_fast_field::<DateTime>("date", order)),
+                )
+                .map_err(|e| index.search_error(e))?;
+            let candidates = hits
+                .into_iter()
+                .map(|(_, address)| (0.0, address))
+                .collect();
+            Ok(Found { total, candidates })
+        }
+    }
+}
+
+/// The hit for a ranked article with up to `count` passages: those holding a query word or a
+/// whole phrase; else the passage with most of a phrase's words; else the lead.
+fn to_hit(candidate: &rank::Ranked, count: usize, by_date: bool) -> Hit {
+    let body = &candidate.article.body;
+    let scored = &candidate.matched.passages;
+    let mut passages: Vec<Passage> = scored
+        .iter()
+        .filter(|p| p.found_weight > 0.0)
+        .take(count)
+        .map(|p| passage::to_passage(body, p))
+        .collect();
+    if passages.is_empty() && count > 0 {
+        if let Some(best) = scored.first() {
+            passages.push(passage::to_passage(body, best));
+        } else if let Some(lead) = candidate.matched.lead {
+            passages.push(passage::plain_passage(body, lead));
+        }
+    }
+    hit(candidate, passages, by_date)
+}
+
+fn hit(candidate: &rank::Ranked, passages: Vec<Passage>, by_date: bool) -> Hit {
+    let article = &candidate.article;
+    Hit {
+        id: article.id.clone(),
+        path: article.path.clone(),
+        title: article.title.clone(),
+        date: article.date,
+        source: article.source.clone(),
+        byline: article.byline.clone(),
+        url: article.url.clone(),
+        score: (!by_date).then_some(candidate.score),
+        passages,
+        explain: None,
+    }
+}
+
+/// `--group none`: every passage of the candidates holding a query word or a whole phrase, best
+/// first (by date:
+/// in their articles' order), ties broken by the article's score, then id and place.
+fn passage_hits(
+    ranked: &[rank::Ranked],
+    request: &SearchRequest,
+    limit: usize,
+    by_date: bool,
+) -> Vec<Hit> {
+    let mut all: Vec<(usize, &passage::ScoredPassage)> = ranked
+        .iter()
+        .enumerate()
+        .flat_map(|(at, candidate)| {
+            candidate
+                .matched
+                .passages
+                .iter()
+                .filter(|p| p.found_weight > 0.0)
+                .map(move |p| (at, p))
+        })
+        .collect();
+    if !by_date {
+        all.sort_by(|(a, pa), (b, pb)| {
+            pb.score
+                .total_cmp(&pa.score)
+                .then_with(|| ranked[*b].score.total_cmp(&ranked[*a].score))
+                .then_with(|| ranked[*a].article.id.cmp(&ranked[*b].article.id))
+                .then_with(|| pa.span.0.cmp(&pb.span.0))
+        });
+    }
+    all.into_iter()
+        .skip(request.offset)
+        .take(limit)
+        .map(|(at, scored)| {
+            let candidate = &ranked[at];
+            let passage = passage::to_passage(&candidate.article.body, scored);
+            hit(candidate, vec![passage], by_date)
+        })
+        .collect()
 }

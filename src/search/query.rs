@@ -1,89 +1,190 @@
-//! Turning a [`SearchRequest`] into a tantivy query ([`Compiled`]): the user's text plus filters.
+//! Turning a [`SearchRequest`] into tantivy queries ([`Compiled`]) and a [`Plan`] of what to
+//! find in passages.
 //!
-//! Syntax is tantivy's query language: words (all must match unless `--any`), `"phrases"`,
-//! `AND`/`OR`/`NOT`, `+must`/`-mustnot`, `field:word` for title, body, byline and source.
-//! Date and source filters do not change scores.
+//! Words are analysed like the index (stems, folding); prefixes and fuzzy words are expanded to
+//! the indexed words they match, so they score by BM25 and highlight exactly. Filters do not score.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
 };
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DateTime, Searcher, Term};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
+};
+use tantivy::{DateTime, Searcher, Term as IndexTerm};
 
 use super::SearchRequest;
+pub use super::syntax::QUERY_FIELDS;
+use super::syntax::{self, Clause, Leaf, Node, Role, Term};
 use crate::article::source_key;
 use crate::error::{Error, Result};
 use crate::index::NewsIndex;
+use crate::index::schema::news_analyzer;
 
-/// Fields a query may name with `field:`.
-pub const QUERY_FIELDS: &[&str] = &["title", "body", "byline", "source", "url", "id"];
+/// A prefix matches at most this many indexed words (the most frequent ones).
+pub const MAX_PREFIX_WORDS: usize = 128;
+/// A fuzzy word matches at most this many indexed words (the closest, then most frequent).
+pub const MAX_FUZZY_WORDS: usize = 32;
+/// Title matches weigh this much more than body matches.
+pub const TITLE_BOOST: f32 = 2.0;
 
 /// A request ready to run.
 pub struct Compiled {
-    /// The query with its filters.
+    /// The query with its filters, as written: plain words all required (80% of them in a
+    /// question; any of them with `--any`).
     pub query: Box<dyn Query>,
-    /// The analysed terms of title and body the user asked for, to weigh and highlight passages.
-    pub terms: Vec<Term>,
+    /// The same query with plain words optional, for the closest-match fallback; `None` when
+    /// it would match the same articles.
+    pub relaxed: Option<Box<dyn Query>>,
+    /// What the query looks for in title and body, to score and highlight passages.
+    pub plan: Plan,
+    /// How parts of the query were read differently from how they were written.
+    pub notes: Vec<String>,
+    /// For a question: how many of its plain words `query` requires, and of how many.
+    pub most: Option<(usize, usize)>,
 }
 
-/// Builds the query for `request`.
+/// The query's positive words and phrases over title and body, each a [`Concept`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Plan {
+    /// One per word or phrase the user asked for (not the excluded ones).
+    pub concepts: Vec<Concept>,
+}
+
+/// One thing the user asked to find: a word (with its prefix or fuzzy expansions) or a phrase.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Concept {
+    /// As the user wrote it.
+    pub label: String,
+    /// Whether it is looked for in the title.
+    pub in_title: bool,
+    /// Whether it is looked for in the body.
+    pub in_body: bool,
+    /// The analysed words that match it.
+    pub pattern: Pattern,
+    /// Its inverse document frequency (BM25's idf) in the body: rarer words weigh more.
+    pub weight: f32,
+}
+
+/// What a [`Concept`] matches in analysed text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pattern {
+    /// Any one of these analysed words.
+    Words(BTreeSet<String>),
+    /// These analysed words at these relative positions, moved at most `slop` in all.
+    Phrase {
+        /// `(offset, word)`, offsets relative to the first word.
+        words: Vec<(u32, String)>,
+        /// Each word's idf, for partial credit when the phrase is not whole.
+        weights: Vec<f32>,
+        /// Proximity budget (`"a b"~N`).
+        slop: u32,
+    },
+}
+
+/// Builds the queries for `request`.
 ///
 /// # Errors
-/// [`Error::InvalidQuery`] when the text does not parse or names an unknown field.
+/// [`Error::InvalidQuery`] when the text names an unknown field; [`Error::Search`] when the
+/// index's word lists cannot be read.
 pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
-    let fields = index.fields();
-    let invalid = |reason: String| Error::InvalidQuery {
+    let parsed = syntax::parse(&request.query).map_err(|reason| Error::InvalidQuery {
         query: request.query.clone(),
         reason,
+    })?;
+    let searcher = index.reader().searcher();
+    let mut compiler = Compiler {
+        index,
+        searcher: &searcher,
+        notes: parsed.notes,
+        concepts: Vec::new(),
+        capped: Vec::new(),
     };
-    let text = request.query.trim();
-    let user_query: Box<dyn Query> = if text.is_empty() {
-        Box::new(AllQuery)
-    } else {
-        check_fields(text).map_err(invalid)?;
-        let mut parser = QueryParser::for_index(index.index(), vec![fields.title, fields.body]);
-        parser.set_field_boost(fields.title, 2.0);
+    let root = Node::Group(parsed.clauses.clone());
+    let built = compiler.build(&root, true)?;
+    let blank = request.query.trim().is_empty();
+    let mut most = None;
+    let (user_query, relaxed_user) = if let Some(root) = built {
         if !request.match_any {
-            parser.set_conjunction_by_default();
+            most = root.most();
         }
-        parser
-            .parse_query(text)
-            .map_err(|e| invalid(e.to_string()))?
+        let strict = root.to_query(request.match_any, most.map(|(n, _)| n));
+        let relaxed =
+            (!request.match_any && root.has_implicit_siblings()).then(|| root.to_query(true, None));
+        (strict, relaxed)
+    } else {
+        if !blank {
+            compiler
+                .notes
+                .push("nothing in the query can be searched".to_string());
+        }
+        let query: Box<dyn Query> = if blank {
+            Box::new(AllQuery)
+        } else {
+            Box::new(EmptyQuery)
+        };
+        (query, None)
     };
-    let mut terms = Vec::new();
-    user_query.query_terms(&mut |term, _| {
-        if term.field() == fields.body || term.field() == fields.title {
-            terms.push(term.clone());
+    if parsed.clauses.iter().all(|c| c.role == Role::Excluded) && !parsed.clauses.is_empty() {
+        compiler
+            .notes
+            .push("the query only excludes words: listing every other article".to_string());
+    }
+    for (raw, found, limit) in &compiler.capped {
+        compiler.notes.push(format!(
+            "'{raw}' matches {found} words; searched the {limit} most frequent"
+        ));
+    }
+    let filters = filters(index, request);
+    let with_filters = |query: Box<dyn Query>| -> Box<dyn Query> {
+        if filters.is_empty() {
+            return query;
         }
-    });
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user_query)];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
+        Box::new(BooleanQuery::new(clauses))
+    };
+    Ok(Compiled {
+        query: with_filters(user_query),
+        relaxed: relaxed_user.map(with_filters),
+        plan: Plan {
+            concepts: compiler.concepts,
+        },
+        notes: compiler.notes,
+        most,
+    })
+}
+
+/// Source and date filters, as zero-score clauses.
+fn filters(index: &NewsIndex, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+    let fields = index.fields();
+    let mut filters: Vec<Box<dyn Query>> = Vec::new();
     if !request.sources.is_empty() {
         let any_source: Vec<(Occur, Box<dyn Query>)> = request
             .sources
             .iter()
             .map(|name| {
-                let term = Term::from_field_text(fields.source, &source_key(name));
+                let term = IndexTerm::from_field_text(fields.source, &source_key(name));
                 let query: Box<dyn Query> =
                     Box::new(TermQuery::new(term, IndexRecordOption::Basic));
                 (Occur::Should, query)
             })
             .collect();
-        clauses.push((
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(
-                Box::new(BooleanQuery::new(any_source)),
-                0.0,
-            )),
-        ));
+        filters.push(Box::new(ConstScoreQuery::new(
+            Box::new(BooleanQuery::new(any_source)),
+            0.0,
+        )));
     }
     if !request.dates.is_unbounded() {
         let bound = |seconds: Option<i64>, inclusive: bool| match seconds {
             None => Bound::Unbounded,
             Some(s) => {
-                let term = Term::from_field_date(fields.date, DateTime::from_timestamp_secs(s));
+                let term =
+                    IndexTerm::from_field_date(fields.date, DateTime::from_timestamp_secs(s));
                 if inclusive {
                     Bound::Included(term)
                 } else {
@@ -95,73 +196,587 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
             bound(request.dates.start, true),
             bound(request.dates.end, false),
         );
-        clauses.push((
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
-        ));
+        filters.push(Box::new(ConstScoreQuery::new(Box::new(range), 0.0)));
     }
-    let query: Box<dyn Query> = if clauses.len() == 1 {
-        clauses.remove(0).1
-    } else {
-        Box::new(BooleanQuery::new(clauses))
-    };
-    Ok(Compiled { query, terms })
+    filters
 }
 
-impl Compiled {
-    /// Each query word's weight (its inverse document frequency), keyed by analysed text.
-    pub fn term_weights(&self, searcher: &Searcher) -> HashMap<String, f32> {
-        let documents = searcher.num_docs().max(1) as f32;
-        let mut weights: HashMap<String, f32> = HashMap::new();
-        for term in &self.terms {
-            let value = term.value();
-            let Some(text) = value.as_str() else { continue };
-            let frequency = searcher.doc_freq(term).unwrap_or(0) as f32;
-            let idf = (1.0 + (documents - frequency + 0.5) / (frequency + 0.5))
-                .ln()
-                .max(0.01);
-            let weight = weights.entry(text.to_string()).or_insert(0.0);
-            *weight = weight.max(idf);
+/// A query tree with its leaves already turned into tantivy queries.
+enum Built {
+    Leaf(Box<dyn Query>),
+    Group(Vec<BuiltClause>),
+}
+
+struct BuiltClause {
+    role: Role,
+    /// A plain common word ([`COMMON_WORDS`]) beside other required words: it scores but
+    /// need not match.
+    optional: bool,
+    node: Built,
+}
+
+impl Built {
+    /// The tantivy query; `relax` makes implicit clauses optional (at least one must match).
+    /// Otherwise they are all required, or `minimum` of them when given ([`Built::most`]).
+    fn to_query(&self, relax: bool, minimum: Option<usize>) -> Box<dyn Query> {
+        let clauses = match self {
+            Built::Leaf(query) => return query.box_clone(),
+            Built::Group(clauses) => clauses,
+        };
+        let mut must: Vec<Box<dyn Query>> = Vec::new();
+        let mut should: Vec<Box<dyn Query>> = Vec::new();
+        let mut optional: Vec<Box<dyn Query>> = Vec::new();
+        let mut must_not: Vec<Box<dyn Query>> = Vec::new();
+        let mut plain: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for clause in clauses {
+            let query = clause.node.to_query(relax, None);
+            match clause.role {
+                Role::Implicit if clause.optional => optional.push(query),
+                Role::Implicit if relax => should.push(query),
+                Role::Implicit if minimum.is_some() => plain.push((Occur::Should, query)),
+                Role::Implicit | Role::Required => must.push(query),
+                Role::Optional => should.push(query),
+                Role::Excluded => must_not.push(query),
+            }
         }
-        weights
+        if let Some(minimum) = minimum.filter(|_| !plain.is_empty()) {
+            must.push(Box::new(BooleanQuery::with_minimum_required_clauses(
+                plain, minimum,
+            )));
+        }
+        if must.is_empty() && !should.is_empty() {
+            // At least one of the optional clauses must match; common words only add score.
+            must.push(if should.len() == 1 {
+                should.remove(0)
+            } else {
+                Box::new(BooleanQuery::union(std::mem::take(&mut should)))
+            });
+        }
+        if must.is_empty() {
+            must.push(Box::new(AllQuery));
+        }
+        if must.len() == 1 && should.is_empty() && optional.is_empty() && must_not.is_empty() {
+            return must.remove(0);
+        }
+        let subqueries: Vec<(Occur, Box<dyn Query>)> = must
+            .into_iter()
+            .map(|q| (Occur::Must, q))
+            .chain(
+                should
+                    .into_iter()
+                    .chain(optional)
+                    .map(|q| (Occur::Should, q)),
+            )
+            .chain(must_not.into_iter().map(|q| (Occur::MustNot, q)))
+            .collect();
+        Box::new(BooleanQuery::new(subqueries))
+    }
+
+    /// For a question (at least [`LONG_QUERY_WORDS`] plain words besides common words, and
+    /// common words among them): how many of its plain words an article needs (80%, rounded
+    /// up), and of how many. A list of keywords keeps every word required.
+    fn most(&self) -> Option<(usize, usize)> {
+        let Built::Group(clauses) = self else {
+            return None;
+        };
+        let plain = clauses
+            .iter()
+            .filter(|c| c.role == Role::Implicit && !c.optional)
+            .count();
+        let sentence = clauses.iter().any(|c| c.optional);
+        (sentence && plain >= LONG_QUERY_WORDS).then(|| ((plain * 4).div_ceil(5), plain))
+    }
+
+    /// Whether relaxing implicit clauses would change what matches.
+    fn has_implicit_siblings(&self) -> bool {
+        match self {
+            Built::Leaf(_) => false,
+            Built::Group(clauses) => {
+                let implicit = clauses
+                    .iter()
+                    .filter(|c| c.role == Role::Implicit && !c.optional)
+                    .count();
+                (implicit > 0
+                    && clauses
+                        .iter()
+                        .filter(|c| c.role != Role::Excluded && !c.optional)
+                        .count()
+                        > 1)
+                    || clauses.iter().any(|c| c.node.has_implicit_siblings())
+            }
+        }
     }
 }
 
-/// Rejects `field:` prefixes that name no searchable field, with the list of those that do.
-fn check_fields(text: &str) -> Result<(), String> {
-    let mut in_quotes = false;
-    let mut word_start = true;
-    let mut word = String::new();
-    for c in text.chars() {
-        if c == '"' {
-            in_quotes = !in_quotes;
-            word.clear();
-            continue;
+/// From this many plain words on (common words aside), a query that also has common words is
+/// read as a question: an article needs 80% of its words, not all (a long question rarely
+/// shares every word with the article answering it).
+pub const LONG_QUERY_WORDS: usize = 5;
+
+/// Common English function words (Lucene's English stop words, and question words and
+/// pronouns): written as plain words beside other words, they need not match.
+pub const COMMON_WORDS: &[&str] = &[
+    "a", "about", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did",
+    "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in",
+    "into", "is", "it", "its", "no", "not", "of", "on", "or", "she", "should", "such", "that",
+    "the", "their", "then", "there", "these", "they", "this", "to", "was", "we", "were", "what",
+    "when", "where", "which", "who", "why", "will", "with", "would", "you",
+];
+
+/// Whether `node` is a plain word (no prefix, no fuzziness) of [`COMMON_WORDS`] in title or body.
+fn is_common_word(node: &Node) -> bool {
+    matches!(
+        node,
+        Node::Leaf(Leaf {
+            field: None | Some("title") | Some("body"),
+            term: Term::Word { text, prefix: false, fuzzy: None },
+            boost: None,
+            ..
+        }) if COMMON_WORDS.contains(&text.to_lowercase().as_str())
+    )
+}
+
+/// Where a leaf looks.
+#[derive(Clone, Copy)]
+enum Target {
+    /// Analysed text fields, with their boosts.
+    Text(&'static [(TextField, f32)]),
+    /// The normalised source key.
+    Source,
+    /// A raw field matched as written (id, url).
+    Raw(Field),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TextField {
+    Title,
+    Body,
+    Byline,
+}
+
+struct Compiler<'a> {
+    index: &'a NewsIndex,
+    searcher: &'a Searcher,
+    notes: Vec<String>,
+    concepts: Vec<Concept>,
+    /// Prefix and fuzzy words with more matches than are searched: (as written, matches, searched).
+    capped: Vec<(String, usize, usize)>,
+}
+
+impl Compiler<'_> {
+    fn build(&mut self, node: &Node, positive: bool) -> Result<Option<Built>> {
+        match node {
+            Node::Leaf(leaf) => Ok(self.leaf(leaf, positive)?.map(|query| match leaf.boost {
+                Some(boost) => Built::Leaf(Box::new(BoostQuery::new(query, boost))),
+                None => Built::Leaf(query),
+            })),
+            Node::Group(clauses) => {
+                let common = |c: &Clause| c.role == Role::Implicit && is_common_word(&c.node);
+                let has_other = clauses
+                    .iter()
+                    .any(|c| (c.role == Role::Implicit && !common(c)) || c.role == Role::Required);
+                let mut built = Vec::new();
+                for clause in clauses {
+                    let optional = has_other && common(clause);
+                    // Optional common words score, but are neither highlighted nor weighed.
+                    let positive = positive && clause.role != Role::Excluded && !optional;
+                    if let Some(node) = self.build(&clause.node, positive)? {
+                        built.push(BuiltClause {
+                            role: clause.role,
+                            optional,
+                            node,
+                        });
+                    }
+                }
+                Ok((!built.is_empty()).then_some(Built::Group(built)))
+            }
         }
-        if in_quotes {
-            continue;
+    }
+
+    fn field(&self, field: TextField) -> Field {
+        let fields = self.index.fields();
+        match field {
+            TextField::Title => fields.title,
+            TextField::Body => fields.body,
+            TextField::Byline => fields.byline,
         }
-        if c == ':' && !word.is_empty() {
-            let field = word.trim_start_matches(['+', '-', '(']);
-            if !field.is_empty() && !QUERY_FIELDS.contains(&field) {
-                return Err(format!(
-                    "unknown field '{field}' (searchable fields: {})",
-                    QUERY_FIELDS.join(", ")
+    }
+
+    fn target(&self, leaf: &Leaf) -> Target {
+        let fields = self.index.fields();
+        match leaf.field {
+            None => Target::Text(&[(TextField::Title, TITLE_BOOST), (TextField::Body, 1.0)]),
+            Some("title") => Target::Text(&[(TextField::Title, TITLE_BOOST)]),
+            Some("body") => Target::Text(&[(TextField::Body, 1.0)]),
+            Some("byline") => Target::Text(&[(TextField::Byline, 1.0)]),
+            Some("source") => Target::Source,
+            Some("url") => Target::Raw(fields.url),
+            _ => Target::Raw(fields.id),
+        }
+    }
+
+    /// The query for one leaf, and its [`Concept`] when it is positive and in title or body.
+    fn leaf(&mut self, leaf: &Leaf, positive: bool) -> Result<Option<Box<dyn Query>>> {
+        let target = self.target(leaf);
+        let Target::Text(fields) = target else {
+            return self.raw_leaf(leaf, target).map(Some);
+        };
+        let (text, prefix, fuzzy, slop) = match &leaf.term {
+            Term::All => return Ok(Some(Box::new(AllQuery))),
+            Term::Word {
+                text,
+                prefix,
+                fuzzy,
+            } => (text, *prefix, *fuzzy, 0),
+            Term::Phrase { text, slop } => (text, false, None, *slop),
+        };
+        let tokens = analyse_positions(text);
+        if tokens.is_empty() {
+            self.notes
+                .push(format!("ignored '{}': nothing searchable in it", leaf.raw));
+            return Ok(None);
+        }
+        let in_title = fields.iter().any(|(f, _)| *f == TextField::Title);
+        let in_body = fields.iter().any(|(f, _)| *f == TextField::Body);
+        let weight_field = if in_body {
+            TextField::Body
+        } else {
+            fields[0].0
+        };
+        let weight_field = self.field(weight_field);
+        let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+        let pattern = if tokens.len() > 1 {
+            if prefix || fuzzy.is_some() {
+                self.notes.push(format!(
+                    "'{}': a prefix or fuzzy search needs a single word; searched it as written",
+                    leaf.raw
                 ));
             }
-            word.clear();
-            word_start = false;
-            continue;
+            let first = tokens[0].0;
+            let words: Vec<(u32, String)> = tokens
+                .iter()
+                .map(|(position, word)| (position - first, word.clone()))
+                .collect();
+            for &(field, boost) in fields {
+                let field = self.field(field);
+                let terms: Vec<(usize, IndexTerm)> = words
+                    .iter()
+                    .map(|(offset, word)| {
+                        (*offset as usize, IndexTerm::from_field_text(field, word))
+                    })
+                    .collect();
+                let query = PhraseQuery::new_with_offset_and_slop(terms, slop);
+                per_field.push(boosted(Box::new(query), boost));
+            }
+            let weights = words
+                .iter()
+                .map(|(_, word)| self.idf(weight_field, std::slice::from_ref(word)))
+                .collect();
+            Pattern::Phrase {
+                words,
+                weights,
+                slop,
+            }
+        } else {
+            let stem = tokens[0].1.clone();
+            let mut all_words = BTreeSet::new();
+            for &(field, boost) in fields {
+                let field = self.field(field);
+                let words = if prefix {
+                    self.prefix_words(field, text, &stem, &leaf.raw)?
+                } else if let Some(distance) = fuzzy.filter(|d| *d > 0) {
+                    self.fuzzy_words(field, &stem, distance, &leaf.raw)?
+                } else {
+                    vec![stem.clone()]
+                };
+                let query: Box<dyn Query> = match words.as_slice() {
+                    [] => Box::new(EmptyQuery),
+                    [word] => Box::new(term_query(field, word)),
+                    _ => Box::new(BooleanQuery::union(
+                        words
+                            .iter()
+                            .map(|word| Box::new(term_query(field, word)) as Box<dyn Query>)
+                            .collect(),
+                    )),
+                };
+                per_field.push(boosted(query, boost));
+                all_words.extend(words);
+            }
+            if (prefix || fuzzy.is_some()) && all_words.is_empty() {
+                self.notes
+                    .push(format!("'{}' matches no word in the index", leaf.raw));
+            }
+            Pattern::Words(all_words)
+        };
+        if positive && (in_title || in_body) {
+            let weight = match &pattern {
+                Pattern::Words(words) => {
+                    let words: Vec<String> = words.iter().cloned().collect();
+                    self.idf(weight_field, &words)
+                }
+                Pattern::Phrase { weights, .. } => weights.iter().sum(),
+            };
+            self.concepts.push(Concept {
+                label: leaf.raw.clone(),
+                in_title,
+                in_body,
+                pattern,
+                weight,
+            });
         }
-        if c.is_whitespace() {
-            word.clear();
-            word_start = true;
-        } else if word_start || !word.is_empty() {
-            word.push(c);
-            word_start = false;
+        Ok(Some(match per_field.len() {
+            1 => per_field.remove(0),
+            _ => Box::new(BooleanQuery::union(per_field)),
+        }))
+    }
+
+    /// A leaf on the source, id or url field: matched whole, not analysed.
+    fn raw_leaf(&mut self, leaf: &Leaf, target: Target) -> Result<Box<dyn Query>> {
+        let fields = self.index.fields();
+        let (field, value) = match (target, &leaf.term) {
+            (_, Term::All) => return Ok(Box::new(AllQuery)),
+            (Target::Source, Term::Word { text, prefix, .. }) if !prefix => {
+                (fields.source, source_key(text))
+            }
+            (Target::Source, Term::Word { text, .. } | Term::Phrase { text, .. }) => {
+                (fields.source, text.trim().to_lowercase())
+            }
+            (Target::Raw(field), Term::Word { text, .. } | Term::Phrase { text, .. }) => {
+                let value = if field == fields.id {
+                    text.to_lowercase()
+                } else {
+                    text.clone()
+                };
+                (field, value)
+            }
+            (Target::Text(_), _) => return Ok(Box::new(EmptyQuery)),
+        };
+        let words = match &leaf.term {
+            Term::Word { prefix: true, .. } => {
+                self.prefix_words(field, &value, &value, &leaf.raw)?
+            }
+            Term::Word {
+                fuzzy: Some(distance),
+                ..
+            } if *distance > 0 => self.fuzzy_words(field, &value, *distance, &leaf.raw)?,
+            _ => vec![value],
+        };
+        Ok(match words.as_slice() {
+            [] => Box::new(EmptyQuery),
+            [word] => Box::new(TermQuery::new(
+                IndexTerm::from_field_text(field, word),
+                IndexRecordOption::Basic,
+            )),
+            _ => Box::new(BooleanQuery::union(
+                words
+                    .iter()
+                    .map(|word| {
+                        Box::new(TermQuery::new(
+                            IndexTerm::from_field_text(field, word),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>
+                    })
+                    .collect(),
+            )),
+        })
+    }
+
+    /// BM25's idf of a set of words taken together (their document counts summed, a bound on
+    /// how many articles have any of them).
+    fn idf(&self, field: Field, words: &[String]) -> f32 {
+        let documents = self.searcher.num_docs() as f32;
+        let frequency: u64 = words
+            .iter()
+            .map(|word| {
+                self.searcher
+                    .doc_freq(&IndexTerm::from_field_text(field, word))
+                    .unwrap_or(0)
+            })
+            .sum();
+        idf(documents, frequency as f32)
+    }
+
+    /// The indexed words of `field` that start with the folded `text`, plus the word's own
+    /// stem (so `country*` finds "country", whose stem is "countri"); the most frequent first.
+    fn prefix_words(
+        &mut self,
+        field: Field,
+        text: &str,
+        stem: &str,
+        raw: &str,
+    ) -> Result<Vec<String>> {
+        let folded = fold(text);
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        if !folded.is_empty() {
+            let upper = prefix_upper_bound(folded.as_bytes());
+            for segment in self.searcher.segment_readers() {
+                let inverted = segment
+                    .inverted_index(field)
+                    .map_err(|e| self.index.search_error(e))?;
+                let range = inverted.terms().range().ge(folded.as_bytes());
+                let range = match &upper {
+                    Some(upper) => range.lt(upper),
+                    None => range,
+                };
+                let mut stream = range.into_stream().map_err(|e| self.io_error(e))?;
+                while stream.advance() {
+                    let word = String::from_utf8_lossy(stream.key()).into_owned();
+                    *counts.entry(word).or_default() += u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        let own = self
+            .searcher
+            .doc_freq(&IndexTerm::from_field_text(field, stem))
+            .unwrap_or(0);
+        if own > 0 {
+            counts.entry(stem.to_string()).or_insert(own);
+        }
+        Ok(self.most_frequent(counts, MAX_PREFIX_WORDS, raw, |_| 0))
+    }
+
+    /// The indexed words of `field` within `distance` edits of `word`; the closest, then the
+    /// most frequent, first.
+    fn fuzzy_words(
+        &mut self,
+        field: Field,
+        word: &str,
+        distance: u8,
+        raw: &str,
+    ) -> Result<Vec<String>> {
+        let target: Vec<char> = word.chars().collect();
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment
+                .inverted_index(field)
+                .map_err(|e| self.index.search_error(e))?;
+            let mut stream = inverted.terms().stream().map_err(|e| self.io_error(e))?;
+            while stream.advance() {
+                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if within_distance(&target, candidate, usize::from(distance)) {
+                    *counts.entry(candidate.to_string()).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        Ok(
+            self.most_frequent(counts, MAX_FUZZY_WORDS, raw, |candidate| {
+                edit_distance(&target, candidate)
+            }),
+        )
+    }
+
+    fn most_frequent(
+        &mut self,
+        counts: HashMap<String, u64>,
+        limit: usize,
+        raw: &str,
+        distance: impl Fn(&str) -> usize,
+    ) -> Vec<String> {
+        let found = counts.len();
+        let mut words: Vec<(usize, u64, String)> = counts
+            .into_iter()
+            .map(|(word, count)| (distance(&word), count, word))
+            .collect();
+        words.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        if found > limit {
+            // Title and body each have their word list: one note, with the larger count.
+            match self.capped.iter_mut().find(|(leaf, _, _)| leaf == raw) {
+                Some(entry) => entry.1 = entry.1.max(found),
+                None => self.capped.push((raw.to_string(), found, limit)),
+            }
+            words.truncate(limit);
+        }
+        words.into_iter().map(|(_, _, word)| word).collect()
+    }
+
+    fn io_error(&self, error: std::io::Error) -> Error {
+        self.index
+            .search_error(tantivy::TantivyError::IoError(std::sync::Arc::new(error)))
+    }
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+fn term_query(field: Field, word: &str) -> TermQuery {
+    TermQuery::new(
+        IndexTerm::from_field_text(field, word),
+        IndexRecordOption::WithFreqs,
+    )
+}
+
+/// BM25's inverse document frequency, as tantivy computes it.
+pub fn idf(documents: f32, frequency: f32) -> f32 {
+    let frequency = frequency.min(documents);
+    (1.0 + (documents - frequency + 0.5) / (frequency + 0.5)).ln()
+}
+
+/// The analysed words of `text` with their positions, as the index stores them.
+fn analyse_positions(text: &str) -> Vec<(u32, String)> {
+    let mut analyzer = news_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        tokens.push((token.position as u32, token.text.clone()));
+    }
+    tokens
+}
+
+/// `text` lowercased and folded but not stemmed: what a typed prefix is compared with.
+fn fold(text: &str) -> String {
+    let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut stream = analyzer.token_stream(text);
+    let mut folded = String::new();
+    while stream.advance() {
+        folded.push_str(&stream.token().text);
+    }
+    folded
+}
+
+/// The smallest byte string greater than every string starting with `prefix`.
+fn prefix_upper_bound(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut upper = prefix.to_vec();
+    while let Some(last) = upper.pop() {
+        if last < u8::MAX {
+            upper.push(last + 1);
+            return Some(upper);
         }
     }
-    Ok(())
+    None
+}
+
+/// Whether `candidate` is within `limit` edits (insertions, deletions, substitutions) of `target`.
+fn within_distance(target: &[char], candidate: &str, limit: usize) -> bool {
+    let length = candidate.chars().count();
+    length.abs_diff(target.len()) <= limit && edit_distance(target, candidate) <= limit
+}
+
+/// Levenshtein distance between `target` and `candidate`, in characters.
+fn edit_distance(target: &[char], candidate: &str) -> usize {
+    let mut previous: Vec<usize> = (0..=target.len()).collect();
+    let mut current = vec![0; target.len() + 1];
+    for (i, c) in candidate.chars().enumerate() {
+        current[0] = i + 1;
+        for (j, t) in target.iter().enumerate() {
+            let substitution = previous[j] + usize::from(*t != c);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[target.len()]
 }
 
 #[cfg(test)]
@@ -169,10 +784,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn unknown_fields_are_named() {
-        assert!(check_fields("title:talks source:reuters").is_ok());
-        assert!(check_fields("\"a: b\" word").is_ok());
-        let err = check_fields("nuclear headline:talks").unwrap_err();
-        assert!(err.contains("'headline'"), "{err}");
+    fn edit_distance_counts_insertions_deletions_and_substitutions() {
+        let target: Vec<char> = "zelenski".chars().collect();
+        assert_eq!(edit_distance(&target, "zelenski"), 0);
+        assert_eq!(edit_distance(&target, "zelenskii"), 1);
+        assert_eq!(edit_distance(&target, "selenski"), 1);
+        assert_eq!(edit_distance(&target, "zelensk"), 1);
+        assert!(within_distance(&target, "zelenskyy", 2));
+        assert!(!within_distance(&target, "zelen", 2));
+    }
+
+    #[test]
+    fn prefixes_are_folded_but_not_stemmed() {
+        assert_eq!(fold("Clim"), "clim");
+        assert_eq!(fold("Societ"), "societ");
+        assert_eq!(prefix_upper_bound(b"clim"), Some(b"clin".to_vec()));
+        assert_eq!(prefix_upper_bound(&[0xff]), None);
     }
 }

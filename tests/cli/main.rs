@@ -14,6 +14,8 @@ mod export;
 mod formats;
 mod http;
 mod index;
+mod passages;
+mod quality;
 mod search;
 mod server;
 mod timeline;

@@ -297,6 +297,11 @@ fn paging_walks_the_same_ranking_and_keeps_the_total() {
         r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>()
     };
     assert_eq!(ids(&second_page), ids(&all)[3..6]);
+    let newest = corpus.search_json(&["election", "--limit", "6", "--sort", "newest"]);
+    let newest_page = corpus.search_json(&[
+        "election", "--limit", "3", "--offset", "3", "--sort", "newest",
+    ]);
+    assert_eq!(ids(&newest_page), ids(&newest)[3..6]);
 }
 
 #[test]

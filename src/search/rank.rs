@@ -1,0 +1,188 @@
+//! Re-ranking BM25's best candidates by where their matches sit ([`Ranked`], [`rank`]).
+//!
+//! An article's score is `bm25 × (0.1 + 0.9 × C²)`, where `C` is the largest share of the query's
+//! weight found together in one place: the title or one passage. Only the candidates are re-ranked.
+
+use serde::{Deserialize, Serialize};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use super::passage::{self, ArticleMatch, ScorePart};
+use super::query::Plan;
+use crate::article::Article;
+use crate::error::Result;
+use crate::index::NewsIndex;
+
+/// Re-ranked candidates: at least this many, else the page's end plus [`POOL_MARGIN`].
+pub const MIN_POOL: usize = 100;
+/// Candidates re-ranked beyond the end of the page asked for.
+pub const POOL_MARGIN: usize = 50;
+/// At most this many candidates are re-ranked; deeper hits keep their BM25 order.
+pub const MAX_POOL: usize = 5000;
+/// The share of the BM25 score an article keeps however scattered its matches are.
+pub const SCATTERED: f32 = 0.1;
+
+/// How many BM25 candidates to re-rank for a page ending at `end` (offset + limit).
+pub fn pool_size(end: usize) -> usize {
+    (end + POOL_MARGIN).clamp(MIN_POOL, MAX_POOL)
+}
+
+/// A candidate article with its BM25 score, passages and final score.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    /// Where tantivy keeps it.
+    pub address: DocAddress,
+    /// The article, read from the index.
+    pub article: Article,
+    /// Its BM25 score over title (boosted) and body.
+    pub bm25: f32,
+    /// Its passages and which query words it has where.
+    pub matched: ArticleMatch,
+    /// The final score.
+    pub score: f32,
+}
+
+/// Scores `candidates` (BM25 score, address) against `plan` and sorts them, best first.
+///
+/// Ties go to the shorter article, then the smaller id: tantivy stores field lengths coarsely,
+/// so near-duplicate stories (a wire story and its correction) often score exactly alike, and
+/// BM25 means the shorter of two articles with the same matches to win.
+///
+/// # Errors
+/// [`crate::Error::Search`] when an article cannot be read.
+pub fn rank(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    plan: &Plan,
+    candidates: &[(f32, DocAddress)],
+) -> Result<Vec<Ranked>> {
+    let mut ranked = Vec::with_capacity(candidates.len());
+    for &(bm25, address) in candidates {
+        ranked.push(score(index, searcher, plan, bm25, address)?);
+    }
+    ranked.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.words().cmp(&b.words()))
+            .then_with(|| a.article.id.cmp(&b.article.id))
+    });
+    Ok(ranked)
+}
+
+/// Reads and scores one candidate.
+///
+/// # Errors
+/// [`crate::Error::Search`] when the article cannot be read.
+pub fn score(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    plan: &Plan,
+    bm25: f32,
+    address: DocAddress,
+) -> Result<Ranked> {
+    let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
+    let article = index.fields().to_article(&document);
+    let matched = passage::match_article(&article.title, &article.body, plan);
+    let score = article_score(bm25, &matched);
+    Ok(Ranked {
+        address,
+        article,
+        bm25,
+        matched,
+        score,
+    })
+}
+
+/// `bm25 × (0.1 + 0.9 × C²)`, `C` the article's [`ArticleMatch::concentration`].
+///
+/// BM25 already weighs title and body (title ×2) over the whole article; `C` rewards the
+/// article whose title or one passage holds all the query's words (rare ones count more),
+/// the way a reader recognises the article that answers a question.
+pub fn article_score(bm25: f32, matched: &ArticleMatch) -> f32 {
+    let c = matched.concentration;
+    bm25 * (SCATTERED + (1.0 - SCATTERED) * c * c)
+}
+
+/// Why a hit ranks where it does: the formula with its figures, the title's and the best
+/// passages' parts, and tantivy's explanation of the BM25 score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explain {
+    /// The score's formula with this hit's figures.
+    pub formula: String,
+    /// BM25 over title and body.
+    pub bm25: f32,
+    /// The largest share of the query's weight found in one place (title or one passage).
+    pub concentration: f32,
+    /// The title's score as a passage, and its parts, when it matches.
+    pub title: Option<PassageExplain>,
+    /// The article's best passages (at most three).
+    pub passages: Vec<PassageExplain>,
+    /// tantivy's explanation of the BM25 score: `{value, description, details}`.
+    pub tantivy: serde_json::Value,
+}
+
+/// A passage's score and what it is made of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassageExplain {
+    /// Character offset of the passage in the body (in the title, for the title).
+    pub start: usize,
+    /// Character offset just past it.
+    pub end: usize,
+    /// The passage's score: the sum of `parts`.
+    pub score: f32,
+    /// The share of the query's weight found whole in it.
+    pub share: f32,
+    /// Each query word, phrase and the proximity bonus, with its contribution.
+    pub parts: Vec<ScorePart>,
+}
+
+impl Ranked {
+    /// The article's length in words, title and body.
+    pub fn words(&self) -> u32 {
+        self.matched.title_words + self.matched.body_words
+    }
+
+    /// Explains this candidate's score; `tantivy` is the BM25 explanation as JSON.
+    pub fn explain(&self, plan: &Plan, tantivy: serde_json::Value) -> Explain {
+        let c = self.matched.concentration;
+        let formula = format!(
+            "{:.2} = bm25 {:.2} × ({SCATTERED} + {} × C² {:.2}²), C = the largest share of the query found in the title or one passage",
+            self.score,
+            self.bm25,
+            1.0 - SCATTERED,
+            c
+        );
+        let total: f32 = plan.concepts.iter().map(|c| c.weight).sum();
+        let share = |found: f32| if total > 0.0 { found / total } else { 1.0 };
+        let title = self.matched.title.as_ref().map(|scored| PassageExplain {
+            start: 0,
+            end: self.article.title.chars().count(),
+            score: scored.score,
+            share: share(scored.found_weight),
+            parts: scored.parts.clone(),
+        });
+        let passages = self
+            .matched
+            .passages
+            .iter()
+            .take(3)
+            .map(|scored| {
+                let shown = passage::plain_passage(&self.article.body, scored.span);
+                PassageExplain {
+                    start: shown.start,
+                    end: shown.end,
+                    score: scored.score,
+                    share: share(scored.found_weight),
+                    parts: scored.parts.clone(),
+                }
+            })
+            .collect();
+        Explain {
+            formula,
+            bm25: self.bm25,
+            concentration: c,
+            title,
+            passages,
+            tantivy,
+        }
+    }
+}
