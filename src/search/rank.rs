@@ -13,9 +13,9 @@ use crate::error::Result;
 use crate::index::NewsIndex;
 
 /// Re-ranked candidates: at least this many, else the page's end plus [`POOL_MARGIN`].
-pub const MIN_POOL: usize = 100;
+pub const MIN_POOL: usize = 30;
 /// Candidates re-ranked beyond the end of the page asked for.
-pub const POOL_MARGIN: usize = 50;
+pub const POOL_MARGIN: usize = 20;
 /// At most this many candidates are re-ranked; deeper hits keep their BM25 order.
 pub const MAX_POOL: usize = 5000;
 /// The share of the BM25 score an article keeps however scattered its matches are.
