@@ -16,6 +16,7 @@ use crate::article::Article;
 use crate::date::ArticleDate;
 use crate::error::{Error, Result, location};
 use crate::index::NewsIndex;
+use crate::index::writer::{display_path, error_chain, relocate};
 use crate::parse::{self, ParseContext, Selection};
 
 /// The fields of every exported article, in the order they are written. The shipped Quickwit
@@ -570,23 +571,8 @@ fn export_archive(root: &Path, max_file_size: u64, exporter: &mut Exporter) -> R
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let shown = error
-                    .path()
-                    .map(|path| display_path(path, &absolute, root))
-                    .unwrap_or_else(|| root.to_path_buf());
-                let reason = if error.loop_ancestor().is_some() {
-                    "symbolic link loop".to_string()
-                } else {
-                    match error.io_error() {
-                        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                            "broken symbolic link or vanished file".to_string()
-                        }
-                        Some(io) => io.to_string(),
-                        None => error.to_string(),
-                    }
-                };
                 exporter.report.skipped_files += 1;
-                exporter.warn(format!("{}: {reason}", shown.display()));
+                exporter.warn(crate::index::writer::walk_warning(&error, &absolute, root));
                 continue;
             }
         };
@@ -649,43 +635,6 @@ fn export_index(dir: &Path, exporter: &mut Exporter) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The path as the user would write it: under the root they gave rather than its canonical form.
-fn display_path(path: &Path, absolute: &Path, root: &Path) -> PathBuf {
-    match path.strip_prefix(absolute) {
-        Ok(relative) if relative.as_os_str().is_empty() => root.to_path_buf(),
-        Ok(relative) => root.join(relative),
-        Err(_) => path.to_path_buf(),
-    }
-}
-
-/// Names the file in an error the way the user gave it.
-fn relocate(error: Error, shown: &Path) -> Error {
-    match error {
-        Error::ParseArticle { line, reason, .. } => Error::ParseArticle {
-            path: shown.to_path_buf(),
-            line,
-            reason,
-        },
-        Error::ReadCorpus { source, .. } => Error::ReadCorpus {
-            path: shown.to_path_buf(),
-            source,
-        },
-        other => other,
-    }
-}
-
-/// An error and its causes on one line, for a warning.
-fn error_chain(error: &Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

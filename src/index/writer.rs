@@ -444,23 +444,8 @@ fn walk<'a>(
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let path = error
-                    .path()
-                    .map(|p| display_path(p, absolute, root))
-                    .unwrap_or_else(|| root.to_path_buf());
-                let reason = if error.loop_ancestor().is_some() {
-                    "symbolic link loop".to_string()
-                } else {
-                    match error.io_error() {
-                        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                            "broken symbolic link or vanished file".to_string()
-                        }
-                        Some(io) => io.to_string(),
-                        None => error.to_string(),
-                    }
-                };
                 report.skipped_files += 1;
-                report_event(IndexEvent::Warning(format!("{}: {reason}", path.display())));
+                report_event(IndexEvent::Warning(walk_warning(&error, absolute, root)));
                 continue;
             }
         };
@@ -570,8 +555,28 @@ fn is_under(path: &str, root: &str) -> bool {
     }
 }
 
+/// `<path>: <reason>` for a walk error: a link loop, a broken link or vanished file, or I/O.
+pub(crate) fn walk_warning(error: &walkdir::Error, absolute: &Path, root: &Path) -> String {
+    let path = error
+        .path()
+        .map(|p| display_path(p, absolute, root))
+        .unwrap_or_else(|| root.to_path_buf());
+    let reason = if error.loop_ancestor().is_some() {
+        "symbolic link loop".to_string()
+    } else {
+        match error.io_error() {
+            Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                "broken symbolic link or vanished file".to_string()
+            }
+            Some(io) => io.to_string(),
+            None => error.to_string(),
+        }
+    };
+    format!("{}: {reason}", path.display())
+}
+
 /// The path as the user would write it: under the root they gave rather than its canonical form.
-fn display_path(path: &Path, absolute: &Path, root: &Path) -> PathBuf {
+pub(crate) fn display_path(path: &Path, absolute: &Path, root: &Path) -> PathBuf {
     match path.strip_prefix(absolute) {
         Ok(relative) if relative.as_os_str().is_empty() => root.to_path_buf(),
         Ok(relative) => root.join(relative),
@@ -612,12 +617,16 @@ fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
 }
 
 /// Names the path in an error the way the user gave it.
-fn relocate(error: Error, shown: &Path) -> Error {
+pub(crate) fn relocate(error: Error, shown: &Path) -> Error {
     match error {
         Error::ParseArticle { line, reason, .. } => Error::ParseArticle {
             path: shown.to_path_buf(),
             line,
             reason,
+        },
+        Error::ReadCorpus { source, .. } => Error::ReadCorpus {
+            path: shown.to_path_buf(),
+            source,
         },
         other => other,
     }
@@ -694,7 +703,7 @@ fn apply(
 }
 
 /// An error and its causes on one line, for a warning.
-fn error_chain(error: &Error) -> String {
+pub(crate) fn error_chain(error: &Error) -> String {
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
