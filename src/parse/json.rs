@@ -93,7 +93,18 @@ fn to_article(
             .map(|problem| Warning::record_kept(record, problem)),
     );
     file.complete(&mut article, record, warnings);
-    // A record's identity inside its file: its own id, else its URL, else its place.
+    assign_record_id(&mut article, id, record, keys);
+    Ok(article)
+}
+
+/// Gives a record of a multi-article file its id. Its identity inside the file is its own
+/// id, else its URL, else its place; a repeated identity gets its place appended.
+pub(super) fn assign_record_id(
+    article: &mut Article,
+    id: Option<String>,
+    record: Option<u64>,
+    keys: &mut HashSet<String>,
+) {
     let place = record.map(|r| r.to_string()).unwrap_or_default();
     let mut key = id
         .or_else(|| article.url.clone())
@@ -103,7 +114,6 @@ fn to_article(
         keys.insert(key.clone());
     }
     article.assign_id(&key);
-    Ok(article)
 }
 
 #[cfg(test)]

@@ -96,15 +96,7 @@ pub(super) fn parse(file: &FileContext, text: &str, delimiter: u8) -> Result<Par
                 .map(|problem| Warning::record_kept(line, problem)),
         );
         file.complete(&mut article, line, &mut parsed.warnings);
-        let place = line.map(|l| l.to_string()).unwrap_or_default();
-        let mut key = id
-            .or_else(|| article.url.clone())
-            .unwrap_or_else(|| place.clone());
-        if !keys.insert(key.clone()) {
-            key = format!("{key}#{place}");
-            keys.insert(key.clone());
-        }
-        article.assign_id(&key);
+        super::json::assign_record_id(&mut article, id, line, &mut keys);
         parsed.articles.push(article);
     }
     Ok(parsed)
