@@ -148,3 +148,19 @@ fn help_documents_exit_codes() {
         "{help}"
     );
 }
+
+/// Found by the `query` fuzz target: a word the query parser took for a field name (`�/:`)
+/// reached tantivy and failed the search with exit 3 instead of being read as text.
+#[test]
+fn fuzz_query_with_odd_field_like_words_is_read_not_failed() {
+    let corpus = indexed();
+    let output = corpus
+        .cmd()
+        .args(["search", "\u{FFFD}/   \u{FFFD}/   :*", "--any", "--limit", "13", "--offset", "6"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains("error"), "{stderr}");
+    assert!(stderr.contains("nothing searchable"), "{stderr}");
+}
