@@ -156,10 +156,23 @@ fn fuzz_query_with_odd_field_like_words_is_read_not_failed() {
     let corpus = indexed();
     let output = corpus
         .cmd()
-        .args(["search", "\u{FFFD}/   \u{FFFD}/   :*", "--any", "--limit", "13", "--offset", "6"])
+        .args([
+            "search",
+            "\u{FFFD}/   \u{FFFD}/   :*",
+            "--any",
+            "--limit",
+            "13",
+            "--offset",
+            "6",
+        ])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(!stderr.contains("error"), "{stderr}");
     assert!(stderr.contains("nothing searchable"), "{stderr}");
