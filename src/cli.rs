@@ -12,7 +12,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{IndexSettings, Settings};
-use crate::date::{DateRange, PartialDate};
+use crate::date::DateRange;
 use crate::error::{Error, ExitCode, Result};
 use crate::export::{
     ExportEvent, ExportFormat, ExportSettings, ExportSource, ExportTarget, export,
@@ -458,30 +458,8 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
 }
 
 fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Result<ExitCode> {
-    let date_option = |option: &str, value: &Option<String>| -> Result<Option<PartialDate>> {
-        value
-            .as_deref()
-            .map(|text| {
-                PartialDate::parse(text).map_err(|reason| Error::InvalidDate {
-                    option: option.to_string(),
-                    value: text.to_string(),
-                    reason,
-                })
-            })
-            .transpose()
-    };
-    let from = date_option("--from", &args.from)?;
-    let to = date_option("--to", &args.to)?;
-    let dates = DateRange::new(from, to);
-    if let (Some(start), Some(end)) = (dates.start, dates.end)
-        && start >= end
-    {
-        return Err(Error::InvalidDate {
-            option: "--to".to_string(),
-            value: args.to.unwrap_or_default(),
-            reason: "it is before --from".to_string(),
-        });
-    }
+    let dates =
+        DateRange::parse_bounds(args.from.as_deref(), args.to.as_deref(), ["--from", "--to"])?;
     let request = SearchRequest {
         query: args.query.join(" "),
         dates,
