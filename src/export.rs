@@ -216,11 +216,7 @@ impl ExportReport {
     /// The summary printed at the end of every run.
     pub fn summary(&self) -> String {
         let seconds = self.elapsed.as_secs_f64();
-        let rate = if seconds > 0.0 {
-            self.articles as f64 / seconds
-        } else {
-            0.0
-        };
+        let rate = crate::index::writer::per_second(self.articles, self.elapsed);
         let mut text = format!(
             "articles: {} exported, {} left out ({} undated, {} larger than the batch size)",
             self.articles,

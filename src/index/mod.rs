@@ -191,16 +191,7 @@ impl NewsIndex {
         };
         stats.earliest = earliest.and_then(day);
         stats.latest = latest.and_then(day);
-        let mut sources: Vec<SourceCount> = sources
-            .into_iter()
-            .map(|(source, articles)| SourceCount { source, articles })
-            .collect();
-        sources.sort_by(|a, b| {
-            b.articles
-                .cmp(&a.articles)
-                .then_with(|| a.source.cmp(&b.source))
-        });
-        stats.sources = sources;
+        stats.sources = SourceCount::ranked(sources);
         stats.index_bytes = folder_size(&self.dir);
         Ok(stats)
     }
@@ -269,4 +260,20 @@ pub struct SourceCount {
     pub source: String,
     /// Its number of articles.
     pub articles: u64,
+}
+
+impl SourceCount {
+    /// Per-source counts, most articles first, then by name.
+    pub fn ranked(counts: impl IntoIterator<Item = (String, u64)>) -> Vec<SourceCount> {
+        let mut sources: Vec<SourceCount> = counts
+            .into_iter()
+            .map(|(source, articles)| SourceCount { source, articles })
+            .collect();
+        sources.sort_by(|a, b| {
+            b.articles
+                .cmp(&a.articles)
+                .then_with(|| a.source.cmp(&b.source))
+        });
+        sources
+    }
 }

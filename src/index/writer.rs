@@ -66,11 +66,7 @@ impl IndexReport {
     /// The one-paragraph summary printed at the end of every run.
     pub fn summary(&self) -> String {
         let seconds = self.elapsed.as_secs_f64();
-        let rate = if seconds > 0.0 {
-            self.articles_added as f64 / seconds
-        } else {
-            0.0
-        };
+        let rate = per_second(self.articles_added, self.elapsed);
         let mut text = format!(
             "files: {} added, {} updated, {} removed, {} unchanged, {} skipped\n\
              articles: {} indexed ({} undated), {} removed, {} in the index\n\
@@ -100,6 +96,16 @@ impl IndexReport {
     /// True when some input (a file or a record) was skipped.
     pub fn has_skipped(&self) -> bool {
         self.skipped_files > 0 || self.skipped_records > 0
+    }
+}
+
+/// `count` per second of `elapsed` (0 when no time passed), for run summaries.
+pub(crate) fn per_second(count: u64, elapsed: Duration) -> f64 {
+    let seconds = elapsed.as_secs_f64();
+    if seconds > 0.0 {
+        count as f64 / seconds
+    } else {
+        0.0
     }
 }
 

@@ -116,16 +116,7 @@ pub fn facets(index: &NewsIndex, request: &SearchRequest, by: Period) -> Result<
         };
         *periods.entry(by.start(day)).or_default() += articles;
     }
-    let mut sources: Vec<SourceCount> = counts
-        .sources
-        .into_iter()
-        .map(|(source, articles)| SourceCount { source, articles })
-        .collect();
-    sources.sort_by(|a, b| {
-        b.articles
-            .cmp(&a.articles)
-            .then_with(|| a.source.cmp(&b.source))
-    });
+    let sources = SourceCount::ranked(counts.sources);
     Ok(Facets {
         total: counts.total,
         undated: counts.undated,
