@@ -17,6 +17,7 @@ None of this text is committed: it is rebuilt from ../shared/corpora on each mac
 import html
 import json
 import os
+import shutil
 import random
 import re
 from pathlib import Path
@@ -147,7 +148,8 @@ def ensure(corpora, out, names, scale=0):
     stamp = out / "built.json"
     done = json.loads(stamp.read_text()) if stamp.exists() else {}
     for name in names:
-        if name in done and (out / name).is_dir():
+        wanted = scale if name == "scale" else done.get(name)
+        if name in done and done[name] == wanted and (out / name).is_dir():
             built[name] = done[name]
             continue
         if name == "reuters":
@@ -155,6 +157,7 @@ def ensure(corpora, out, names, scale=0):
         elif name == "chronam":
             count = build_chronam(corpora, out)
         elif name == "scale":
+            shutil.rmtree(out / name, ignore_errors=True)
             count = build_scale(out, scale)
         else:
             raise SystemExit(f"unknown corpus {name}")

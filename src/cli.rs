@@ -336,7 +336,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(args) => run_export(&settings, args, &mut out)?,
         Command::Timeline(args) => run_timeline(&settings, args, &mut out)?,
         Command::Serve(args) => {
-            let index = NewsIndex::open(&settings.index_dir)?;
+            let index = NewsIndex::open_live(&settings.index_dir)?;
             let quiet = settings.quiet;
             let shown_index = settings.index_dir.display().to_string();
             let threads = args.threads.unwrap_or_else(crate::server::default_threads);

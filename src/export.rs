@@ -556,13 +556,7 @@ fn export_archive(root: &Path, max_file_size: u64, exporter: &mut Exporter) -> R
             reason: "not a folder, an index, nor a file newsindex can read (.txt, .md, .json, .jsonl, .csv, .tsv, .html, .xml, .sgm)".to_string(),
         });
     }
-    let walker = walkdir::WalkDir::new(&absolute)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
-        });
+    let walker = crate::parse::walk_archive(&absolute, usize::MAX);
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,

@@ -46,12 +46,26 @@ pub struct NewsIndex {
 }
 
 impl NewsIndex {
-    /// Opens the index at `dir` for reading.
+    /// Opens the index at `dir` for reading, as its last commit left it: what a one-shot
+    /// command (`search`, `show`, `stats`) needs, without the thread that watches for commits.
     ///
     /// # Errors
     /// [`Error::IndexMissing`] when there is none; [`Error::OpenIndex`] when it is unreadable or
     /// was built by an incompatible version.
     pub fn open(dir: &Path) -> Result<NewsIndex> {
+        NewsIndex::open_with(dir, ReloadPolicy::Manual)
+    }
+
+    /// Opens the index at `dir` for a long-running reader (the server): its searcher follows
+    /// each commit of a concurrent `newsindex index` shortly after it lands.
+    ///
+    /// # Errors
+    /// As [`NewsIndex::open`].
+    pub fn open_live(dir: &Path) -> Result<NewsIndex> {
+        NewsIndex::open_with(dir, ReloadPolicy::OnCommitWithDelay)
+    }
+
+    fn open_with(dir: &Path, reload: ReloadPolicy) -> Result<NewsIndex> {
         if !dir.join("meta.json").is_file() {
             return Err(Error::IndexMissing {
                 path: dir.to_path_buf(),
@@ -73,7 +87,7 @@ impl NewsIndex {
         schema::register_tokenizers(&index);
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .reload_policy(reload)
             .try_into()
             .map_err(open_error)?;
         Ok(NewsIndex {
@@ -100,7 +114,8 @@ impl NewsIndex {
         &self.fields
     }
 
-    /// The reader (reloads itself shortly after each commit).
+    /// The reader (reloads itself shortly after each commit when opened with
+    /// [`NewsIndex::open_live`]).
     pub fn reader(&self) -> &IndexReader {
         &self.reader
     }

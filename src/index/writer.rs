@@ -163,11 +163,13 @@ pub fn update(
         .iter()
         .map(|root| ParseContext::load(root))
         .collect::<Result<Vec<_>>>()?;
+    tracing::debug!(elapsed = ?started.elapsed(), "contexts loaded");
     let write_error = |source| Error::WriteIndex {
         path: index_dir.to_path_buf(),
         source,
     };
     let (index, fields) = open_or_create(index_dir)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "index opened (schema)");
     let mut meta = read_meta(&index, index_dir)?;
     let threads = settings.threads.max(1);
     let per_thread_floor = 15_000_000;
@@ -438,13 +440,7 @@ fn walk<'a>(
             reason: "not a folder, nor a file newsindex can read (.txt, .md, .json, .jsonl, .csv, .tsv, .html, .xml, .sgm)".to_string(),
         });
     }
-    let walker = walkdir::WalkDir::new(absolute)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
-        });
+    let walker = crate::parse::walk_archive(absolute, usize::MAX);
     let mut found = Vec::new();
     for entry in walker {
         let entry = match entry {

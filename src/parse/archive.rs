@@ -658,14 +658,7 @@ fn starts_with_folder(relative: &Path, folder: &str) -> bool {
 
 /// Sidecar tables named `metadata.tsv`/`metadata.csv` in `root` or up to two folders below.
 fn discover_sidecars(root: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(root)
-        .max_depth(3)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
-        })
+    walk_archive(root, 3)
         .filter_map(std::result::Result::ok)
         .filter(|entry| {
             entry.file_type().is_file()
@@ -675,6 +668,35 @@ fn discover_sidecars(root: &Path) -> Vec<PathBuf> {
         })
         .map(|entry| entry.into_path())
         .collect()
+}
+
+/// The walk every reader of an archive makes: from `root` down to `max_depth`, symbolic
+/// links followed, hidden files and folders (a name starting with `.`) left out, siblings in
+/// byte order of their names.
+///
+/// Siblings share their parent's path, so ordering by the whole path orders them by name;
+/// comparing paths as bytes is much cheaper than walkdir's `sort_by_file_name`, which parses
+/// each path's components, and a no-op run over a big archive is mostly this walk.
+pub(crate) fn walk_archive(
+    root: &Path,
+    max_depth: usize,
+) -> walkdir::FilterEntry<walkdir::IntoIter, fn(&walkdir::DirEntry) -> bool> {
+    walkdir::WalkDir::new(root)
+        .max_depth(max_depth)
+        .follow_links(true)
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.path()))
+}
+
+/// Whether the last component of `path` starts with a dot.
+fn is_hidden(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let name = bytes
+        .rsplit(|&b| b == b'/' || b == std::path::MAIN_SEPARATOR as u8)
+        .next()
+        .unwrap_or(bytes);
+    name.first() == Some(&b'.')
 }
 
 /// Reads a sidecar table; `Ok(None)` when its header has no path column. Bad rows are

@@ -16,6 +16,7 @@ mod xml;
 
 use std::path::Path;
 
+pub(crate) use archive::walk_archive;
 pub use archive::{
     ArchiveConfig, CONFIG_FILE, DateConfig, FieldConfig, ParseContext, Selection, SidecarConfig,
 };

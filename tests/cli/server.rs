@@ -83,7 +83,9 @@ fn archive() -> TestCorpus {
 }
 
 fn app(corpus: &TestCorpus) -> axum::Router {
-    router(AppState::new(NewsIndex::open(&corpus.index_dir()).unwrap()))
+    router(AppState::new(
+        NewsIndex::open_live(&corpus.index_dir()).unwrap(),
+    ))
 }
 
 /// Sends `GET uri` through the router; returns the status, content type and body.
