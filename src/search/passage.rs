@@ -1,16 +1,18 @@
 //! Passages: the body cut into paragraphs (long ones into windows of sentences), each scored
 //! against the query's [`Plan`] and highlighted exactly ([`Passage`], [`match_article`]).
 //!
-//! Text is analysed with the index's own analyzer, so a stem matches where the index matched;
-//! a phrase is highlighted only where it occurs. Offsets are in characters.
+//! Text is analysed as the index analysed it (stemming only the words that could match the
+//! query), so a stem matches where the index matched; a phrase is highlighted only where it
+//! occurs. Offsets are in characters.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use tantivy::tokenizer::TokenStream;
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use super::query::{Concept, Pattern, Plan};
-use crate::index::schema::news_analyzer;
+use crate::index::schema::folding_analyzer;
+use crate::index::stem::StemMemo;
 
 /// Paragraphs longer than this (in bytes) are cut into windows of about this size.
 pub const WINDOW: usize = 300;
@@ -113,8 +115,9 @@ pub struct ArticleMatch {
 /// K1 = 1.2, B = 0.75); a phrase not whole in the passage earns 0.3 of that for its words found
 /// apart; and each pair of query words `d ≤ 10` words apart adds `0.5 × lighter weight / d`.
 pub fn match_article(title: &str, body: &str, plan: &Plan) -> ArticleMatch {
-    let tokens = analyse(body);
-    let title_tokens = analyse(title);
+    let mut analyser = PlanAnalyser::new(plan);
+    let tokens = analyser.analyse(body);
+    let title_tokens = analyser.analyse(title);
     let spans = split(body);
     let mut passages: Vec<ScoredPassage> = Vec::new();
     for &(start, end) in &spans {
@@ -153,21 +156,60 @@ pub fn match_article(title: &str, body: &str, plan: &Plan) -> ArticleMatch {
     }
 }
 
-/// The analysed words of `text`.
-pub fn analyse(text: &str) -> Vec<Token> {
-    let mut analyzer = news_analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut tokens = Vec::new();
-    while stream.advance() {
-        let token = stream.token();
-        tokens.push(Token {
-            text: token.text.clone(),
-            position: token.position as u32,
-            start: token.offset_from,
-            end: token.offset_to,
-        });
+/// Analyses candidate texts for one query the way the index analysed them, except that a
+/// word is stemmed only when its first letter is the first letter of one of the query's
+/// words: stemming never changes a word's first letter, so no other word can match, and most
+/// of the cost of re-reading a long candidate was stemming words the query cannot match.
+/// Only positions and offsets are kept for those words.
+struct PlanAnalyser {
+    fold: TextAnalyzer,
+    initials: Vec<char>,
+    memo: HashMap<String, String>,
+}
+
+impl PlanAnalyser {
+    fn new(plan: &Plan) -> PlanAnalyser {
+        let mut initials: Vec<char> = plan
+            .concepts
+            .iter()
+            .flat_map(|concept| match &concept.pattern {
+                Pattern::Words(words) => words.iter().collect::<Vec<_>>(),
+                Pattern::Phrase { words, .. } => words.iter().map(|(_, w)| w).collect(),
+            })
+            .filter_map(|word| word.chars().next())
+            .collect();
+        initials.sort_unstable();
+        initials.dedup();
+        PlanAnalyser {
+            fold: folding_analyzer(),
+            initials,
+            memo: HashMap::new(),
+        }
     }
-    tokens
+
+    fn analyse(&mut self, text: &str) -> Vec<Token> {
+        let mut stemmer = StemMemo::over(&mut self.memo);
+        let mut stream = self.fold.token_stream(text);
+        let mut tokens = Vec::new();
+        while stream.advance() {
+            let token = stream.token_mut();
+            let mut word = std::mem::take(&mut token.text);
+            if word
+                .chars()
+                .next()
+                .is_some_and(|c| self.initials.binary_search(&c).is_ok())
+            {
+                stemmer.stem(&mut word);
+            }
+            tokens.push(Token {
+                text: word,
+                position: token.position as u32,
+                start: token.offset_from,
+                end: token.offset_to,
+            });
+        }
+        tokens
+    }
 }
 
 /// Scores the passage made of `tokens`; `None` when no concept of the body is in it.
@@ -469,14 +511,15 @@ fn windows(body: &str, start: usize, end: usize, spans: &mut Vec<(usize, usize)>
         let limit = floor_char_boundary(slice, WINDOW + WINDOW / 3);
         let minimum = floor_char_boundary(slice, WINDOW / 2);
         let head = &slice[..limit];
-        let sentence_end = head
-            .match_indices(". ")
-            .chain(head.match_indices("? "))
-            .chain(head.match_indices("! "))
-            .chain(head.match_indices(".\n"))
-            .map(|(at, _)| at + 1)
-            .filter(|&at| at >= minimum)
-            .max();
+        // The last ". ", "? ", "! " or ".\n" that leaves at least `minimum` bytes before it
+        // (one backward pass over bytes: all four are ASCII).
+        let bytes = head.as_bytes();
+        let sentence_end = (minimum.max(1)..bytes.len()).rev().find(|&at| {
+            matches!(
+                (bytes[at - 1], bytes[at]),
+                (b'.' | b'?' | b'!', b' ') | (b'.', b'\n')
+            )
+        });
         let cut = sentence_end
             .or_else(|| head.rfind(char::is_whitespace).filter(|&at| at >= minimum))
             .unwrap_or(limit)
