@@ -265,14 +265,22 @@ def bench_corpus(name, folder, jsonl, args, binaries, work):
 
 
 def change_one_percent(folder):
-    """Appends a sentence to every 100th file (in name order); returns how many."""
+    """Appends a sentence to every 100th file (in name order), or to the body of the first
+    article of a JSON-lines file; returns how many files changed."""
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     touched = 0
     for path in files[::100]:
         if path.suffix == ".jsonl":
-            continue
-        with open(path, "a", encoding="utf-8") as f:
-            f.write("\nThis article was corrected.\n")
+            with open(path, encoding="utf-8") as f:
+                lines = f.readlines()
+            first = json.loads(lines[0])
+            first["body"] += "\n\nThis article was corrected."
+            lines[0] = json.dumps(first) + "\n"
+            with open(path, "w", encoding="utf-8") as f:
+                f.writelines(lines)
+        else:
+            with open(path, "a", encoding="utf-8") as f:
+                f.write("\nThis article was corrected.\n")
         touched += 1
     return touched
 

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
@@ -242,9 +242,12 @@ pub fn update(
     let next = &next;
     let max_bytes = settings.max_file_size;
     let stop = &settings.stop;
+    // Files read but not yet in the writer are held whole (bytes, then articles): at most a
+    // quarter of the writer's budget of them, so a few huge JSON-lines files cannot pile up
+    // in memory while the writer works through the first.
+    let in_flight = ByteBudget::new((memory / 4) as u64);
+    let in_flight = &in_flight;
     std::thread::scope(|scope| -> Result<()> {
-        // One parsed file in flight per worker: memory is bounded by the size of the files being
-        // read (see --max-file-size) plus the writer budget, not by the size of the archive.
         let (sender, receiver) = mpsc::sync_channel::<(usize, Outcome)>(threads);
         for _ in 0..threads {
             let sender = sender.clone();
@@ -257,6 +260,7 @@ pub fn update(
                     let Some(candidate) = candidates.get(at) else {
                         break;
                     };
+                    in_flight.acquire(candidate.state.size);
                     if sender
                         .send((at, read_candidate(candidate, max_bytes)))
                         .is_err()
@@ -267,10 +271,12 @@ pub fn update(
             });
         }
         drop(sender);
+        let _close = CloseOnDrop(in_flight);
         for (at, outcome) in receiver {
             let Some(candidate) = candidates.get(at) else {
                 continue;
             };
+            let size = candidate.state.size;
             apply(
                 &writer,
                 &fields,
@@ -280,6 +286,7 @@ pub fn update(
                 report_event,
             )
             .map_err(write_error)?;
+            in_flight.release(size);
             report_event(IndexEvent::FileDone);
             if last_commit.elapsed() >= settings.commit_interval {
                 commit(&mut writer, &meta_with_roots(&meta, &roots_abs)).map_err(write_error)?;
@@ -586,6 +593,61 @@ pub(crate) fn display_path(path: &Path, absolute: &Path, root: &Path) -> PathBuf
     }
 }
 
+/// Bytes of files read by the workers and not yet applied by the writer, kept under a limit.
+/// A file bigger than the limit is let through alone, so every file is read.
+struct ByteBudget {
+    /// Bytes in flight, and whether the writer has stopped taking files.
+    state: Mutex<(u64, bool)>,
+    freed: Condvar,
+    limit: u64,
+}
+
+impl ByteBudget {
+    fn new(limit: u64) -> ByteBudget {
+        ByteBudget {
+            state: Mutex::new((0, false)),
+            freed: Condvar::new(),
+            limit,
+        }
+    }
+
+    /// Waits until `bytes` more fit (or nothing else is in flight, or the writer has
+    /// stopped), then takes them.
+    fn acquire(&self, bytes: u64) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while !state.1 && state.0 > 0 && state.0.saturating_add(bytes) > self.limit {
+            state = self
+                .freed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        state.0 = state.0.saturating_add(bytes);
+    }
+
+    /// Gives back what [`ByteBudget::acquire`] took for one file.
+    fn release(&self, bytes: u64) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.0 = state.0.saturating_sub(bytes);
+        self.freed.notify_all();
+    }
+
+    /// The writer takes no more files (it failed): no worker may wait any longer.
+    fn close(&self) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.1 = true;
+        self.freed.notify_all();
+    }
+}
+
+/// Closes a [`ByteBudget`] when the writer's loop ends, however it ends.
+struct CloseOnDrop<'a>(&'a ByteBudget);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
 /// Reads and parses one candidate on a worker thread.
 fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
     let absolute = Path::new(&candidate.path);
@@ -737,4 +799,48 @@ fn commit(writer: &mut IndexWriter<TantivyDocument>, meta: &IndexMeta) -> tantiv
     prepared.set_payload(&payload);
     prepared.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+
+    use super::*;
+
+    #[test]
+    fn the_byte_budget_holds_workers_back_and_lets_a_big_file_through_alone() {
+        let budget = ByteBudget::new(100);
+        budget.acquire(60);
+        let waited = AtomicBool::new(true);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                // 60 + 50 is over the limit: this waits for the release below.
+                budget.acquire(50);
+                assert!(
+                    !waited.load(Ordering::SeqCst),
+                    "acquired before the release"
+                );
+                budget.release(50);
+            });
+            std::thread::sleep(Duration::from_millis(50));
+            waited.store(false, Ordering::SeqCst);
+            budget.release(60);
+        });
+        // Nothing in flight: a file over the whole limit still goes through.
+        budget.acquire(1_000);
+        budget.release(1_000);
+        assert_eq!(budget.state.lock().unwrap().0, 0);
+    }
+
+    #[test]
+    fn closing_the_byte_budget_wakes_a_waiting_worker() {
+        let budget = ByteBudget::new(10);
+        budget.acquire(10);
+        std::thread::scope(|scope| {
+            let waiter = scope.spawn(|| budget.acquire(10));
+            std::thread::sleep(Duration::from_millis(20));
+            budget.close();
+            waiter.join().unwrap();
+        });
+    }
 }

@@ -14,6 +14,7 @@ mod table;
 mod text;
 mod xml;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 pub(crate) use archive::walk_archive;
@@ -216,14 +217,14 @@ pub fn parse_bytes(
 }
 
 /// Decodes bytes to text: UTF-8 (or a BOM's encoding) when valid, else the detected legacy encoding.
-fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<&'static str>)> {
+fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<(Cow<'a, str>, Option<&'static str>)> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(parse_error(path, None, "empty file".to_string()));
     }
     if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_with_bom_removal(bytes);
         let name = (encoding != encoding_rs::UTF_8).then(|| encoding.name());
-        return Ok((text.into_owned(), name));
+        return Ok((text, name));
     }
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
@@ -234,7 +235,8 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<&'static str>)> {
         ));
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text.to_string(), None)),
+        // Valid UTF-8, the common case, is read in place: no copy of a big file.
+        Ok(text) => Ok((Cow::Borrowed(text), None)),
         Err(_) => {
             let mut detector = chardetng::EncodingDetector::new();
             detector.feed(bytes, true);
@@ -245,7 +247,7 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<&'static str>)> {
                 guess
             };
             let (text, _, _) = encoding.decode(bytes);
-            Ok((text.into_owned(), Some(encoding.name())))
+            Ok((text, Some(encoding.name())))
         }
     }
 }
