@@ -197,7 +197,9 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             SortOrder::Relevance => {
                 let pool = rank::pool_size(end).min(found.candidates.len());
                 let (head, tail) = found.candidates.split_at(pool);
-                let mut ranked = rank::rank(index, &searcher, plan, head)?;
+                // Passage hits rank every candidate's passages; article hits need the page.
+                let keep = (request.group == Group::Article).then_some(end);
+                let mut ranked = rank::rank(index, &searcher, plan, head, keep)?;
                 let wanted = match request.group {
                     Group::Article => end.saturating_sub(ranked.len()),
                     Group::None => 0,

@@ -41,7 +41,11 @@ pub struct Ranked {
     pub score: f32,
 }
 
-/// Scores `candidates` (BM25 score, address) against `plan` and sorts them, best first.
+/// Scores `candidates` (BM25 score, address, best BM25 first) against `plan` and sorts them,
+/// best first. With `keep`, only the best `keep` need be right: candidates are read in BM25
+/// order and the reading stops once `keep` articles score above what any later candidate
+/// could (an article's score is at most its BM25 score), so a one-word query reads only the
+/// page it shows.
 ///
 /// Ties go to the shorter article, then the smaller id: tantivy stores field lengths coarsely,
 /// so near-duplicate stories (a wire story and its correction) often score exactly alike, and
@@ -54,10 +58,22 @@ pub fn rank(
     searcher: &Searcher,
     plan: &Plan,
     candidates: &[(f32, DocAddress)],
+    keep: Option<usize>,
 ) -> Result<Vec<Ranked>> {
-    let mut ranked = Vec::with_capacity(candidates.len());
-    for &(bm25, address) in candidates {
-        ranked.push(score(index, searcher, plan, bm25, address)?);
+    let mut ranked: Vec<Ranked> = Vec::with_capacity(candidates.len());
+    let mut best: Vec<f32> = Vec::with_capacity(candidates.len());
+    for (at, &(bm25, address)) in candidates.iter().enumerate() {
+        let scored = score(index, searcher, plan, bm25, address)?;
+        let place = best.partition_point(|&s| s > scored.score);
+        best.insert(place, scored.score);
+        ranked.push(scored);
+        if let (Some(keep), Some(&(next, _))) = (keep, candidates.get(at + 1))
+            && keep > 0
+            && best.len() >= keep
+            && best[keep - 1] > upper_bound(next)
+        {
+            break;
+        }
     }
     ranked.sort_by(|a, b| {
         b.score
@@ -66,6 +82,12 @@ pub fn rank(
             .then_with(|| a.article.id.cmp(&b.article.id))
     });
     Ok(ranked)
+}
+
+/// The highest score an article with this BM25 score can reach: [`article_score`] with all
+/// the query in one passage (`C` = 1), computed the same way.
+fn upper_bound(bm25: f32) -> f32 {
+    bm25 * (SCATTERED + (1.0 - SCATTERED))
 }
 
 /// Reads and scores one candidate.

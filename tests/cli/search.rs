@@ -349,3 +349,50 @@ fn show_prints_the_whole_article_and_stats_counts_it() {
             .to_string()]
     );
 }
+
+/// Re-ranking stops reading candidates once the page cannot change; the page it returns must
+/// be the one a full re-ranking of every candidate gives, for one word, several words, a
+/// phrase and a question.
+#[test]
+fn stopping_the_re_ranking_early_keeps_the_page_a_full_re_ranking_gives() {
+    use newsindex::search::{SearchRequest, query, rank};
+    use tantivy::collector::TopDocs;
+
+    let corpus = sample();
+    let index = newsindex::index::NewsIndex::open(&corpus.index_dir()).unwrap();
+    let searcher = index.reader().searcher();
+    let mut stopped_early = 0;
+    for text in [
+        "election",
+        "police said",
+        "\"prime minister\"",
+        "government health minister",
+        "what did the president say about the election",
+    ] {
+        let request = SearchRequest {
+            query: text.to_string(),
+            ..SearchRequest::default()
+        };
+        let compiled = query::compile(&index, &request).unwrap();
+        let candidates = searcher
+            .search(&*compiled.query, &TopDocs::with_limit(30).order_by_score())
+            .unwrap();
+        let full = rank::rank(&index, &searcher, &compiled.plan, &candidates, None).unwrap();
+        for keep in [1, 3, 10] {
+            let early =
+                rank::rank(&index, &searcher, &compiled.plan, &candidates, Some(keep)).unwrap();
+            if early.len() < full.len() {
+                stopped_early += 1;
+            }
+            let ids = |ranked: &[rank::Ranked]| {
+                ranked
+                    .iter()
+                    .take(keep)
+                    .map(|r| r.article.id.clone())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&early), ids(&full), "{text}, best {keep}");
+        }
+    }
+    assert!(stopped_early > 0, "no query let the re-ranking stop early");
+}
