@@ -98,13 +98,10 @@ pub struct IndexArgs {
     pub commit_interval: f64,
 }
 
-/// `newsindex search`.
+/// Which articles a query looks at: the date span, the sources, and whether any word will do
+/// (`search` and `timeline` take the same ones).
 #[derive(Debug, Args)]
-pub struct SearchArgs {
-    /// The query: words, "exact phrases", "near words"~5, prefix*, fuzzy~1, AND/OR/NOT, +must,
-    /// -mustnot, title:word, source:name (a query starting with - goes after --)
-    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
-    pub query: Vec<String>,
+pub struct FilterArgs {
     /// Only articles on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
@@ -114,6 +111,22 @@ pub struct SearchArgs {
     /// Only articles from this source (repeat for several)
     #[arg(long, value_name = "NAME")]
     pub source: Vec<String>,
+    /// Match articles with any of the words (a search ranks those holding more of them in one
+    /// place higher)
+    #[arg(long)]
+    pub any: bool,
+}
+
+/// `newsindex search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words, "exact phrases", "near words"~5, prefix*, fuzzy~1, AND/OR/NOT, +must,
+    /// -mustnot, title:word, source:name (a query starting with - goes after --)
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Dates, sources, any word.
+    #[command(flatten)]
+    pub filter: FilterArgs,
     /// Order of the hits
     #[arg(long, value_name = "ORDER", default_value = "relevance")]
     pub sort: SortArg,
@@ -123,9 +136,6 @@ pub struct SearchArgs {
     /// Number of hits to skip (for paging)
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: usize,
-    /// Match articles with any of the words; those holding more of them in one place rank higher
-    #[arg(long)]
-    pub any: bool,
     /// Passages to show per article [default: 1, or 3 with --json]
     #[arg(long, value_name = "N")]
     pub passages: Option<usize>,
@@ -152,18 +162,9 @@ pub struct TimelineArgs {
     /// One bar per year, month or day
     #[arg(long, value_name = "PERIOD", default_value = "month")]
     pub by: PeriodArg,
-    /// Only articles on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Only articles on or before this date, the whole period included (YYYY, YYYY-MM or YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
-    /// Only articles from this source (repeat for several)
-    #[arg(long, value_name = "NAME")]
-    pub source: Vec<String>,
-    /// Match articles with any of the words
-    #[arg(long)]
-    pub any: bool,
+    /// Dates, sources, any word.
+    #[command(flatten)]
+    pub filter: FilterArgs,
     /// Print the counts as JSON (sources too)
     #[arg(long)]
     pub json: bool,
@@ -458,12 +459,15 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
 }
 
 fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Result<ExitCode> {
-    let dates =
-        DateRange::parse_bounds(args.from.as_deref(), args.to.as_deref(), ["--from", "--to"])?;
+    let dates = DateRange::parse_bounds(
+        args.filter.from.as_deref(),
+        args.filter.to.as_deref(),
+        ["--from", "--to"],
+    )?;
     let request = SearchRequest {
         query: args.query.join(" "),
         dates,
-        sources: args.source,
+        sources: args.filter.source,
         sort: match args.sort {
             SortArg::Relevance => SortOrder::Relevance,
             SortArg::Newest => SortOrder::Newest,
@@ -471,7 +475,7 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         },
         limit: args.limit,
         offset: args.offset,
-        match_any: args.any,
+        match_any: args.filter.any,
         passages: args.passages.unwrap_or(if args.json { 3 } else { 1 }),
         group: match args.group {
             GroupArg::Article => Group::Article,
@@ -549,12 +553,12 @@ fn run_timeline(settings: &Settings, args: TimelineArgs, out: &mut impl Write) -
     let request = SearchRequest {
         query: args.query.join(" "),
         dates: DateRange::parse_bounds(
-            args.from.as_deref(),
-            args.to.as_deref(),
+            args.filter.from.as_deref(),
+            args.filter.to.as_deref(),
             ["--from", "--to"],
         )?,
-        sources: args.source,
-        match_any: args.any,
+        sources: args.filter.source,
+        match_any: args.filter.any,
         ..SearchRequest::default()
     };
     let by = match args.by {
