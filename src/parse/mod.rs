@@ -310,17 +310,6 @@ mod tests {
             include_bytes!("../../tests/fixtures/sgml/reut2-test.sgm"),
             "2024-é-€x “quoted” — 21 Jun 2024 09.50 BST\n\n(Reuters) – é".as_bytes(),
         ];
-        let formats = [
-            Format::Text,
-            Format::Markdown,
-            Format::Json,
-            Format::JsonLines,
-            Format::Csv,
-            Format::Tsv,
-            Format::Html,
-            Format::Xml,
-            Format::Sgml,
-        ];
         let context = ParseContext::default();
         let paths = [
             Path::new("/a/2024-é-€/dates/19160103/x-ed-1_seq-1.txt"),
@@ -328,7 +317,7 @@ mod tests {
         ];
         for bytes in fixtures {
             for end in (1..=bytes.len()).step_by(3).chain([bytes.len()]) {
-                for format in formats {
+                for format in ALL_FORMATS {
                     for path in paths {
                         let _ = parse_bytes(path, format, &bytes[..end], &context);
                     }
