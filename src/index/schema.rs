@@ -10,6 +10,7 @@ use tantivy::schema::{
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    TextAnalyzerBuilder, Tokenizer,
 };
 use tantivy::{DateTime, Index, IndexSettings};
 
@@ -229,20 +230,19 @@ pub fn register_tokenizers(index: &Index) {
 
 /// A fresh instance of the news analyzer, for highlighting passages the way the index matched.
 pub fn news_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(super::stem::CachingStemmer)
-        .build()
+    folding_steps().filter(super::stem::CachingStemmer).build()
 }
 
 /// [`news_analyzer`] without its last step, the stemmer: words split, long ones dropped,
 /// lower-cased and folded to ASCII, for code that stems only some of them.
 pub fn folding_analyzer() -> TextAnalyzer {
+    folding_steps().build()
+}
+
+/// The steps of the news analyzer before stemming, in one place for both analyzers above.
+fn folding_steps() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .build()
 }
