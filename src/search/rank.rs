@@ -84,10 +84,9 @@ pub fn rank(
     Ok(ranked)
 }
 
-/// The highest score an article with this BM25 score can reach: [`article_score`] with all
-/// the query in one passage (`C` = 1), computed the same way.
+/// The highest score an article with this BM25 score can reach: all the query in one passage.
 fn upper_bound(bm25: f32) -> f32 {
-    bm25 * (SCATTERED + (1.0 - SCATTERED))
+    scaled(bm25, 1.0)
 }
 
 /// Reads and scores one candidate.
@@ -120,7 +119,11 @@ pub fn score(
 /// article whose title or one passage holds all the query's words (rare ones count more),
 /// the way a reader recognises the article that answers a question.
 pub fn article_score(bm25: f32, matched: &ArticleMatch) -> f32 {
-    let c = matched.concentration;
+    scaled(bm25, matched.concentration)
+}
+
+/// `bm25 × (0.1 + 0.9 × c²)`: the formula of [`article_score`] for a concentration `c`.
+fn scaled(bm25: f32, c: f32) -> f32 {
     bm25 * (SCATTERED + (1.0 - SCATTERED) * c * c)
 }
 
