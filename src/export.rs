@@ -240,12 +240,9 @@ impl ExportReport {
             text.push_str(&format!("\noutput: {} bytes", self.bytes));
         }
         text.push_str(&format!("\ntime: {seconds:.2} s, {rate:.0} articles/s"));
-        if self.skipped_records > 0 {
-            text.push_str(&format!(
-                "\n{} records skipped inside files (see warnings)",
-                self.skipped_records
-            ));
-        }
+        text.push_str(&crate::index::writer::skipped_records_line(
+            self.skipped_records,
+        ));
         text
     }
 

@@ -84,18 +84,22 @@ impl IndexReport {
         if self.interrupted {
             text.push_str("\ninterrupted: what was read so far is committed; run again to finish");
         }
-        if self.skipped_records > 0 {
-            text.push_str(&format!(
-                "\n{} records skipped inside files (see warnings)",
-                self.skipped_records
-            ));
-        }
+        text.push_str(&skipped_records_line(self.skipped_records));
         text
     }
 
     /// True when some input (a file or a record) was skipped.
     pub fn has_skipped(&self) -> bool {
         self.skipped_files > 0 || self.skipped_records > 0
+    }
+}
+
+/// The summary line for records left out inside files, or nothing when there were none.
+pub(crate) fn skipped_records_line(count: u64) -> String {
+    if count > 0 {
+        format!("\n{count} records skipped inside files (see warnings)")
+    } else {
+        String::new()
     }
 }
 
