@@ -714,14 +714,7 @@ fn mirror_a_tantivy_index_built_from_the_quickwit_config_finds_what_newsindex_fi
                 "{word:?} shares its stem with {class:?}: stemming would make newsindex and Quickwit differ"
             );
         }
-        let mut args = newsindex_args.to_vec();
-        args.extend(["--limit", "1000"]);
-        let expected: BTreeSet<String> = corpus
-            .search_json(&args)
-            .hits
-            .into_iter()
-            .map(|hit| hit.id)
-            .collect();
+        let expected = corpus.all_ids(newsindex_args);
         assert!(!expected.is_empty(), "{newsindex_args:?} finds nothing");
         assert_eq!(
             mirror.ids(quickwit_query),
@@ -871,14 +864,7 @@ fn quickwit_end_to_end_when_quickwit_bin_is_set() {
             .iter()
             .map(|hit| hit["id"].as_str().unwrap().to_string())
             .collect();
-        let mut args = newsindex_args.to_vec();
-        args.extend(["--limit", "1000"]);
-        let expected: BTreeSet<String> = corpus
-            .search_json(&args)
-            .hits
-            .into_iter()
-            .map(|hit| hit.id)
-            .collect();
+        let expected = corpus.all_ids(newsindex_args);
         assert_eq!(found, expected, "Quickwit {quickwit_query:?}");
     }
 }

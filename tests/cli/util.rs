@@ -102,6 +102,17 @@ impl TestCorpus {
         serde_json::from_slice(&output.stdout).unwrap()
     }
 
+    /// The ids of every article `args` finds (up to 1,000), as a set.
+    pub fn all_ids(&self, args: &[&str]) -> std::collections::BTreeSet<String> {
+        let mut args = args.to_vec();
+        args.extend(["--limit", "1000"]);
+        self.search_json(&args)
+            .hits
+            .into_iter()
+            .map(|hit| hit.id)
+            .collect()
+    }
+
     /// The titles of the hits for `args`, in order.
     pub fn titles(&self, args: &[&str]) -> Vec<String> {
         self.search_json(args)
