@@ -31,8 +31,8 @@ pub fn write_results(
     let noun = match (results.mode, results.total == 1) {
         (Mode::All, true) => "article matches",
         (Mode::All, false) => "articles match",
-        (Mode::Most, true) => "article has most of the words",
-        (Mode::Most, false) => "articles have most of the words",
+        (Mode::Question, true) => "article holds words of the question",
+        (Mode::Question, false) => "articles hold words of the question",
         (_, true) => "article has some of the words",
         (_, false) => "articles have some of the words",
     };

@@ -105,8 +105,10 @@ pub struct PeriodCount {
 pub fn facets(index: &NewsIndex, request: &SearchRequest, by: Period) -> Result<Facets> {
     let compiled = query::compile(index, request)?;
     let searcher = index.reader().searcher();
+    // The same reading the list is drawn from, fallbacks included.
+    let resolved = super::resolve(index, &searcher, &compiled, request, 0)?;
     let counts = searcher
-        .search(&compiled.query, &CoverageCollector)
+        .search(resolved.query.as_ref(), &CoverageCollector)
         .map_err(|e| index.search_error(e))?;
     let mut periods: BTreeMap<NaiveDate, u64> = BTreeMap::new();
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();

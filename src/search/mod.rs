@@ -5,6 +5,7 @@
 //! [`facets`](mod@facets) counts matches per source and period.
 
 pub mod facets;
+pub mod feedback;
 pub mod passage;
 pub mod query;
 pub mod rank;
@@ -60,9 +61,11 @@ pub enum Mode {
     /// Every plain word is required.
     #[default]
     All,
-    /// A question (five plain words or more besides common words such as "the", "of"): 80% of
-    /// its plain words are required.
-    Most,
+    /// A question or a description (three plain words or more beside common words such as
+    /// "the", "of", or seven plain words): no word is required, articles are ranked by the
+    /// weight of the words they hold, and the words the best of them share join the search
+    /// ([`feedback`]).
+    Question,
     /// No article has every plain word (or 80% of a long query's): any will do, and articles
     /// holding more of them (rare words weigh more) in one place come first.
     Closest,
@@ -170,25 +173,13 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     let searcher = index.reader().searcher();
     let limit = request.limit.min(MAX_LIMIT);
     let end = request.offset.saturating_add(limit);
-    let mut notes = compiled.notes.clone();
-    let mut mode = match (request.match_any, compiled.most) {
-        (true, _) => Mode::Any,
-        (false, Some(_)) => Mode::Most,
-        (false, None) => Mode::All,
-    };
-    let mut query = &compiled.query;
-    let mut found = collect(index, &searcher, query.as_ref(), request, end)?;
-    if found.total == 0
-        && let Some(relaxed) = &compiled.relaxed
-    {
-        let closest = collect(index, &searcher, relaxed.as_ref(), request, end)?;
-        if closest.total > 0 {
-            found = closest;
-            query = relaxed;
-            mode = Mode::Closest;
-            notes.push(CLOSEST_NOTE.to_string());
-        }
-    }
+    let Resolved {
+        query,
+        mode,
+        notes,
+        expansion,
+        found,
+    } = resolve(index, &searcher, &compiled, request, end)?;
     let plan = &compiled.plan;
     let by_date = request.sort != SortOrder::Relevance;
     let mut ranked: Vec<rank::Ranked> = Vec::new();
@@ -238,6 +229,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
                 .and_then(|explanation| serde_json::to_value(explanation).ok())
                 .unwrap_or(serde_json::Value::Null);
             let mut explain = candidate.explain(plan, tantivy);
+            explain.feedback = expansion.words.clone();
             if by_date {
                 explain.formula = "sorted by date: relevance is not scored".to_string();
             }
@@ -252,6 +244,83 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         group: request.group,
         notes,
     })
+}
+
+/// The reading of a request that its list, its count and its facets are all drawn from.
+pub(crate) struct Resolved {
+    /// The query that found the articles.
+    pub query: Box<dyn Query>,
+    /// How plain words were matched.
+    pub mode: Mode,
+    /// The compiler's notes, and the closest-match fallback's.
+    pub notes: Vec<String>,
+    /// A question's feedback words (empty otherwise).
+    pub expansion: feedback::Expansion,
+    /// The count and the candidates for a page ending at `end`.
+    found: Found,
+}
+
+/// Runs the readings of `compiled` in turn: as written; for a question, again with the
+/// words its best articles share ([`feedback`]); and when nothing matches, with plain words
+/// optional (the closest matches). Filters and exclusions hold in every reading.
+pub(crate) fn resolve(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    compiled: &query::Compiled,
+    request: &SearchRequest,
+    end: usize,
+) -> Result<Resolved> {
+    let mut notes = compiled.notes.clone();
+    let mut mode = match (request.match_any, compiled.question) {
+        (true, _) => Mode::Any,
+        (false, true) => Mode::Question,
+        (false, false) => Mode::All,
+    };
+    let mut query = compiled.query.box_clone();
+    let mut found = collect(index, searcher, query.as_ref(), request, end)?;
+    let mut expansion = feedback::Expansion::default();
+    if compiled.question && request.sort == SortOrder::Relevance && found.total > 0 {
+        let first = if found.candidates.len() >= feedback::FEEDBACK_ARTICLES {
+            found.candidates.clone()
+        } else {
+            collect_top(index, searcher, query.as_ref(), feedback::FEEDBACK_ARTICLES)?
+        };
+        if let Some((second, words)) = feedback::expand(index, searcher, compiled, &first)? {
+            found = collect(index, searcher, second.as_ref(), request, end)?;
+            query = second;
+            expansion = words;
+        }
+    }
+    if found.total == 0
+        && let Some(relaxed) = &compiled.relaxed
+    {
+        let closest = collect(index, searcher, relaxed.as_ref(), request, end)?;
+        if closest.total > 0 {
+            found = closest;
+            query = relaxed.box_clone();
+            mode = Mode::Closest;
+            notes.push(CLOSEST_NOTE.to_string());
+        }
+    }
+    Ok(Resolved {
+        query,
+        mode,
+        notes,
+        expansion,
+        found,
+    })
+}
+
+/// The best `count` matches of `query` by score.
+fn collect_top(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    query: &dyn Query,
+    count: usize,
+) -> Result<Vec<(f32, DocAddress)>> {
+    searcher
+        .search(query, &TopDocs::with_limit(count).order_by_score())
+        .map_err(|e| index.search_error(e))
 }
 
 /// The count of matches and the candidates to rank or page.

@@ -44,8 +44,26 @@ pub struct Compiled {
     pub plan: Plan,
     /// How parts of the query were read differently from how they were written.
     pub notes: Vec<String>,
-    /// For a question: how many of its plain words `query` requires, and of how many.
-    pub most: Option<(usize, usize)>,
+    /// Whether the query reads as a question ([`Built::is_question`]): its plain words are
+    /// all optional and ranked by weight, and [`super::feedback`] searches a second time.
+    pub question: bool,
+    /// The user's query without filters, for [`super::feedback`] to weigh.
+    pub question_query: Box<dyn Query>,
+    /// Filters (must match, no score) and top-level exclusions (must not match): every
+    /// search this request runs, fallbacks included, keeps them ([`Compiled::scoped`]).
+    scope: Vec<(Occur, Box<dyn Query>)>,
+}
+
+impl Compiled {
+    /// `query` restricted by the request's filters and the query's top-level exclusions.
+    pub fn scoped(&self, query: Box<dyn Query>) -> Box<dyn Query> {
+        if self.scope.is_empty() {
+            return query;
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        clauses.extend(self.scope.iter().map(|(occur, q)| (*occur, q.box_clone())));
+        Box::new(BooleanQuery::new(clauses))
+    }
 }
 
 /// The query's positive words and phrases over title and body, each a [`Concept`].
@@ -107,14 +125,14 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
     let root = Node::Group(parsed.clauses.clone());
     let built = compiler.build(&root, true)?;
     let blank = request.query.trim().is_empty();
-    let mut most = None;
+    let mut question = false;
+    let mut excluded = Vec::new();
     let (user_query, relaxed_user) = if let Some(root) = built {
-        if !request.match_any {
-            most = root.most();
-        }
-        let strict = root.to_query(request.match_any, most.map(|(n, _)| n));
-        let relaxed =
-            (!request.match_any && root.has_implicit_siblings()).then(|| root.to_query(true, None));
+        question = !request.match_any && root.is_question();
+        excluded = root.excluded();
+        let strict = root.to_query(request.match_any || question, question);
+        let relaxed = (!request.match_any && !question && root.has_implicit_siblings())
+            .then(|| root.to_query(true, false));
         (strict, relaxed)
     } else {
         if !blank {
@@ -139,24 +157,25 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
             "'{raw}' matches {found} words; searched the {limit} most frequent"
         ));
     }
-    let filters = filters(index, request);
-    let with_filters = |query: Box<dyn Query>| -> Box<dyn Query> {
-        if filters.is_empty() {
-            return query;
-        }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
-        clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
-        Box::new(BooleanQuery::new(clauses))
-    };
-    Ok(Compiled {
-        query: with_filters(user_query),
-        relaxed: relaxed_user.map(with_filters),
+    let mut scope: Vec<(Occur, Box<dyn Query>)> = filters(index, request)
+        .into_iter()
+        .map(|filter| (Occur::Must, filter))
+        .collect();
+    scope.extend(excluded.into_iter().map(|q| (Occur::MustNot, q)));
+    let mut compiled = Compiled {
+        query: Box::new(EmptyQuery),
+        relaxed: None,
         plan: Plan {
             concepts: compiler.concepts,
         },
         notes: compiler.notes,
-        most,
-    })
+        question,
+        question_query: user_query.box_clone(),
+        scope,
+    };
+    compiled.query = compiled.scoped(user_query);
+    compiled.relaxed = relaxed_user.map(|q| compiled.scoped(q));
+    Ok(compiled)
 }
 
 /// Source and date filters, as zero-score clauses.
@@ -216,9 +235,10 @@ struct BuiltClause {
 }
 
 impl Built {
-    /// The tantivy query; `relax` makes implicit clauses optional (at least one must match).
-    /// Otherwise they are all required, or `minimum` of them when given ([`Built::most`]).
-    fn to_query(&self, relax: bool, minimum: Option<usize>) -> Box<dyn Query> {
+    /// The tantivy query; `relax` makes implicit clauses optional (at least one must match),
+    /// otherwise they are all required; `question` leaves common words out (they would only
+    /// add noise to a question's ranking).
+    fn to_query(&self, relax: bool, question: bool) -> Box<dyn Query> {
         let clauses = match self {
             Built::Leaf(query) => return query.box_clone(),
             Built::Group(clauses) => clauses,
@@ -227,22 +247,18 @@ impl Built {
         let mut should: Vec<Box<dyn Query>> = Vec::new();
         let mut optional: Vec<Box<dyn Query>> = Vec::new();
         let mut must_not: Vec<Box<dyn Query>> = Vec::new();
-        let mut plain: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for clause in clauses {
-            let query = clause.node.to_query(relax, None);
+            if question && clause.optional {
+                continue;
+            }
+            let query = clause.node.to_query(relax, question);
             match clause.role {
                 Role::Implicit if clause.optional => optional.push(query),
                 Role::Implicit if relax => should.push(query),
-                Role::Implicit if minimum.is_some() => plain.push((Occur::Should, query)),
                 Role::Implicit | Role::Required => must.push(query),
                 Role::Optional => should.push(query),
                 Role::Excluded => must_not.push(query),
             }
-        }
-        if let Some(minimum) = minimum.filter(|_| !plain.is_empty()) {
-            must.push(Box::new(BooleanQuery::with_minimum_required_clauses(
-                plain, minimum,
-            )));
         }
         if must.is_empty() && !should.is_empty() {
             // At least one of the optional clauses must match; common words only add score.
@@ -272,19 +288,35 @@ impl Built {
         Box::new(BooleanQuery::new(subqueries))
     }
 
-    /// For a question (at least [`LONG_QUERY_WORDS`] plain words besides common words, and
-    /// common words among them): how many of its plain words an article needs (80%, rounded
-    /// up), and of how many. A list of keywords keeps every word required.
-    fn most(&self) -> Option<(usize, usize)> {
+    /// Whether the query reads as a question or a description rather than keywords: at least
+    /// [`QUESTION_WORDS`] plain words besides common words and common words among them (a
+    /// sentence), or [`KEYWORD_LIST_WORDS`] plain words however written. A question rarely
+    /// shares every word with the article answering it, so its words are ranked, not required.
+    fn is_question(&self) -> bool {
         let Built::Group(clauses) = self else {
-            return None;
+            return false;
         };
+        if clauses.iter().any(|c| c.role == Role::Optional) {
+            return false;
+        }
         let plain = clauses
             .iter()
             .filter(|c| c.role == Role::Implicit && !c.optional)
             .count();
         let sentence = clauses.iter().any(|c| c.optional);
-        (sentence && plain >= LONG_QUERY_WORDS).then(|| ((plain * 4).div_ceil(5), plain))
+        (sentence && plain >= QUESTION_WORDS) || plain >= KEYWORD_LIST_WORDS
+    }
+
+    /// The excluded clauses of the top group, which every reading of the query keeps.
+    fn excluded(&self) -> Vec<Box<dyn Query>> {
+        match self {
+            Built::Leaf(_) => Vec::new(),
+            Built::Group(clauses) => clauses
+                .iter()
+                .filter(|c| c.role == Role::Excluded)
+                .map(|c| c.node.to_query(false, false))
+                .collect(),
+        }
     }
 
     /// Whether relaxing implicit clauses would change what matches.
@@ -309,9 +341,11 @@ impl Built {
 }
 
 /// From this many plain words on (common words aside), a query that also has common words is
-/// read as a question: an article needs 80% of its words, not all (a long question rarely
-/// shares every word with the article answering it).
-pub const LONG_QUERY_WORDS: usize = 5;
+/// read as a question ([`Built::is_question`]).
+pub const QUESTION_WORDS: usize = 3;
+/// From this many plain words on, a query is read as a question even without common words:
+/// a description or a list of keywords longer than anyone types for a known article.
+pub const KEYWORD_LIST_WORDS: usize = 7;
 
 /// Common English function words (Lucene's English stop words, and question words and
 /// pronouns): written as plain words beside other words, they need not match.

@@ -141,6 +141,10 @@ pub struct Explain {
     pub title: Option<PassageExplain>,
     /// The article's best passages (at most three).
     pub passages: Vec<PassageExplain>,
+    /// For a question, the words its best articles share that joined the search, with their
+    /// weights in the relevance model ([`super::feedback`]); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feedback: Vec<(String, f32)>,
     /// tantivy's explanation of the BM25 score: `{value, description, details}`.
     pub tantivy: serde_json::Value,
 }
@@ -207,6 +211,7 @@ impl Ranked {
             concentration: c,
             title,
             passages,
+            feedback: Vec::new(),
             tantivy,
         }
     }
