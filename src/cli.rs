@@ -180,6 +180,22 @@ pub struct ServeArgs {
     /// Threads for searches; more requests wait in line [default: 32 per core, at least 64]
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Longest a request may take, in seconds; a slower one answers 503 saying so
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_budget)]
+    pub budget: std::time::Duration,
+}
+
+/// Reads `--budget`: a positive number of seconds.
+fn parse_budget(text: &str) -> std::result::Result<std::time::Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if !seconds.is_finite() || seconds <= 0.0 || seconds > 86_400.0 {
+        return Err(format!(
+            "'{text}': give a number of seconds above 0 and at most 86400"
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 /// `newsindex show`.
@@ -342,7 +358,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let quiet = settings.quiet;
             let shown_index = settings.index_dir.display().to_string();
             let threads = args.threads.unwrap_or_else(crate::server::default_threads);
-            crate::server::run(index, &args.addr, threads, |bound| {
+            crate::server::run(index, &args.addr, threads, args.budget, |bound| {
                 if !quiet {
                     let mut err = std::io::stderr().lock();
                     writeln!(

@@ -134,6 +134,9 @@ pub struct SearchResults {
     /// How the query was read where it differs from what was typed, and [`CLOSEST_NOTE`].
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Words searched under a corrected spelling ("did you mean"), also told in `notes`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<query::Correction>,
 }
 
 /// One matching article with its best passage(s).
@@ -243,6 +246,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         mode,
         group: request.group,
         notes,
+        corrections: compiled.corrections.clone(),
     })
 }
 

@@ -7,15 +7,17 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
 
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
 };
-use tantivy::{DateTime, Searcher, Term as IndexTerm};
+use tantivy::{DateTime, Searcher, TantivyDocument, Term as IndexTerm};
 
 use super::SearchRequest;
 pub use super::syntax::QUERY_FIELDS;
@@ -29,6 +31,9 @@ use crate::index::schema::news_analyzer;
 pub const MAX_PREFIX_WORDS: usize = 128;
 /// A fuzzy word matches at most this many indexed words (the closest, then most frequent).
 pub const MAX_FUZZY_WORDS: usize = 32;
+/// A query's prefix and fuzzy words expand to at most this many indexed words in all (per
+/// field); later ones are searched as written, with a note, so no query's cost is unbounded.
+pub const MAX_QUERY_EXPANSIONS: usize = 1024;
 /// Title matches weigh this much more than body matches.
 pub const TITLE_BOOST: f32 = 2.0;
 
@@ -44,6 +49,8 @@ pub struct Compiled {
     pub plan: Plan,
     /// How parts of the query were read differently from how they were written.
     pub notes: Vec<String>,
+    /// Words searched under a corrected spelling.
+    pub corrections: Vec<Correction>,
     /// Whether the query reads as a question ([`Built::is_question`]): its plain words are
     /// all optional and ranked by weight, and [`super::feedback`] searches a second time.
     pub question: bool,
@@ -121,6 +128,9 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
         notes: parsed.notes,
         concepts: Vec::new(),
         capped: Vec::new(),
+        corrections: Vec::new(),
+        expanded: 0,
+        unexpanded: Vec::new(),
     };
     let root = Node::Group(parsed.clauses.clone());
     let built = compiler.build(&root, true)?;
@@ -152,6 +162,24 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
             .notes
             .push("the query only excludes words: listing every other article".to_string());
     }
+    if !compiler.unexpanded.is_empty() {
+        let words = compiler.unexpanded.join("', '");
+        compiler.notes.push(format!(
+            "the query expanded to {MAX_QUERY_EXPANSIONS} indexed words; searched '{words}' as written"
+        ));
+    }
+    for correction in &compiler.corrections {
+        let written = &correction.written;
+        let how_many = match correction.articles {
+            0 => format!("no article has '{written}'"),
+            1 => format!("only 1 article has '{written}'"),
+            n => format!("only {n} articles have '{written}'"),
+        };
+        compiler.notes.push(format!(
+            "showing results for '{}': {how_many} (search \"{written}\" to keep it)",
+            correction.corrected
+        ));
+    }
     for (raw, found, limit) in &compiler.capped {
         compiler.notes.push(format!(
             "'{raw}' matches {found} words; searched the {limit} most frequent"
@@ -169,6 +197,7 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
             concepts: compiler.concepts,
         },
         notes: compiler.notes,
+        corrections: compiler.corrections,
         question,
         question_query: user_query.box_clone(),
         scope,
@@ -228,6 +257,8 @@ enum Built {
 
 struct BuiltClause {
     role: Role,
+    /// A word on the source, url or id field: a restriction no reading of the query relaxes.
+    filter: bool,
     /// A plain common word ([`COMMON_WORDS`]) beside other required words: it scores but
     /// need not match.
     optional: bool,
@@ -253,6 +284,7 @@ impl Built {
             }
             let query = clause.node.to_query(relax, question);
             match clause.role {
+                Role::Implicit if clause.filter => must.push(query),
                 Role::Implicit if clause.optional => optional.push(query),
                 Role::Implicit if relax => should.push(query),
                 Role::Implicit | Role::Required => must.push(query),
@@ -301,7 +333,7 @@ impl Built {
         }
         let plain = clauses
             .iter()
-            .filter(|c| c.role == Role::Implicit && !c.optional)
+            .filter(|c| c.role == Role::Implicit && !c.optional && !c.filter)
             .count();
         let sentence = clauses.iter().any(|c| c.optional);
         (sentence && plain >= QUESTION_WORDS) || plain >= KEYWORD_LIST_WORDS
@@ -326,12 +358,12 @@ impl Built {
             Built::Group(clauses) => {
                 let implicit = clauses
                     .iter()
-                    .filter(|c| c.role == Role::Implicit && !c.optional)
+                    .filter(|c| c.role == Role::Implicit && !c.optional && !c.filter)
                     .count();
                 (implicit > 0
                     && clauses
                         .iter()
-                        .filter(|c| c.role != Role::Excluded && !c.optional)
+                        .filter(|c| c.role != Role::Excluded && !c.optional && !c.filter)
                         .count()
                         > 1)
                     || clauses.iter().any(|c| c.node.has_implicit_siblings())
@@ -356,6 +388,17 @@ pub const COMMON_WORDS: &[&str] = &[
     "the", "their", "then", "there", "these", "they", "this", "to", "was", "we", "were", "what",
     "when", "where", "which", "who", "why", "will", "with", "would", "you",
 ];
+
+/// Whether `node` restricts the source, url or id rather than naming words to find.
+fn is_restriction(node: &Node) -> bool {
+    matches!(
+        node,
+        Node::Leaf(Leaf {
+            field: Some("source" | "url" | "id"),
+            ..
+        })
+    )
+}
 
 /// Whether `node` is a plain word (no prefix, no fuzziness) of [`COMMON_WORDS`] in title or body.
 fn is_common_word(node: &Node) -> bool {
@@ -395,7 +438,33 @@ struct Compiler<'a> {
     concepts: Vec<Concept>,
     /// Prefix and fuzzy words with more matches than are searched: (as written, matches, searched).
     capped: Vec<(String, usize, usize)>,
+    /// Words searched under a corrected spelling.
+    corrections: Vec<Correction>,
+    /// Indexed words the query's prefix and fuzzy words have expanded to so far.
+    expanded: usize,
+    /// Prefix and fuzzy words searched as written because the query had expanded enough.
+    unexpanded: Vec<String>,
 }
+
+/// A word of the query searched under another spelling the index has ("did you mean").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// The word as written.
+    pub written: String,
+    /// The spelling searched instead, as an article writes it.
+    pub corrected: String,
+    /// How many articles have the word as written (0, or a few: see [`RARE_WORD_ARTICLES`]).
+    pub articles: u64,
+    /// The analysed word searched.
+    #[serde(skip)]
+    pub stem: String,
+}
+
+/// A word is corrected when no article has it, or when it is in at most this many articles
+/// and a spelling one edit away is in [`COMMON_SPELLING_RATIO`] times as many.
+pub const RARE_WORD_ARTICLES: u64 = 3;
+/// How much more common a spelling one edit away must be to replace a rare word.
+pub const COMMON_SPELLING_RATIO: u64 = 100;
 
 impl Compiler<'_> {
     fn build(&mut self, node: &Node, positive: bool) -> Result<Option<Built>> {
@@ -417,6 +486,7 @@ impl Compiler<'_> {
                     if let Some(node) = self.build(&clause.node, positive)? {
                         built.push(BuiltClause {
                             role: clause.role,
+                            filter: is_restriction(&clause.node),
                             optional,
                             node,
                         });
@@ -512,17 +582,33 @@ impl Compiler<'_> {
                 slop,
             }
         } else {
-            let stem = tokens[0].1.clone();
+            let mut stem = tokens[0].1.clone();
+            let exact = matches!(leaf.term, Term::Word { .. }) && !prefix && fuzzy.is_none();
+            if exact && positive && in_title && in_body {
+                if let Some(correction) = self.correct(&stem, &leaf.raw)? {
+                    stem = correction.stem.clone();
+                    self.corrections.push(correction);
+                }
+            }
             let mut all_words = BTreeSet::new();
             for &(field, boost) in fields {
                 let field = self.field(field);
-                let words = if prefix {
+                let spent = self.expanded >= MAX_QUERY_EXPANSIONS;
+                let words = if (prefix || fuzzy.is_some_and(|d| d > 0)) && spent {
+                    if !self.unexpanded.contains(&leaf.raw) {
+                        self.unexpanded.push(leaf.raw.clone());
+                    }
+                    vec![stem.clone()]
+                } else if prefix {
                     self.prefix_words(field, text, &stem, &leaf.raw)?
                 } else if let Some(distance) = fuzzy.filter(|d| *d > 0) {
                     self.fuzzy_words(field, &stem, distance, &leaf.raw)?
                 } else {
                     vec![stem.clone()]
                 };
+                if prefix || fuzzy.is_some() {
+                    self.expanded += words.len();
+                }
                 let query: Box<dyn Query> = match words.as_slice() {
                     [] => Box::new(EmptyQuery),
                     [word] => Box::new(term_query(field, word)),
@@ -615,6 +701,103 @@ impl Compiler<'_> {
         })
     }
 
+    /// The spelling to search instead of the analysed word `stem` (written `raw`), from the
+    /// index's own words: when no article has it, the closest word within the edits
+    /// Elasticsearch's `AUTO` fuzziness allows (one for 3 to 5 letters, two from 6), most
+    /// articles first; when it is rare, a word one edit away that is far more common.
+    fn correct(&mut self, stem: &str, raw: &str) -> Result<Option<Correction>> {
+        let letters = stem.chars().count();
+        if letters < 3 || stem.chars().any(|c| c.is_ascii_digit()) {
+            return Ok(None);
+        }
+        let fields = self.index.fields();
+        let articles = |word: &str| -> Result<u64> {
+            let mut total = 0;
+            for field in [fields.title, fields.body] {
+                total += self
+                    .searcher
+                    .doc_freq(&IndexTerm::from_field_text(field, word))
+                    .map_err(|e| self.index.search_error(e))?;
+            }
+            Ok(total)
+        };
+        let own = articles(stem)?;
+        if own > RARE_WORD_ARTICLES {
+            return Ok(None);
+        }
+        let distance: u8 = match (own, letters) {
+            (0, 6..) => 2,
+            _ => 1,
+        };
+        let mut counts = self.within_edits(fields.body, stem, distance)?;
+        for (word, count) in self.within_edits(fields.title, stem, distance)? {
+            *counts.entry(word).or_default() += count;
+        }
+        // Misspellings rarely get the first letter wrong (Pollock and Zamora, 1984): only
+        // words with the same first letter are candidates, the closest first, then the most
+        // common (the likelier word, as in a noisy-channel speller).
+        let target: Vec<char> = stem.chars().collect();
+        let best = counts
+            .into_iter()
+            .filter(|(word, count)| {
+                word != stem
+                    && word.chars().next() == target.first().copied()
+                    && *count > own.saturating_mul(COMMON_SPELLING_RATIO)
+            })
+            .map(|(word, count)| (edit_distance(&target, &word), count, word))
+            .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let Some((_, _, word)) = best else {
+            return Ok(None);
+        };
+        let mut corrected = self.surface(&word)?.unwrap_or_else(|| word.clone());
+        if !raw.chars().any(char::is_uppercase) {
+            corrected = corrected.to_lowercase();
+        }
+        Ok(Some(Correction {
+            written: raw.to_string(),
+            corrected,
+            articles: own,
+            stem: word,
+        }))
+    }
+
+    /// How an article writes the analysed word `stem`: the text of its first occurrence in the
+    /// best article holding it.
+    fn surface(&self, stem: &str) -> Result<Option<String>> {
+        let fields = self.index.fields();
+        for field in [fields.title, fields.body] {
+            let query = TermQuery::new(
+                IndexTerm::from_field_text(field, stem),
+                IndexRecordOption::Basic,
+            );
+            let top = self
+                .searcher
+                .search(&query, &TopDocs::with_limit(1).order_by_score())
+                .map_err(|e| self.index.search_error(e))?;
+            let Some((_, address)) = top.first() else {
+                continue;
+            };
+            let document: TantivyDocument = self
+                .searcher
+                .doc(*address)
+                .map_err(|e| self.index.search_error(e))?;
+            let article = fields.to_article(&document);
+            let mut analyzer = news_analyzer();
+            for text in [&article.title, &article.body] {
+                let mut stream = analyzer.token_stream(text);
+                while stream.advance() {
+                    let token = stream.token();
+                    if token.text == stem {
+                        return Ok(text
+                            .get(token.offset_from..token.offset_to)
+                            .map(str::to_string));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// BM25's idf of a set of words taken together (their document counts summed, a bound on
     /// how many articles have any of them).
     fn idf(&self, field: Field, words: &[String]) -> f32 {
@@ -679,27 +862,42 @@ impl Compiler<'_> {
         raw: &str,
     ) -> Result<Vec<String>> {
         let target: Vec<char> = word.chars().collect();
-        let mut counts: HashMap<String, u64> = HashMap::new();
-        for segment in self.searcher.segment_readers() {
-            let inverted = segment
-                .inverted_index(field)
-                .map_err(|e| self.index.search_error(e))?;
-            let mut stream = inverted.terms().stream().map_err(|e| self.io_error(e))?;
-            while stream.advance() {
-                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                if within_distance(&target, candidate, usize::from(distance)) {
-                    *counts.entry(candidate.to_string()).or_default() +=
-                        u64::from(stream.value().doc_freq);
-                }
-            }
-        }
+        let counts = self.within_edits(field, word, distance)?;
         Ok(
             self.most_frequent(counts, MAX_FUZZY_WORDS, raw, |candidate| {
                 edit_distance(&target, candidate)
             }),
         )
+    }
+
+    /// The indexed words of `field` within `distance` edits of `word` (a transposition counts
+    /// as one), with their article counts, found by walking the word list with a Levenshtein
+    /// automaton (as tantivy's `FuzzyTermQuery` does): only the branches that can still match
+    /// are read, not every word of every segment.
+    fn within_edits(&self, field: Field, word: &str, distance: u8) -> Result<HashMap<String, u64>> {
+        let term = IndexTerm::from_field_text(field, word);
+        let automaton = FuzzyTermQuery::new(term, distance.min(2), true)
+            .automaton()
+            .map_err(|e| self.index.search_error(e))?;
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment
+                .inverted_index(field)
+                .map_err(|e| self.index.search_error(e))?;
+            let mut stream = inverted
+                .terms()
+                .search(&automaton)
+                .into_stream()
+                .map_err(|e| self.io_error(e))?;
+            while stream.advance() {
+                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                *counts.entry(candidate.to_string()).or_default() +=
+                    u64::from(stream.value().doc_freq);
+            }
+        }
+        Ok(counts)
     }
 
     fn most_frequent(
@@ -792,12 +990,6 @@ fn prefix_upper_bound(prefix: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
-/// Whether `candidate` is within `limit` edits (insertions, deletions, substitutions) of `target`.
-fn within_distance(target: &[char], candidate: &str, limit: usize) -> bool {
-    let length = candidate.chars().count();
-    length.abs_diff(target.len()) <= limit && edit_distance(target, candidate) <= limit
-}
-
 /// Levenshtein distance between `target` and `candidate`, in characters.
 fn edit_distance(target: &[char], candidate: &str) -> usize {
     let mut previous: Vec<usize> = (0..=target.len()).collect();
@@ -824,8 +1016,6 @@ mod tests {
         assert_eq!(edit_distance(&target, "zelenskii"), 1);
         assert_eq!(edit_distance(&target, "selenski"), 1);
         assert_eq!(edit_distance(&target, "zelensk"), 1);
-        assert!(within_distance(&target, "zelenskyy", 2));
-        assert!(!within_distance(&target, "zelen", 2));
     }
 
     #[test]

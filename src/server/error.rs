@@ -18,6 +18,8 @@ pub enum ApiError {
     NotFound(String),
     /// Something failed on the server; the detail is logged, not sent.
     Internal(String),
+    /// The request took longer than the server's time budget.
+    OverBudget(std::time::Duration),
 }
 
 impl From<Error> for ApiError {
@@ -51,6 +53,14 @@ impl IntoResponse for ApiError {
         let (status, message) = match self {
             ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message),
+            ApiError::OverBudget(budget) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the search took longer than this server allows ({:.1} s) and was cut; \
+                     try fewer words, or fewer prefix (*) and fuzzy (~) words",
+                    budget.as_secs_f64()
+                ),
+            ),
             ApiError::Internal(detail) => {
                 tracing::error!("request failed: {detail}");
                 (

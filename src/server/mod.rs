@@ -12,6 +12,7 @@ pub mod params;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::routing::get;
@@ -36,28 +37,42 @@ pub fn default_threads() -> usize {
 #[derive(Clone)]
 pub struct AppState {
     index: Arc<NewsIndex>,
+    budget: Duration,
 }
+
+/// How long a request may take by default before it answers 503 (`serve --budget`).
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(5);
 
 impl AppState {
     /// Shares `index` between all requests.
     pub fn new(index: NewsIndex) -> AppState {
         AppState {
             index: Arc::new(index),
+            budget: DEFAULT_BUDGET,
         }
     }
 
-    /// Runs `work` on the blocking pool with the index, turning failures into [`ApiError`]s.
+    /// The same state with another time budget per request.
+    pub fn with_budget(self, budget: Duration) -> AppState {
+        AppState { budget, ..self }
+    }
+
+    /// Runs `work` on the blocking pool with the index, turning failures into [`ApiError`]s;
+    /// past the time budget the request answers 503 (the work finishes on its thread, but
+    /// nobody waits for it).
     async fn with_index<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&NewsIndex) -> Result<T> + Send + 'static,
     {
         let index = Arc::clone(&self.index);
-        match tokio::task::spawn_blocking(move || work(&index)).await {
-            Ok(result) => result.map_err(ApiError::from),
-            Err(failure) => Err(ApiError::Internal(format!(
+        let task = tokio::task::spawn_blocking(move || work(&index));
+        match tokio::time::timeout(self.budget, task).await {
+            Ok(Ok(result)) => result.map_err(ApiError::from),
+            Ok(Err(failure)) => Err(ApiError::Internal(format!(
                 "index task did not finish: {failure}"
             ))),
+            Err(_) => Err(ApiError::OverBudget(self.budget)),
         }
     }
 }
@@ -102,6 +117,7 @@ pub fn run(
     index: NewsIndex,
     addr: &str,
     threads: usize,
+    budget: Duration,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -118,7 +134,8 @@ pub fn run(
             })?;
         let bound = listener.local_addr().map_err(Error::Serve)?;
         on_listening(bound);
-        serve(listener, AppState::new(index), shutdown_signal()).await
+        let state = AppState::new(index).with_budget(budget);
+        serve(listener, state, shutdown_signal()).await
     })
 }
 
