@@ -14,6 +14,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::schema::{self, Fields, FileState, SCHEMA_VERSION};
 use super::{IndexMeta, read_meta};
+use crate::article::path_text;
 use crate::error::{Error, Result, location};
 use crate::parse::{self, Format, ParseContext, Parsed, Selection};
 
@@ -115,8 +116,10 @@ pub(crate) fn per_second(count: u64, elapsed: Duration) -> f64 {
 
 /// A file found by the walk.
 struct Candidate<'a> {
-    /// Absolute path as stored in the index.
+    /// Absolute path as stored in the index ([`path_text`]).
     path: String,
+    /// The absolute path as the OS gave it, to open the file.
+    file: PathBuf,
     /// Where to read it.
     read_path: PathBuf,
     format: Format,
@@ -220,10 +223,7 @@ pub fn update(
         )?;
     }
     // Files under a walked root that the walk no longer finds: deleted or moved away.
-    let prefixes: Vec<String> = roots_abs
-        .iter()
-        .map(|root| root.display().to_string())
-        .collect();
+    let prefixes: Vec<String> = roots_abs.iter().map(|root| path_text(root)).collect();
     for (path, entry) in &known {
         let under_root = prefixes.iter().any(|root| is_under(path, root));
         if under_root && !seen.contains(path) {
@@ -335,13 +335,13 @@ fn mark_changed_archives(
 ) -> Vec<(String, u64)> {
     let mut archives = Vec::new();
     for (root, context) in roots.iter().zip(contexts) {
-        let key = root.display().to_string();
+        let key = path_text(root);
         let before = meta.archives.get(&key).copied().unwrap_or(0);
         let now = context.fingerprint();
-        archives.push((key, now));
+        archives.push((key.clone(), now));
         let mut stale = known
             .iter_mut()
-            .filter(|(path, _)| Path::new(path.as_str()).starts_with(root))
+            .filter(|(path, _)| is_under(path, &key))
             .peekable();
         if before == now || stale.peek().is_none() {
             continue;
@@ -474,7 +474,7 @@ fn walk<'a>(
             }
             Selection::Ignore => continue,
         };
-        let path = entry.path().display().to_string();
+        let path = path_text(entry.path());
         if seen.insert(path.clone()) {
             found.push((entry.into_path(), path, format));
         }
@@ -516,6 +516,7 @@ fn walk<'a>(
         candidates.push(Candidate {
             read_path: display_path(&file, absolute, root),
             path,
+            file,
             format,
             state,
             known: known_entry,
@@ -654,7 +655,7 @@ impl Drop for CloseOnDrop<'_> {
 
 /// Reads and parses one candidate on a worker thread.
 fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
-    let absolute = Path::new(&candidate.path);
+    let absolute = candidate.file.as_path();
     if candidate.state.size > max_bytes {
         return Outcome::Failed(Error::ParseArticle {
             path: candidate.read_path.clone(),
@@ -786,7 +787,7 @@ fn meta_with_roots(meta: &IndexMeta, roots: &[PathBuf]) -> IndexMeta {
     let mut next = meta.clone();
     next.schema_version = SCHEMA_VERSION;
     for root in roots {
-        let root = root.display().to_string();
+        let root = path_text(root);
         if !next.roots.contains(&root) {
             next.roots.push(root);
         }
