@@ -47,3 +47,65 @@ fn issue_12_a_latin1_file_name_is_indexed_and_kept_in_sync() {
     assert!(stderr(&third).contains("1 removed"), "{}", stderr(&third));
     assert_eq!(corpus.search_json(&["Peskov"]).total, 0);
 }
+
+/// The first `count` rows of a Wikinews CSV export, each written back as CSV text.
+fn wikinews_rows(corpora: &Path, count: usize) -> (String, Vec<String>, Vec<String>) {
+    let mut reader = csv::Reader::from_path(corpora.join("wikinews/wikinews_2020.csv")).unwrap();
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut rows = Vec::new();
+    let mut titles = Vec::new();
+    for record in reader.records().take(count) {
+        let record = record.unwrap();
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(&record).unwrap();
+        rows.push(String::from_utf8(writer.into_inner().unwrap()).unwrap());
+        titles.push(record[2].to_string());
+    }
+    (header, rows, titles)
+}
+
+#[test]
+fn issue_12_a_csv_row_with_an_unbalanced_quote_loses_only_itself() {
+    let Some(corpora) = crate::util::shared_corpora(
+        "issue_12_a_csv_row_with_an_unbalanced_quote_loses_only_itself",
+    ) else {
+        return;
+    };
+    let (header, rows, titles) = wikinews_rows(&corpora, 4);
+    // The second row loses the quote that closes its text, as a hand-edited export does.
+    let broken = rows[1].trim_end().strip_suffix('"').unwrap().to_string() + "\n";
+    let text = format!("{header}\n{}{broken}{}{}", rows[0], rows[2], rows[3]);
+    let broken_line = 2 + rows[0].matches('\n').count();
+    let resume_line = broken_line + broken.matches('\n').count();
+    let corpus = TestCorpus::new();
+    corpus.write("wikinews.csv", &text);
+    let output = corpus
+        .cmd()
+        .arg("index")
+        .arg(corpus.archive())
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(4), "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    let place = format!("archive/wikinews.csv:{broken_line}: malformed row: ");
+    let lines = format!(
+        "; lines {broken_line}-{} left out; reading resumes at line {resume_line}",
+        resume_line - 1
+    );
+    assert!(warnings[0].contains(&place), "{err}");
+    assert!(warnings[0].ends_with(&lines), "{err}");
+    assert!(err.contains("1 records skipped"), "{err}");
+    assert!(err.contains("3 indexed"), "{err}");
+    let mut found = corpus.titles(&["the", "--limit", "10"]);
+    found.sort();
+    let mut good = vec![titles[0].clone(), titles[2].clone(), titles[3].clone()];
+    good.sort();
+    assert_eq!(found, good);
+}
