@@ -109,3 +109,36 @@ fn issue_12_a_csv_row_with_an_unbalanced_quote_loses_only_itself() {
     good.sort();
     assert_eq!(found, good);
 }
+
+#[test]
+fn issue_12_random_bytes_and_a_compressed_pdf_named_txt_are_skipped_naming_their_type() {
+    let corpus = TestCorpus::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/binary");
+    // Neither file holds a NUL byte: only their content tells them from text.
+    for name in ["random.txt", "report.txt"] {
+        let bytes = std::fs::read(fixtures.join(name)).unwrap();
+        assert!(!bytes.contains(&0));
+        corpus.write(name, bytes);
+    }
+    corpus.write("seed.txt", seed_text());
+    let output = corpus
+        .cmd()
+        .arg("index")
+        .arg(corpus.archive())
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(4), "{err}");
+    for expected in [
+        "archive/random.txt: binary file of no known type: ",
+        "archive/report.txt: binary file (application/pdf, .pdf): ",
+        "control characters once decoded; not text",
+        "1 added",
+        "2 skipped",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    let stats = corpus.cmd().args(["stats", "--json"]).output().unwrap();
+    let stats: newsindex::index::IndexStats = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(stats.articles, 1);
+}
