@@ -50,8 +50,8 @@ impl NewsIndex {
     /// command (`search`, `show`, `stats`) needs, without the thread that watches for commits.
     ///
     /// # Errors
-    /// [`Error::IndexMissing`] when there is none; [`Error::OpenIndex`] when it is unreadable or
-    /// was built by an incompatible version.
+    /// [`Error::IndexMissing`] when there is none; [`Error::IndexOutdated`] when another version
+    /// of newsindex built it; [`Error::IndexDamaged`] when its files cannot be read.
     pub fn open(dir: &Path) -> Result<NewsIndex> {
         NewsIndex::open_with(dir, ReloadPolicy::Manual)
     }
@@ -71,25 +71,14 @@ impl NewsIndex {
                 path: dir.to_path_buf(),
             });
         }
-        let open_error = |source| Error::OpenIndex {
-            path: dir.to_path_buf(),
-            source,
-        };
-        let index = Index::open_in_dir(dir).map_err(open_error)?;
-        let meta = read_meta(&index, dir)?;
+        let (index, meta) = open_checked(dir)?;
         let fields = Fields::new();
-        if index.schema() != fields.schema {
-            return Err(open_error(tantivy::TantivyError::SchemaError(
-                "the index was built by another version of newsindex; rebuild it with `newsindex index --rebuild DIR`"
-                    .to_string(),
-            )));
-        }
         schema::register_tokenizers(&index);
         let reader = index
             .reader_builder()
             .reload_policy(reload)
             .try_into()
-            .map_err(open_error)?;
+            .map_err(|source| damaged(dir, &meta, source))?;
         Ok(NewsIndex {
             dir: dir.to_path_buf(),
             index,
@@ -224,17 +213,63 @@ pub(crate) fn column_terms(column: &tantivy::columnar::StrColumn) -> std::io::Re
     Ok(terms)
 }
 
-/// Reads the newsindex payload of the last commit.
-fn read_meta(index: &Index, dir: &Path) -> Result<IndexMeta> {
-    let metas = index.load_metas().map_err(|source| Error::OpenIndex {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    Ok(metas
+/// Opens the tantivy index at `dir` and reads its newsindex payload, refusing an index of
+/// another schema version or with another field layout, and naming a damaged one as such.
+pub(crate) fn open_checked(dir: &Path) -> Result<(Index, IndexMeta)> {
+    let unknown = IndexMeta::default();
+    let index = Index::open_in_dir(dir).map_err(|source| damaged(dir, &unknown, source))?;
+    let metas = index
+        .load_metas()
+        .map_err(|source| damaged(dir, &unknown, source))?;
+    let recorded = metas
         .payload
         .as_deref()
-        .and_then(|payload| serde_json::from_str(payload).ok())
-        .unwrap_or_default())
+        .and_then(|payload| serde_json::from_str::<IndexMeta>(payload).ok());
+    let outdated = |meta: &IndexMeta| Error::IndexOutdated {
+        path: dir.to_path_buf(),
+        found: meta.schema_version,
+        expected: schema::SCHEMA_VERSION,
+        roots: rebuild_roots(meta),
+    };
+    let meta = match recorded {
+        Some(meta) if meta.schema_version == schema::SCHEMA_VERSION => meta,
+        Some(meta) => return Err(outdated(&meta)),
+        // Created and never committed to: nothing in it to be outdated.
+        None if metas.segments.is_empty() => IndexMeta::default(),
+        None => return Err(outdated(&unknown)),
+    };
+    if index.schema() != Fields::new().schema {
+        return Err(outdated(&meta));
+    }
+    Ok((index, meta))
+}
+
+/// The folders to name in a `--rebuild` command: the index's roots, or `DIR`.
+fn rebuild_roots(meta: &IndexMeta) -> String {
+    if meta.roots.is_empty() {
+        "DIR".to_string()
+    } else {
+        meta.roots
+            .iter()
+            .map(|root| {
+                if root.contains([' ', '\'', '"']) {
+                    format!("'{root}'")
+                } else {
+                    root.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// [`Error::IndexDamaged`] for the index at `dir`.
+pub(crate) fn damaged(dir: &Path, meta: &IndexMeta, source: tantivy::TantivyError) -> Error {
+    Error::IndexDamaged {
+        path: dir.to_path_buf(),
+        roots: rebuild_roots(meta),
+        source: crate::error::DamageDetail::from(&source),
+    }
 }
 
 fn folder_size(dir: &Path) -> u64 {

@@ -18,7 +18,7 @@ use crate::article::Article;
 use crate::date::ArticleDate;
 
 /// Version of the field layout; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Analyzer for title, body and byline: words, lowercased, accents folded, English stems.
 pub const NEWS_TOKENIZER: &str = "news";

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::schema::{self, Fields, FileState, SCHEMA_VERSION};
-use super::{IndexMeta, read_meta};
+use super::{IndexMeta, damaged, open_checked};
 use crate::article::path_text;
 use crate::error::{Error, Result, location};
 use crate::parse::{self, Format, ParseContext, Parsed, Selection};
@@ -175,9 +175,8 @@ pub fn update(
         path: index_dir.to_path_buf(),
         source,
     };
-    let (index, fields) = open_or_create(index_dir)?;
+    let (index, fields, mut meta) = open_or_create(index_dir, settings.rebuild)?;
     tracing::debug!(elapsed = ?started.elapsed(), "index opened (schema)");
-    let mut meta = read_meta(&index, index_dir)?;
     let threads = settings.threads.max(1);
     let per_thread_floor = 15_000_000;
     let memory = settings.memory_bytes.max(per_thread_floor * threads);
@@ -362,35 +361,61 @@ fn mark_changed_archives(
     archives
 }
 
-/// Opens the index at `dir`, or creates it (and the folder) when there is none.
-fn open_or_create(dir: &Path) -> Result<(Index, Fields)> {
+/// Opens the index at `dir`, or creates it (and the folder) when there is none. With
+/// `rebuild`, an index of another schema version or a damaged one is replaced by a new one.
+fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields, IndexMeta)> {
     let fields = Fields::new();
     let io_error = |source| Error::Io {
         path: dir.to_path_buf(),
         source,
     };
-    let open_error = |source| Error::OpenIndex {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let index = if dir.join("meta.json").is_file() {
-        let index = Index::open_in_dir(dir).map_err(open_error)?;
-        if index.schema() != fields.schema {
-            return Err(open_error(TantivyError::SchemaError(
-                "the index was built by another version of newsindex; delete the folder or use another --index".to_string(),
-            )));
+    if dir.join("meta.json").is_file() {
+        // Opening a reader opens every segment: a truncated file shows here, not mid-run.
+        let opened = open_checked(dir).and_then(|(index, meta)| match index.reader() {
+            Ok(_) => Ok((index, meta)),
+            Err(source) => Err(damaged(dir, &meta, source)),
+        });
+        match opened {
+            Ok((index, meta)) => {
+                schema::register_tokenizers(&index);
+                return Ok((index, fields, meta));
+            }
+            Err(Error::IndexOutdated { .. } | Error::IndexDamaged { .. }) if rebuild => {
+                remove_index_files(dir).map_err(io_error)?;
+            }
+            Err(error) => return Err(error),
         }
-        index
-    } else {
-        std::fs::create_dir_all(dir).map_err(io_error)?;
-        Index::builder()
-            .schema(fields.schema.clone())
-            .settings(schema::index_settings())
-            .create_in_dir(dir)
-            .map_err(open_error)?
-    };
+    }
+    std::fs::create_dir_all(dir).map_err(io_error)?;
+    let index = Index::builder()
+        .schema(fields.schema.clone())
+        .settings(schema::index_settings())
+        .create_in_dir(dir)
+        .map_err(|source| Error::OpenIndex {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     schema::register_tokenizers(&index);
-    Ok((index, fields))
+    Ok((index, fields, IndexMeta::default()))
+}
+
+/// Deletes tantivy's files from an index folder (`meta.json`, `.managed.json` and the segment
+/// files, named by a 32-digit hex id), leaving anything else there alone.
+fn remove_index_files(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_segment_file = name.len() > 33
+            && name.as_bytes()[..32].iter().all(u8::is_ascii_hexdigit)
+            && name.as_bytes()[32] == b'.';
+        if (name == "meta.json" || name == ".managed.json" || is_segment_file)
+            && entry.file_type()?.is_file()
+        {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// Reads, per path, the file state and article count the index holds.

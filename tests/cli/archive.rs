@@ -142,3 +142,136 @@ fn issue_12_random_bytes_and_a_compressed_pdf_named_txt_are_skipped_naming_their
     let stats: newsindex::index::IndexStats = serde_json::from_slice(&stats.stdout).unwrap();
     assert_eq!(stats.articles, 1);
 }
+
+/// Builds an index of the seed article and returns the corpus.
+fn seed_index() -> TestCorpus {
+    let corpus = TestCorpus::new();
+    corpus.write("seed.txt", seed_text());
+    corpus.index();
+    corpus
+}
+
+fn rebuild(corpus: &TestCorpus) {
+    let output = corpus
+        .cmd()
+        .args(["index", "--rebuild"])
+        .arg(corpus.archive())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(corpus.search_json(&["Peskov"]).total, 1);
+}
+
+#[test]
+fn issue_12_an_index_of_an_older_schema_version_is_refused_saying_what_to_run() {
+    let corpus = seed_index();
+    let meta_path = corpus.index_dir().join("meta.json");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    let current = format!(
+        "\\\"schema_version\\\":{}",
+        newsindex::index::schema::SCHEMA_VERSION
+    );
+    assert!(meta.contains(&current), "{meta}");
+    std::fs::write(
+        &meta_path,
+        meta.replace(&current, "\\\"schema_version\\\":1"),
+    )
+    .unwrap();
+    let archive = corpus.archive().canonicalize().unwrap();
+    let expected = format!(
+        "was built by another version of newsindex (schema version 1, this one needs {}); rebuild it: `newsindex index --rebuild {}`",
+        newsindex::index::schema::SCHEMA_VERSION,
+        archive.display()
+    );
+    for args in [&["search", "Peskov"][..], &["index", "archive"], &["stats"]] {
+        let output = corpus.cmd().args(args).output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    }
+    rebuild(&corpus);
+}
+
+#[test]
+fn issue_12_a_truncated_segment_file_is_reported_as_damage_with_the_command_to_run() {
+    let corpus = seed_index();
+    let largest = std::fs::read_dir(corpus.index_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext != "json" && ext != "lock")
+        })
+        .max_by_key(|path| std::fs::metadata(path).unwrap().len())
+        .unwrap();
+    let bytes = std::fs::read(&largest).unwrap();
+    std::fs::write(&largest, &bytes[..bytes.len() / 2]).unwrap();
+    for args in [&["search", "Peskov"][..], &["index", "archive"]] {
+        let output = corpus.cmd().args(args).output().unwrap();
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(3), "{args:?}: {err}");
+        assert!(
+            err.contains("is damaged: run `newsindex index --rebuild "),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("tantivy 0.15"), "{err}");
+    }
+    rebuild(&corpus);
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_12_an_export_that_fails_halfway_leaves_no_file_under_the_target_name() {
+    let corpus = TestCorpus::new();
+    corpus.copy_sample("wikinews");
+    let out = corpus.archive().parent().unwrap().join("out.ndjson");
+    // A file size limit makes the write fail halfway with "File too large" (the signal that
+    // would otherwise end the process is ignored, as it is across exec).
+    let run = || {
+        let mut cmd = corpus.std_cmd();
+        let program = cmd.get_program().to_owned();
+        let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
+        let mut shell = std::process::Command::new("sh");
+        shell
+            .arg("-c")
+            .arg("trap '' XFSZ; ulimit -f 200; exec \"$@\"")
+            .arg("sh")
+            .arg(program)
+            .args(args)
+            .args(["export", "archive", "--out", "out.ndjson"]);
+        shell.current_dir(corpus.archive().parent().unwrap());
+        for (key, value) in cmd.get_envs() {
+            match value {
+                Some(value) => shell.env(key, value),
+                None => shell.env_remove(key),
+            };
+        }
+        cmd = shell;
+        cmd.output().unwrap()
+    };
+    let output = run();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(5), "{err}");
+    assert!(err.contains("out.ndjson"), "{err}");
+    assert!(
+        !out.exists(),
+        "a partial export was left under the target name"
+    );
+    // An earlier, complete export under the name is kept as it was.
+    std::fs::write(&out, "{\"complete\": true}\n").unwrap();
+    assert_eq!(run().status.code(), Some(5));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "{\"complete\": true}\n"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .filter(|name| name.to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
