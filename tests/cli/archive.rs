@@ -275,3 +275,50 @@ fn issue_12_an_export_that_fails_halfway_leaves_no_file_under_the_target_name() 
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// The paragraphs of the seed article after its date line.
+fn seed_paragraphs() -> Vec<String> {
+    String::from_utf8(seed_text())
+        .unwrap()
+        .split("\n\n")
+        .skip(1)
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+#[test]
+fn issue_12_plain_text_headlines_with_digits_currency_or_lower_case_are_titles() {
+    let corpus = TestCorpus::new();
+    let paragraphs = seed_paragraphs();
+    let headlines = [
+        "Italy 17-28 Ireland",
+        "Steel firm 'to cut' 45,000 jobs",
+        "$1m payoff for former Shell boss",
+        "eBay to buy Skype for $2.6bn",
+    ];
+    // Laid out as a BBC news text file: headline, blank line, body.
+    for (n, headline) in headlines.iter().enumerate() {
+        let body = paragraphs[n..n + 3].join("\n\n");
+        corpus.write(
+            &format!("bbc/{n:03}.txt"),
+            format!("{headline}\n\n{body}\n"),
+        );
+    }
+    // A one-paragraph wire story: its dateline lede is not a title, and keeps the credit.
+    corpus.write(
+        "wire.txt",
+        format!("MOSCOW (Reuters) - {}\n", paragraphs[0]),
+    );
+    corpus.index();
+    let hits = corpus.search_json(&["Kremlin OR Peskov OR Russia OR Ukraine", "--limit", "10"]);
+    let mut titles: Vec<&str> = hits.hits.iter().map(|hit| hit.title.as_str()).collect();
+    titles.sort();
+    let mut expected = headlines.to_vec();
+    expected.push("");
+    expected.sort();
+    assert_eq!(titles, expected);
+    let wire = hits.hits.iter().find(|hit| hit.title.is_empty()).unwrap();
+    assert!(wire.path.ends_with("wire.txt"), "{}", wire.path);
+    assert_eq!(wire.source.as_deref(), Some("Reuters"));
+}
