@@ -116,6 +116,10 @@ pub struct FilterArgs {
     /// place higher)
     #[arg(long)]
     pub any: bool,
+    /// Read --from/--to (and the timeline's periods) as UTC days, instead of each article's
+    /// calendar day as published
+    #[arg(long)]
+    pub utc: bool,
 }
 
 /// `newsindex search`.
@@ -484,7 +488,10 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         },
         explain: args.explain,
     };
-    let index = NewsIndex::open(&settings.index_dir)?;
+    let mut index = NewsIndex::open(&settings.index_dir)?;
+    if args.filter.utc {
+        index.read_days_in_utc();
+    }
     let mut results = crate::search::search(&index, &request)?;
     if args.facets {
         results.facets = Some(crate::search::facets(&index, &request, Period::Year)?);
@@ -567,7 +574,10 @@ fn run_timeline(settings: &Settings, args: TimelineArgs, out: &mut impl Write) -
         PeriodArg::Month => Period::Month,
         PeriodArg::Day => Period::Day,
     };
-    let index = NewsIndex::open(&settings.index_dir)?;
+    let mut index = NewsIndex::open(&settings.index_dir)?;
+    if args.filter.utc {
+        index.read_days_in_utc();
+    }
     let facets = crate::search::facets(&index, &request, by)?;
     let format = if args.json {
         OutputFormat::Json

@@ -667,8 +667,15 @@ mod tests {
     use super::*;
     use crate::index::Fields;
 
-    /// Sync state newsindex keeps per document, and the date as written (exported as `date`).
-    const NOT_EXPORTED: [&str; 4] = ["file_mtime", "file_size", "file_hash", "date_text"];
+    /// Sync state newsindex keeps per document, and the date as written and as a UTC instant
+    /// (both exported as `date`, RFC 3339 with its offset).
+    const NOT_EXPORTED: [&str; 5] = [
+        "file_mtime",
+        "file_size",
+        "file_hash",
+        "date_text",
+        "date_utc",
+    ];
 
     #[test]
     fn every_field_of_the_index_schema_is_exported() {

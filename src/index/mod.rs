@@ -88,6 +88,12 @@ impl NewsIndex {
         })
     }
 
+    /// Filters and charts by UTC days from now on, instead of each article's calendar day as
+    /// published (`--utc`).
+    pub fn read_days_in_utc(&mut self) {
+        self.fields = self.fields.clone().with_utc_days();
+    }
+
     /// The index folder.
     pub fn dir(&self) -> &Path {
         &self.dir

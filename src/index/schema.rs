@@ -18,7 +18,7 @@ use crate::article::Article;
 use crate::date::ArticleDate;
 
 /// Version of the field layout; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Analyzer for title, body and byline: words, lowercased, accents folded, English stems.
 pub const NEWS_TOKENIZER: &str = "news";
@@ -48,8 +48,14 @@ pub struct Fields {
     pub byline: Field,
     /// Original URL (raw, stored).
     pub url: Field,
-    /// Publication instant (indexed, fast, stored); absent when undated.
+    /// The date field filters and charts use: [`Fields::local_date`], or [`Fields::utc_date`]
+    /// after [`Fields::with_utc_days`].
     pub date: Field,
+    /// `date`: the publication time as published, read as UTC ([`ArticleDate::local_timestamp`]),
+    /// so its UTC day is the article's own calendar day (indexed, fast); absent when undated.
+    pub local_date: Field,
+    /// `date_utc`: the publication instant (indexed, fast); absent when undated.
+    pub utc_date: Field,
     /// The date as written, to show the day or the time with its zone.
     pub date_text: Field,
     /// File modification time in nanoseconds (fast).
@@ -94,13 +100,11 @@ impl Fields {
         let source_raw = builder.add_text_field("source_raw", STORED);
         let byline = builder.add_text_field("byline", analysed(false));
         let url = builder.add_text_field("url", STRING | STORED);
-        let date = builder.add_date_field(
-            "date",
-            DateOptions::from(INDEXED)
-                .set_stored()
-                .set_fast()
-                .set_precision(DateTimePrecision::Seconds),
-        );
+        let date_options = DateOptions::from(INDEXED)
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds);
+        let local_date = builder.add_date_field("date", date_options.clone());
+        let utc_date = builder.add_date_field("date_utc", date_options);
         let date_text = builder.add_text_field("date_text", STORED);
         let fast = NumericOptions::default().set_fast();
         let file_mtime = builder.add_i64_field("file_mtime", fast.clone());
@@ -117,7 +121,9 @@ impl Fields {
             source_raw,
             byline,
             url,
-            date,
+            date: local_date,
+            local_date,
+            utc_date,
             date_text,
             file_mtime,
             file_size,
@@ -148,13 +154,32 @@ impl Fields {
             document.add_text(self.url, url);
         }
         if let Some(date) = &article.date {
-            document.add_date(self.date, DateTime::from_timestamp_secs(date.timestamp()));
+            document.add_date(
+                self.local_date,
+                DateTime::from_timestamp_secs(date.local_timestamp()),
+            );
+            document.add_date(
+                self.utc_date,
+                DateTime::from_timestamp_secs(date.timestamp()),
+            );
             document.add_text(self.date_text, date.to_string());
         }
         document.add_i64(self.file_mtime, file.mtime_nanos);
         document.add_u64(self.file_size, file.size);
         document.add_u64(self.file_hash, file.hash);
         document
+    }
+
+    /// These handles with [`Fields::date`] on the UTC instant: `--utc` filters and charts by
+    /// UTC days instead of each article's own.
+    pub fn with_utc_days(mut self) -> Fields {
+        self.date = self.utc_date;
+        self
+    }
+
+    /// The name of [`Fields::date`], for reading it as a fast field.
+    pub fn date_name(&self) -> &str {
+        self.schema.get_field_name(self.date)
     }
 
     /// Reads an article back from a stored document.

@@ -322,3 +322,53 @@ fn issue_12_plain_text_headlines_with_digits_currency_or_lower_case_are_titles()
     assert!(wire.path.ends_with("wire.txt"), "{}", wire.path);
     assert_eq!(wire.source.as_deref(), Some("Reuters"));
 }
+
+#[test]
+fn issue_12_days_are_the_calendar_days_articles_were_published_on_unless_utc() {
+    let corpus = TestCorpus::new();
+    let paragraphs = seed_paragraphs();
+    // 6 May in Berlin is 5 May in UTC; 6 May in Chicago's evening is 7 May in UTC.
+    for (name, date, body) in [
+        ("berlin.json", "2019-05-06T01:00:00+02:00", &paragraphs[0]),
+        ("chicago.json", "2019-05-06T22:30:00-05:00", &paragraphs[1]),
+    ] {
+        let record = serde_json::json!({"title": name, "date": date, "body": body});
+        corpus.write(name, record.to_string());
+    }
+    corpus.index();
+    let day = ["--from", "2019-05-06", "--to", "2019-05-06"];
+    let mut local: Vec<String> = corpus.titles(&[&["Kremlin"][..], &day].concat());
+    local.sort();
+    assert_eq!(local, ["berlin.json", "chicago.json"]);
+    assert!(
+        corpus
+            .titles(&[&["Kremlin"][..], &day, &["--utc"]].concat())
+            .is_empty()
+    );
+    let utc_days = ["--from", "2019-05-05", "--to", "2019-05-07", "--utc"];
+    assert_eq!(
+        corpus.titles(&[&["Kremlin"][..], &utc_days].concat()).len(),
+        2
+    );
+    let timeline = |extra: &[&str]| {
+        let output = corpus
+            .cmd()
+            .args(["timeline", "Kremlin", "--by", "day", "--json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let facets: newsindex::search::Facets = serde_json::from_slice(&output.stdout).unwrap();
+        facets
+            .dates
+            .iter()
+            .filter(|period| period.articles > 0)
+            .map(|period| (period.period.clone(), period.articles))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(timeline(&[]), [("2019-05-06".to_string(), 2)]);
+    assert_eq!(
+        timeline(&["--utc"]),
+        [("2019-05-05".to_string(), 1), ("2019-05-07".to_string(), 1)]
+    );
+}
