@@ -31,6 +31,10 @@ pub struct Article {
     pub url: Option<String>,
     /// The text, paragraphs separated by blank lines.
     pub body: String,
+    /// The record's identity inside its file, kept to derive [`Article::id`] again from the
+    /// file's path inside its archive ([`Article::assign_archive_id`]).
+    #[serde(skip)]
+    pub key: String,
 }
 
 impl Article {
@@ -46,6 +50,7 @@ impl Article {
             byline: None,
             url: None,
             body: String::new(),
+            key: String::new(),
         }
     }
 
@@ -59,7 +64,16 @@ impl Article {
 
     /// Sets [`Article::id`] from the path and `key`, the record's own identity inside its file.
     pub fn assign_id(&mut self, key: &str) {
+        self.key = key.to_string();
         self.id = article_id(&self.path, key);
+    }
+
+    /// Sets [`Article::id`] from the file's path inside its archive (relative to the folder
+    /// indexed) and the record's key, so the id survives moving, renaming or copying the
+    /// archive and rebuilding it on another machine.
+    pub fn assign_archive_id(&mut self, relative: &Path) {
+        let relative = path_text(relative).replace(std::path::MAIN_SEPARATOR, "/");
+        self.id = article_id(&relative, &self.key);
     }
 }
 

@@ -79,11 +79,14 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct IndexArgs {
     /// Folders (or files) to index
-    #[arg(value_name = "DIR", required = true)]
+    #[arg(value_name = "DIR", required_unless_present = "prune")]
     pub paths: Vec<PathBuf>,
     /// Start from an empty index
     #[arg(long)]
     pub rebuild: bool,
+    /// Remove the articles of indexed folders that no longer exist (`stats` lists the folders)
+    #[arg(long)]
+    pub prune: bool,
     /// Skip files larger than this many bytes
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub max_file_size: u64,
@@ -381,6 +384,7 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
         .max(1);
     let index_settings = IndexSettings {
         rebuild: args.rebuild,
+        prune: args.prune,
         max_file_size: args.max_file_size,
         memory_bytes: args.memory.saturating_mul(1024 * 1024),
         threads,

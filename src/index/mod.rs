@@ -165,8 +165,31 @@ impl NewsIndex {
         let mut sources: BTreeMap<String, u64> = BTreeMap::new();
         let mut earliest: Option<i64> = None;
         let mut latest: Option<i64> = None;
+        let mut per_root = vec![0u64; self.meta.roots.len()];
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
+            if let Some(paths) = fast.str("path").map_err(|e| self.search_error(e))? {
+                let names = column_terms(&paths).map_err(|e| self.search_error(e.into()))?;
+                let roots_of: Vec<Option<usize>> = names
+                    .iter()
+                    .map(|path| {
+                        self.meta.roots.iter().position(|root| {
+                            path.strip_prefix(root.as_str())
+                                .is_some_and(|rest| rest.starts_with(std::path::MAIN_SEPARATOR))
+                        })
+                    })
+                    .collect();
+                for doc in segment.doc_ids_alive() {
+                    let root = paths
+                        .term_ords(doc)
+                        .next()
+                        .and_then(|ord| usize::try_from(ord).ok())
+                        .and_then(|ord| roots_of.get(ord).copied().flatten());
+                    if let Some(count) = root.and_then(|root| per_root.get_mut(root)) {
+                        *count += 1;
+                    }
+                }
+            }
             let dates = fast.date("date").map_err(|e| self.search_error(e))?;
             let source_column = fast.str("source").map_err(|e| self.search_error(e))?;
             let mut ords: BTreeMap<u64, u64> = BTreeMap::new();
@@ -202,6 +225,17 @@ impl NewsIndex {
         stats.earliest = earliest.and_then(day);
         stats.latest = latest.and_then(day);
         stats.sources = SourceCount::ranked(sources);
+        stats.root_articles = self
+            .meta
+            .roots
+            .iter()
+            .zip(per_root)
+            .map(|(root, articles)| RootCount {
+                root: root.clone(),
+                articles,
+                present: Path::new(root).exists(),
+            })
+            .collect();
         stats.index_bytes = folder_size(&self.dir);
         Ok(stats)
     }
@@ -295,6 +329,9 @@ pub struct IndexStats {
     pub index: String,
     /// The folders it was built from.
     pub roots: Vec<String>,
+    /// Each of those folders with its article count, and whether it is still there.
+    #[serde(default)]
+    pub root_articles: Vec<RootCount>,
     /// Articles in the index.
     pub articles: u64,
     /// Articles without a date.
@@ -307,6 +344,17 @@ pub struct IndexStats {
     pub sources: Vec<SourceCount>,
     /// Bytes the index takes on disk.
     pub index_bytes: u64,
+}
+
+/// One indexed folder and how many articles come from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootCount {
+    /// The folder (absolute).
+    pub root: String,
+    /// Its number of articles.
+    pub articles: u64,
+    /// False when the folder no longer exists (`newsindex index --prune` removes its articles).
+    pub present: bool,
 }
 
 /// One source and how many articles it has.

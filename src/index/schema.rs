@@ -18,7 +18,7 @@ use crate::article::Article;
 use crate::date::ArticleDate;
 
 /// Version of the field layout; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Analyzer for title, body and byline: words, lowercased, accents folded, English stems.
 pub const NEWS_TOKENIZER: &str = "news";
@@ -200,6 +200,7 @@ impl Fields {
             byline: text(self.byline),
             url: text(self.url),
             body: text(self.body).unwrap_or_default(),
+            key: String::new(),
         }
     }
 }

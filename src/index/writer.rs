@@ -61,6 +61,10 @@ pub struct IndexReport {
     pub elapsed: Duration,
     /// The run was stopped early (Ctrl-C); what was read before is committed.
     pub interrupted: bool,
+    /// Indexed folders found moved: (where they were, where they are now, files re-pointed).
+    pub moved_roots: Vec<(String, String, u64)>,
+    /// Indexed folders that are gone and whose articles `--prune` removed, with their count.
+    pub pruned_roots: Vec<(String, u64)>,
 }
 
 impl IndexReport {
@@ -82,6 +86,16 @@ impl IndexReport {
             self.articles_removed,
             self.total_articles,
         );
+        for (before, now, files) in &self.moved_roots {
+            text.push_str(&format!(
+                "\nmoved: '{before}' is now '{now}' ({files} files re-pointed, ids kept)"
+            ));
+        }
+        for (root, articles) in &self.pruned_roots {
+            text.push_str(&format!(
+                "\npruned: '{root}' is gone ({articles} articles removed)"
+            ));
+        }
         if self.interrupted {
             text.push_str("\ninterrupted: what was read so far is committed; run again to finish");
         }
@@ -201,6 +215,34 @@ pub fn update(
     };
 
     tracing::debug!(elapsed = ?started.elapsed(), files = known.len(), "index state read");
+    let roots_before = meta.roots.clone();
+    for (before, now) in find_moved_roots(&roots_abs, &meta, &known) {
+        let files = repoint_root(&index, &writer, &fields, &before, &now, &mut known)
+            .map_err(write_error)?;
+        meta.roots.retain(|root| *root != before);
+        if let Some(fingerprint) = meta.archives.remove(&before) {
+            meta.archives.insert(now.clone(), fingerprint);
+        }
+        report.moved_roots.push((before, now, files));
+    }
+    if settings.prune {
+        for root in gone_roots(&meta) {
+            let mut articles = 0;
+            known.retain(|path, entry| {
+                let under = is_under(path, &root);
+                if under {
+                    writer.delete_term(Term::from_field_text(fields.path, path));
+                    report.removed_files += 1;
+                    report.articles_removed += entry.articles;
+                    articles += entry.articles;
+                }
+                !under
+            });
+            meta.roots.retain(|known_root| *known_root != root);
+            meta.archives.remove(&root);
+            report.pruned_roots.push((root, articles));
+        }
+    }
     let archives = mark_changed_archives(&roots_abs, &contexts, &meta, &mut known, report_event);
     for warning in contexts.iter().flat_map(ParseContext::warnings) {
         report.skipped_records += 1;
@@ -307,6 +349,8 @@ pub fn update(
         .retain(|_, fingerprint| *fingerprint != 0);
     let changed = settings.rebuild
         || report.added_files + report.updated_files + report.removed_files > 0
+        || !report.moved_roots.is_empty()
+        || next_meta.roots != roots_before
         || next_meta != meta;
     if changed {
         commit(&mut writer, &next_meta).map_err(write_error)?;
@@ -359,6 +403,105 @@ fn mark_changed_archives(
         )));
     }
     archives
+}
+
+/// Indexed folders that no longer exist.
+fn gone_roots(meta: &IndexMeta) -> Vec<String> {
+    meta.roots
+        .iter()
+        .filter(|root| !Path::new(root.as_str()).exists())
+        .cloned()
+        .collect()
+}
+
+/// Pairs each indexed folder that is gone with a folder being indexed for the first time that
+/// holds the same files (every file at the same place inside it, with the same size): the
+/// archive was moved or renamed. Contents are compared later, by hash, when a file's time
+/// changed too.
+fn find_moved_roots(
+    roots: &[PathBuf],
+    meta: &IndexMeta,
+    known: &HashMap<String, Known>,
+) -> Vec<(String, String)> {
+    let mut gone = gone_roots(meta);
+    let mut moved = Vec::new();
+    for root in roots {
+        let now = path_text(root);
+        if meta.roots.contains(&now) || !root.is_dir() {
+            continue;
+        }
+        let found = gone.iter().position(|before| {
+            let mut files = known
+                .iter()
+                .filter_map(|(path, entry)| Some((path.strip_prefix(before.as_str())?, entry)))
+                .filter(|(rest, _)| rest.starts_with(std::path::MAIN_SEPARATOR))
+                .peekable();
+            files.peek().is_some()
+                && files.all(|(rest, entry)| {
+                    let relative = rest.trim_start_matches(std::path::MAIN_SEPARATOR);
+                    std::fs::metadata(root.join(relative))
+                        .is_ok_and(|m| m.is_file() && m.len() == entry.state.size)
+                })
+        });
+        if let Some(at) = found {
+            moved.push((gone.remove(at), now));
+        }
+    }
+    moved
+}
+
+/// Re-points the articles of the folder `before` to `now`: each stored article is added again
+/// under its new path, unchanged (its id comes from its path inside the archive), and the old
+/// documents are deleted; `known` follows. Returns the number of files re-pointed.
+fn repoint_root(
+    index: &Index,
+    writer: &IndexWriter<TantivyDocument>,
+    fields: &Fields,
+    before: &str,
+    now: &str,
+    known: &mut HashMap<String, Known>,
+) -> tantivy::Result<u64> {
+    let moved_path = |path: &str| -> Option<String> {
+        let rest = path.strip_prefix(before)?;
+        rest.starts_with(std::path::MAIN_SEPARATOR)
+            .then(|| format!("{now}{rest}"))
+    };
+    let searcher = index.reader()?.searcher();
+    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        let Some(paths) = segment.fast_fields().str("path")? else {
+            continue;
+        };
+        let names = super::column_terms(&paths)?;
+        for doc in segment.doc_ids_alive() {
+            let Some(path) = paths
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| usize::try_from(ord).ok())
+                .and_then(|ord| names.get(ord))
+            else {
+                continue;
+            };
+            let (Some(new_path), Some(entry)) = (moved_path(path), known.get(path)) else {
+                continue;
+            };
+            let address = tantivy::DocAddress::new(ordinal as u32, doc);
+            let mut article = fields.to_article(&searcher.doc::<TantivyDocument>(address)?);
+            article.path = new_path;
+            writer.add_document(fields.to_document(&article, &entry.state))?;
+        }
+    }
+    let old: Vec<String> = known
+        .keys()
+        .filter(|path| moved_path(path).is_some())
+        .cloned()
+        .collect();
+    for path in &old {
+        writer.delete_term(Term::from_field_text(fields.path, path));
+        if let (Some(entry), Some(new_path)) = (known.remove(path), moved_path(path)) {
+            known.insert(new_path, entry);
+        }
+    }
+    Ok(old.len() as u64)
 }
 
 /// Opens the index at `dir`, or creates it (and the folder) when there is none. With

@@ -443,6 +443,11 @@ pub struct FileContext<'a> {
 }
 
 impl FileContext<'_> {
+    /// The file's path inside its archive (relative to the folder indexed).
+    pub fn relative(&self) -> &Path {
+        &self.relative
+    }
+
     /// Fills what the article's own fields left empty, in order of trust: the sidecar row, the
     /// date in the path, a dateline in the text; a wire credit, the folder's configured source,
     /// the URL's host. Problems (an impossible dateline) go to `warnings` under `line`.

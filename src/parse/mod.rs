@@ -209,6 +209,9 @@ pub fn parse_bytes(
         }
     }
     parsed.articles = kept;
+    for article in &mut parsed.articles {
+        article.assign_archive_id(file.relative());
+    }
     parsed.decoded_from = decoded_from;
     if parsed.articles.is_empty() && parsed.warnings.is_empty() && parsed.notes.is_empty() {
         return Err(parse_error(path, None, "no article in file".to_string()));

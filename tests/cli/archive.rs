@@ -372,3 +372,106 @@ fn issue_12_days_are_the_calendar_days_articles_were_published_on_unless_utc() {
         [("2019-05-05".to_string(), 1), ("2019-05-07".to_string(), 1)]
     );
 }
+
+fn stats_json(corpus: &TestCorpus) -> newsindex::index::IndexStats {
+    let output = corpus.cmd().args(["stats", "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn issue_12_a_moved_archive_keeps_its_ids_and_is_re_pointed_not_doubled() {
+    let corpus = TestCorpus::new();
+    corpus.copy_sample("seed");
+    corpus.copy_sample("wikinews");
+    corpus.index();
+    let ids = corpus.all_ids(&["the"]);
+    assert_eq!(ids.len(), 294);
+    // The same archive elsewhere, indexed on its own, has the same ids.
+    let copy = TestCorpus::new();
+    copy.copy_sample("seed");
+    copy.copy_sample("wikinews");
+    copy.index();
+    assert_eq!(copy.all_ids(&["the"]), ids);
+
+    let moved = corpus.archive().parent().unwrap().join("moved");
+    std::fs::rename(corpus.archive(), &moved).unwrap();
+    let output = corpus.cmd().arg("index").arg(&moved).output().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    let before = std::fs::canonicalize(moved.parent().unwrap())
+        .unwrap()
+        .join("archive");
+    let now = std::fs::canonicalize(&moved).unwrap();
+    let expected = format!(
+        "moved: '{}' is now '{}' (294 files re-pointed, ids kept)",
+        before.display(),
+        now.display()
+    );
+    assert!(err.contains(&expected), "missing {expected:?} in:\n{err}");
+    assert!(
+        err.contains("0 added, 0 updated, 0 removed, 294 unchanged"),
+        "{err}"
+    );
+    assert!(err.contains("294 in the index"), "{err}");
+    assert_eq!(corpus.all_ids(&["the"]), ids);
+    let hits = corpus.search_json(&["Peskov"]);
+    assert_eq!(hits.total, 1);
+    assert!(Path::new(&hits.hits[0].path).starts_with(&now));
+    let stats = stats_json(&corpus);
+    assert_eq!(stats.roots, [now.display().to_string()]);
+    assert_eq!(stats.root_articles.len(), 1);
+    assert_eq!(stats.root_articles[0].articles, 294);
+    // A second run finds nothing to do.
+    let again = corpus.cmd().arg("index").arg(&moved).output().unwrap();
+    assert!(
+        stderr(&again).contains("294 unchanged"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn issue_12_prune_removes_folders_that_are_gone_and_stats_lists_folders_with_counts() {
+    let corpus = TestCorpus::new();
+    corpus.copy_sample("seed");
+    let other = corpus.archive().parent().unwrap().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("seed-copy.txt"), seed_text()).unwrap();
+    std::fs::write(
+        other.join("note.txt"),
+        "Harbour freezes over\n\nShips were stuck.\n",
+    )
+    .unwrap();
+    let output = corpus
+        .cmd()
+        .arg("index")
+        .arg(corpus.archive())
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let counts: Vec<u64> = stats_json(&corpus)
+        .root_articles
+        .iter()
+        .map(|r| r.articles)
+        .collect();
+    assert_eq!(counts, [1, 2]);
+    std::fs::remove_dir_all(&other).unwrap();
+    let human = corpus.cmd().arg("stats").output().unwrap();
+    let text = String::from_utf8_lossy(&human.stdout).into_owned();
+    assert!(text.contains("archive (1 articles)"), "{text}");
+    assert!(
+        text.contains("other (2 articles) (gone: `newsindex index --prune` removes its articles)"),
+        "{text}"
+    );
+    let pruned = corpus.cmd().args(["index", "--prune"]).output().unwrap();
+    let err = stderr(&pruned);
+    assert_eq!(pruned.status.code(), Some(0), "{err}");
+    assert!(err.contains("other' is gone (2 articles removed)"), "{err}");
+    assert!(err.contains("1 in the index"), "{err}");
+    let stats = stats_json(&corpus);
+    assert_eq!(stats.root_articles.len(), 1);
+    assert_eq!(stats.articles, 1);
+    assert!(stats.root_articles[0].root.ends_with("archive"));
+}
