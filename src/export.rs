@@ -669,10 +669,11 @@ mod tests {
 
     /// Sync state newsindex keeps per document, and the date as written and as a UTC instant
     /// (both exported as `date`, RFC 3339 with its offset).
-    const NOT_EXPORTED: [&str; 5] = [
+    const NOT_EXPORTED: [&str; 6] = [
         "file_mtime",
         "file_size",
         "file_hash",
+        "file_context",
         "date_text",
         "date_utc",
     ];

@@ -18,7 +18,7 @@ use crate::article::Article;
 use crate::date::ArticleDate;
 
 /// Version of the field layout; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Analyzer for title, body and byline: words, lowercased, accents folded, English stems.
 pub const NEWS_TOKENIZER: &str = "news";
@@ -64,6 +64,8 @@ pub struct Fields {
     pub file_size: Field,
     /// First 8 bytes of the file's BLAKE3 hash (fast).
     pub file_hash: Field,
+    /// [`FileState::context`] (fast).
+    pub file_context: Field,
 }
 
 impl Fields {
@@ -109,7 +111,8 @@ impl Fields {
         let fast = NumericOptions::default().set_fast();
         let file_mtime = builder.add_i64_field("file_mtime", fast.clone());
         let file_size = builder.add_u64_field("file_size", fast.clone());
-        let file_hash = builder.add_u64_field("file_hash", fast);
+        let file_hash = builder.add_u64_field("file_hash", fast.clone());
+        let file_context = builder.add_u64_field("file_context", fast);
         Fields {
             schema: builder.build(),
             id,
@@ -128,6 +131,7 @@ impl Fields {
             file_mtime,
             file_size,
             file_hash,
+            file_context,
         }
     }
 
@@ -167,6 +171,7 @@ impl Fields {
         document.add_i64(self.file_mtime, file.mtime_nanos);
         document.add_u64(self.file_size, file.size);
         document.add_u64(self.file_hash, file.hash);
+        document.add_u64(self.file_context, file.context);
         document
     }
 
@@ -220,6 +225,11 @@ pub struct FileState {
     pub size: u64,
     /// First 8 bytes of the BLAKE3 hash of the content.
     pub hash: u64,
+    /// What the archive gave the file's articles besides its bytes: a hash of the archive's
+    /// config and sidecar tables and of the file's path inside the archive
+    /// ([`crate::parse::ParseContext::file_fingerprint`]). When it differs from what the
+    /// archive gives now, the file is read again, so a run repairs stale metadata.
+    pub context: u64,
 }
 
 /// Settings of a new index: the doc store (mostly article bodies) compressed with zstd, which

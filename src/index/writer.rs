@@ -180,16 +180,36 @@ pub fn update(
         })?;
         roots_abs.push(absolute);
     }
-    let contexts = roots_abs
+    // An index is created only once the archives' configs have been read without error.
+    let existing = if index_dir.join("meta.json").is_file() {
+        Some(open_or_create(index_dir, settings.rebuild)?)
+    } else {
+        None
+    };
+    let known_meta = existing
+        .as_ref()
+        .map(|(_, _, meta)| meta.clone())
+        .unwrap_or_default();
+    // Each folder is read as part of its archive: a known folder holding it, else the nearest
+    // folder above it with a config or sidecar table, so that path dates, the config and
+    // sidecar rows (and ids) come out as a run over the whole archive gives them.
+    let archive_roots: Vec<PathBuf> = roots_abs
+        .iter()
+        .map(|root| archive_root(root, &known_meta))
+        .collect();
+    let contexts = archive_roots
         .iter()
         .map(|root| ParseContext::load(root))
         .collect::<Result<Vec<_>>>()?;
     tracing::debug!(elapsed = ?started.elapsed(), "contexts loaded");
+    let (index, fields, mut meta) = match existing {
+        Some(opened) => opened,
+        None => open_or_create(index_dir, settings.rebuild)?,
+    };
     let write_error = |source| Error::WriteIndex {
         path: index_dir.to_path_buf(),
         source,
     };
-    let (index, fields, mut meta) = open_or_create(index_dir, settings.rebuild)?;
     tracing::debug!(elapsed = ?started.elapsed(), "index opened (schema)");
     let threads = settings.threads.max(1);
     let per_thread_floor = 15_000_000;
@@ -243,7 +263,8 @@ pub fn update(
             report.pruned_roots.push((root, articles));
         }
     }
-    let archives = mark_changed_archives(&roots_abs, &contexts, &meta, &mut known, report_event);
+    let archives =
+        mark_changed_archives(&archive_roots, &contexts, &meta, &mut known, report_event);
     for warning in contexts.iter().flat_map(ParseContext::warnings) {
         report.skipped_records += 1;
         report_event(IndexEvent::Warning(warning.clone()));
@@ -394,6 +415,7 @@ fn mark_changed_archives(
                 mtime_nanos: i64::MIN,
                 size: u64::MAX,
                 hash: 0,
+                context: 0,
             };
         }
         report_event(IndexEvent::Note(format!(
@@ -403,6 +425,39 @@ fn mark_changed_archives(
         )));
     }
     archives
+}
+
+/// How many folders up from a folder that is not known [`archive_root`] looks for a config
+/// or sidecar table (`dates/19160101` is two below chronam-1916's `metadata.tsv`).
+const ARCHIVE_SEARCH_DEPTH: usize = 3;
+
+/// The archive `root` belongs to: the known folder holding it, else the nearest folder at
+/// most [`ARCHIVE_SEARCH_DEPTH`] above it with a `newsindex.toml` or a `metadata.tsv` or
+/// `metadata.csv`, else `root` itself.
+fn archive_root(root: &Path, meta: &IndexMeta) -> PathBuf {
+    let text = path_text(root);
+    if let Some(known) = meta
+        .roots
+        .iter()
+        .filter(|known| is_under(&text, known))
+        .min_by_key(|known| known.len())
+    {
+        return PathBuf::from(known);
+    }
+    let folder = if root.is_file() {
+        root.parent().unwrap_or(root)
+    } else {
+        root
+    };
+    folder
+        .ancestors()
+        .take(ARCHIVE_SEARCH_DEPTH + 1)
+        .find(|folder| {
+            [parse::CONFIG_FILE, "metadata.tsv", "metadata.csv"]
+                .iter()
+                .any(|name| folder.join(name).is_file())
+        })
+        .map_or_else(|| root.to_path_buf(), Path::to_path_buf)
 }
 
 /// Indexed folders that no longer exist.
@@ -574,6 +629,7 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
         let mtimes = fast.i64("file_mtime")?;
         let sizes = fast.u64("file_size")?;
         let hashes = fast.u64("file_hash")?;
+        let contexts = fast.u64("file_context")?;
         let names = super::column_terms(&paths)?;
         for doc in segment.doc_ids_alive() {
             let Some(ord) = paths.term_ords(doc).next() else {
@@ -586,6 +642,7 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
                 mtime_nanos: mtimes.first(doc).unwrap_or_default(),
                 size: sizes.first(doc).unwrap_or_default(),
                 hash: hashes.first(doc).unwrap_or_default(),
+                context: contexts.first(doc).unwrap_or_default(),
             };
             known
                 .entry(path.clone())
@@ -672,11 +729,13 @@ fn walk<'a>(
             mtime_nanos,
             size: metadata.len(),
             hash: 0,
+            context: context.file_fingerprint(&file),
         };
         let known_entry = known.get(&path).copied();
         if let Some(k) = known_entry
             && k.state.mtime_nanos == state.mtime_nanos
             && k.state.size == state.size
+            && k.state.context == state.context
         {
             report.unchanged_files += 1;
             continue;
@@ -844,7 +903,10 @@ fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
         }
     };
     let hash = content_hash(&bytes);
-    if candidate.known.is_some_and(|k| k.state.hash == hash) {
+    if candidate
+        .known
+        .is_some_and(|k| k.state.hash == hash && k.state.context == candidate.state.context)
+    {
         return Outcome::Same;
     }
     match parse::parse_bytes(absolute, candidate.format, &bytes, candidate.context) {
@@ -956,10 +1018,22 @@ fn meta_with_roots(meta: &IndexMeta, roots: &[PathBuf]) -> IndexMeta {
     next.schema_version = SCHEMA_VERSION;
     for root in roots {
         let root = path_text(root);
-        if !next.roots.contains(&root) {
+        // A folder inside a known one is part of it, not another root.
+        let inside_known = meta.roots.iter().any(|known| is_under(&root, known));
+        if !inside_known && !next.roots.contains(&root) {
             next.roots.push(root);
         }
     }
+    // A folder inside another root is part of that archive now.
+    let all = next.roots.clone();
+    next.roots.retain(|root| {
+        !all.iter()
+            .any(|other| other != root && is_under(root, other))
+    });
+    next.archives.retain(|root, _| {
+        !all.iter()
+            .any(|other| other != root && is_under(root, other))
+    });
     next.roots.sort();
     next
 }

@@ -359,6 +359,18 @@ impl ParseContext {
         self.fingerprint
     }
 
+    /// A hash of what this archive gives the file at `path` besides its bytes: the config and
+    /// sidecar tables ([`ParseContext::fingerprint`]) and the path inside the archive, which
+    /// path dates, sidecar rows and ids come from.
+    pub fn file_fingerprint(&self, path: &Path) -> u64 {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(&self.fingerprint.to_le_bytes());
+        hasher.update(self.relative(path).as_os_str().as_encoded_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
+        u64::from_le_bytes(first)
+    }
+
     /// Decides whether `path`, met while walking this archive, is read, and as what.
     pub fn select(&self, path: &Path) -> Selection {
         let relative = self.relative(path);

@@ -475,3 +475,102 @@ fn issue_12_prune_removes_folders_that_are_gone_and_stats_lists_folders_with_cou
     assert_eq!(stats.articles, 1);
     assert!(stats.root_articles[0].root.ends_with("archive"));
 }
+
+/// Every article of the index as exported (id, path, title, date, source), ordered by path.
+fn exported(corpus: &TestCorpus) -> Vec<[String; 5]> {
+    let output = corpus.cmd().arg("export").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mut rows: Vec<[String; 5]> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            let field = |name: &str| value[name].as_str().unwrap_or_default().to_string();
+            [
+                field("path"),
+                field("id"),
+                field("title"),
+                field("date"),
+                field("source_raw"),
+            ]
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn issue_12_a_day_folder_of_the_1916_pages_gets_the_metadata_a_full_run_gives() {
+    let Some(corpora) = crate::util::shared_corpora(
+        "issue_12_a_day_folder_of_the_1916_pages_gets_the_metadata_a_full_run_gives",
+    ) else {
+        return;
+    };
+    let chronam = corpora.join("chronam-1916");
+    // The archive is a copy of chronam-1916 with three pages of each of its first two days.
+    let corpus = TestCorpus::new();
+    for day in ["19160101", "19160102"] {
+        let mut pages: Vec<_> = std::fs::read_dir(chronam.join("dates").join(day))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        pages.sort();
+        for page in &pages[..3] {
+            let name = page.file_name().unwrap().to_str().unwrap();
+            corpus.write(&format!("dates/{day}/{name}"), std::fs::read(page).unwrap());
+        }
+    }
+    let day = corpus.archive().join("dates/19160101");
+    let index_folder = |folder: &Path| {
+        let output = corpus.cmd().arg("index").arg(folder).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stderr(&output)
+    };
+    // Before the archive has its metadata.tsv, the day's pages are read without it: undated.
+    let before = index_folder(&day);
+    assert!(before.contains("3 indexed (3 undated)"), "{before}");
+    // With the table in place, a full run reads those pages again and repairs them.
+    std::fs::copy(
+        chronam.join("metadata.tsv"),
+        corpus.archive().join("metadata.tsv"),
+    )
+    .unwrap();
+    let full = index_folder(&corpus.archive());
+    assert!(full.contains("3 added, 3 updated"), "{full}");
+    assert!(full.contains("6 indexed (0 undated)"), "{full}");
+    let reference = exported(&corpus);
+    assert_eq!(reference.len(), 6);
+    for [path, _, title, date, source] in &reference {
+        assert!(!date.is_empty() && !source.is_empty(), "{path}: {title}");
+    }
+    let unchanged = index_folder(&corpus.archive());
+    assert!(unchanged.contains("6 unchanged"), "{unchanged}");
+
+    // Refreshing one day folder after a page changed gives what the full run gave.
+    let page = std::fs::read_dir(&day)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut text = std::fs::read(&page).unwrap();
+    text.extend_from_slice(b"\n");
+    std::fs::write(&page, text).unwrap();
+    let refresh = index_folder(&day);
+    assert!(refresh.contains("1 updated"), "{refresh}");
+    assert!(refresh.contains("1 indexed (0 undated)"), "{refresh}");
+    assert_eq!(exported(&corpus), reference);
+    assert_eq!(stats_json(&corpus).roots.len(), 1);
+
+    // A new index of the day folder alone finds the archive's table above it: same articles.
+    let fresh = TestCorpus::new();
+    let output = fresh.cmd().arg("index").arg(&day).output().unwrap();
+    let err = stderr(&output);
+    assert!(err.contains("3 indexed (0 undated)"), "{err}");
+    let day_only: Vec<_> = reference
+        .iter()
+        .filter(|row| row[0].contains("19160101"))
+        .cloned()
+        .collect();
+    assert_eq!(exported(&fresh), day_only);
+}
