@@ -129,6 +129,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A source filter (`--source`, `source:`) names no source of the index, or several.
+    #[error("source '{name}': {reason}")]
+    UnknownSource {
+        /// The source as the user wrote it.
+        name: String,
+        /// Why it does not fit, with the candidates.
+        reason: String,
+    },
     /// A date given on the command line or over HTTP cannot be read.
     #[error("invalid date '{value}' for {option}: {reason}")]
     InvalidDate {
@@ -248,6 +256,7 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::InvalidQuery { .. }
+            | Error::UnknownSource { .. }
             | Error::InvalidDate { .. }
             | Error::InvalidOffset { .. }
             | Error::InvalidCorpus { .. }

@@ -5,6 +5,7 @@
 //! Keeping it in step with a folder is [`writer`]'s job.
 
 pub mod schema;
+pub mod sources;
 pub mod stem;
 pub mod writer;
 

@@ -574,3 +574,81 @@ fn issue_12_a_day_folder_of_the_1916_pages_gets_the_metadata_a_full_run_gives() 
         .collect();
     assert_eq!(exported(&fresh), day_only);
 }
+
+#[test]
+fn issue_12_two_papers_called_the_sun_stay_two_sources_and_names_resolve_by_words_or_prefix() {
+    let Some(corpora) = crate::util::shared_corpora(
+        "issue_12_two_papers_called_the_sun_stay_two_sources_and_names_resolve_by_words_or_prefix",
+    ) else {
+        return;
+    };
+    let chronam = corpora.join("chronam-1916");
+    let corpus = TestCorpus::new();
+    for page in [
+        "dates/19160101/sn83030272-ed-1_seq-1.txt", // The sun. (New York)
+        "dates/19160107/sn86091025-ed-1_seq-1.txt", // The Sun. (Price, Utah)
+        "dates/19160101/sn92070582-ed-1_seq-1.txt", // The evening herald. (Albuquerque)
+        "dates/19160101/sn99063812-ed-1_seq-1.txt", // The Evening herald. (Klamath Falls)
+        "dates/19160101/sn84026749-ed-1_seq-1.txt", // The Washington times.
+        "dates/19160102/sn84026749-ed-1_seq-1.txt",
+    ] {
+        corpus.write(page, std::fs::read(chronam.join(page)).unwrap());
+    }
+    std::fs::copy(
+        chronam.join("metadata.tsv"),
+        corpus.archive().join("metadata.tsv"),
+    )
+    .unwrap();
+    corpus.index();
+    let mut sources: Vec<(String, u64)> = stats_json(&corpus)
+        .sources
+        .into_iter()
+        .map(|s| (s.source, s.articles))
+        .collect();
+    sources.sort();
+    assert_eq!(
+        sources,
+        [
+            ("the evening herald (albuquerque, n.m.)".to_string(), 1),
+            ("the evening herald (klamath falls, or.)".to_string(), 1),
+            ("the sun (new york [n.y.])".to_string(), 1),
+            ("the sun (price, utah)".to_string(), 1),
+            ("the washington times".to_string(), 2),
+        ]
+    );
+    let all = ["*", "--limit", "20"];
+    let count = |extra: &[&str]| corpus.search_json(&[&all[..], extra].concat()).total;
+    // The words of a name, a unique prefix, or the words with the place.
+    assert_eq!(count(&["--source", "Washington Times"]), 2);
+    assert_eq!(count(&["--source", "the wash"]), 2);
+    assert_eq!(count(&["--source", "Sun Price"]), 1);
+    assert_eq!(count(&["--source", "New York Sun"]), 1);
+    let hit = corpus
+        .search_json(&["*", "--source", "Sun Utah"])
+        .hits
+        .remove(0);
+    assert_eq!(hit.source.as_deref(), Some("The Sun (Price, Utah)"));
+    assert_eq!(
+        corpus.search_json(&["source:\"Washington Times\""]).total,
+        2
+    );
+    // Ambiguous and unknown names are errors listing the candidates.
+    let error = |args: &[&str]| {
+        let output = corpus.cmd().arg("search").args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        stderr(&output)
+    };
+    let ambiguous = error(&["*", "--source", "The Sun"]);
+    assert!(
+        ambiguous.contains(
+            "source 'The Sun': 2 sources match it: 'the sun (new york [n.y.])', 'the sun (price, utah)'; give more of the name"
+        ),
+        "{ambiguous}"
+    );
+    let unknown = error(&["*", "--source", "Evening Star"]);
+    assert!(
+        unknown.contains("source 'Evening Star': no source matches it; sources with some of its words: 'the evening herald (albuquerque, n.m.)', 'the evening herald (klamath falls, or.)'"),
+        "{unknown}"
+    );
+    assert!(error(&["source:herald"]).contains("2 sources match it"));
+}
