@@ -68,8 +68,8 @@ impl Article {
         self.id = article_id(&self.path, key);
     }
 
-    /// Sets [`Article::id`] from the file's path inside its archive (relative to the folder
-    /// indexed) and the record's key, so the id survives moving, renaming or copying the
+    /// Sets [`Article::id`] from the file's path inside its archive (relative to the archive's
+    /// folder) and the record's key, so the id survives moving, renaming or copying the
     /// archive and rebuilding it on another machine.
     pub fn assign_archive_id(&mut self, relative: &Path) {
         let relative = path_text(relative).replace(std::path::MAIN_SEPARATOR, "/");
