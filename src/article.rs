@@ -14,7 +14,7 @@ use crate::date::ArticleDate;
 pub struct Article {
     /// Stable, URL-safe id derived from the file and the record inside it.
     pub id: String,
-    /// The file it came from (absolute).
+    /// The file it came from (absolute), as [`path_text`] writes it.
     pub path: String,
     /// The 1-based line or record number inside a multi-article file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,6 +31,10 @@ pub struct Article {
     pub url: Option<String>,
     /// The text, paragraphs separated by blank lines.
     pub body: String,
+    /// The record's identity inside its file, kept to derive [`Article::id`] again from the
+    /// file's path inside its archive ([`Article::assign_archive_id`]).
+    #[serde(skip)]
+    pub key: String,
 }
 
 impl Article {
@@ -38,7 +42,7 @@ impl Article {
     pub fn new(path: &Path, record: Option<u64>) -> Article {
         Article {
             id: String::new(),
-            path: path.display().to_string(),
+            path: path_text(path),
             record,
             title: String::new(),
             date: None,
@@ -46,6 +50,7 @@ impl Article {
             byline: None,
             url: None,
             body: String::new(),
+            key: String::new(),
         }
     }
 
@@ -59,8 +64,34 @@ impl Article {
 
     /// Sets [`Article::id`] from the path and `key`, the record's own identity inside its file.
     pub fn assign_id(&mut self, key: &str) {
+        self.key = key.to_string();
         self.id = article_id(&self.path, key);
     }
+
+    /// Sets [`Article::id`] from the file's path inside its archive (relative to the archive's
+    /// folder) and the record's key, so the id survives moving, renaming or copying the
+    /// archive and rebuilding it on another machine.
+    pub fn assign_archive_id(&mut self, relative: &Path) {
+        let relative = path_text(relative).replace(std::path::MAIN_SEPARATOR, "/");
+        self.id = article_id(&relative, &self.key);
+    }
+}
+
+/// A path as text: itself when the OS name is UTF-8, else its undecodable bytes written `\xNN`.
+///
+/// Archives copied from old Windows or FTP systems have Latin-1 file names. The index keys
+/// files by this text, which keeps such names apart (a lossy conversion would map `café` and
+/// `cafè` in Latin-1 to one `caf\u{fffd}`); reading always uses the path the walk gave.
+pub fn path_text(path: &Path) -> String {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    text
 }
 
 /// A short (16 characters), URL-safe id for the article at `path` identified by `key` within it.
@@ -129,6 +160,17 @@ mod tests {
         assert_eq!(source_key("en.wikinews.org"), "wikinews");
         assert_eq!(source_key("The  Guardian"), "the guardian");
         assert_eq!(source_key("The Evening Star."), "the evening star");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_that_are_not_utf8_keep_their_bytes_apart() {
+        use std::os::unix::ffi::OsStrExt;
+        let latin1 = Path::new(std::ffi::OsStr::from_bytes(b"/a/caf\xe9.txt"));
+        let other = Path::new(std::ffi::OsStr::from_bytes(b"/a/caf\xe8.txt"));
+        assert_eq!(path_text(latin1), "/a/caf\\xE9.txt");
+        assert_ne!(path_text(latin1), path_text(other));
+        assert_eq!(path_text(Path::new("/a/café.txt")), "/a/café.txt");
     }
 
     #[test]

@@ -79,11 +79,14 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct IndexArgs {
     /// Folders (or files) to index
-    #[arg(value_name = "DIR", required = true)]
+    #[arg(value_name = "DIR", required_unless_present = "prune")]
     pub paths: Vec<PathBuf>,
     /// Start from an empty index
     #[arg(long)]
     pub rebuild: bool,
+    /// Remove the articles of indexed folders that no longer exist (`stats` lists the folders)
+    #[arg(long)]
+    pub prune: bool,
     /// Skip files larger than this many bytes
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub max_file_size: u64,
@@ -116,6 +119,10 @@ pub struct FilterArgs {
     /// place higher)
     #[arg(long)]
     pub any: bool,
+    /// Read --from/--to (and the timeline's periods) as UTC days, instead of each article's
+    /// calendar day as published
+    #[arg(long)]
+    pub utc: bool,
 }
 
 /// `newsindex search`.
@@ -393,6 +400,7 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
         .max(1);
     let index_settings = IndexSettings {
         rebuild: args.rebuild,
+        prune: args.prune,
         max_file_size: args.max_file_size,
         memory_bytes: args.memory.saturating_mul(1024 * 1024),
         threads,
@@ -500,7 +508,10 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         },
         explain: args.explain,
     };
-    let index = NewsIndex::open(&settings.index_dir)?;
+    let mut index = NewsIndex::open(&settings.index_dir)?;
+    if args.filter.utc {
+        index.read_days_in_utc();
+    }
     let mut results = crate::search::search(&index, &request)?;
     if args.facets {
         results.facets = Some(crate::search::facets(&index, &request, Period::Year)?);
@@ -583,7 +594,10 @@ fn run_timeline(settings: &Settings, args: TimelineArgs, out: &mut impl Write) -
         PeriodArg::Month => Period::Month,
         PeriodArg::Day => Period::Day,
     };
-    let index = NewsIndex::open(&settings.index_dir)?;
+    let mut index = NewsIndex::open(&settings.index_dir)?;
+    if args.filter.utc {
+        index.read_days_in_utc();
+    }
     let facets = crate::search::facets(&index, &request, by)?;
     let format = if args.json {
         OutputFormat::Json

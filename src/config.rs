@@ -60,6 +60,8 @@ pub struct IndexSettings {
     pub stop: Arc<AtomicBool>,
     /// Start from an empty index.
     pub rebuild: bool,
+    /// Remove the articles of indexed folders that are gone.
+    pub prune: bool,
     /// Files larger than this are skipped with a warning.
     pub max_file_size: u64,
     /// The index writer's memory budget, in bytes.
@@ -71,6 +73,7 @@ pub struct IndexSettings {
 impl Default for IndexSettings {
     fn default() -> IndexSettings {
         IndexSettings {
+            prune: false,
             commit_interval: Duration::from_secs(60),
             stop: Arc::new(AtomicBool::new(false)),
             rebuild: false,

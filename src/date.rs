@@ -238,6 +238,16 @@ impl ArticleDate {
         }
     }
 
+    /// The wall-clock time as published, read as if it were UTC: seconds whose UTC day is the
+    /// article's own calendar day (a Day is its midnight). The index filters and charts days
+    /// by it, so `2019-05-06T22:30:00-05:00` counts on 6 May.
+    pub fn local_timestamp(&self) -> i64 {
+        match self {
+            ArticleDate::Day(day) => day.and_time(NaiveTime::MIN).and_utc().timestamp(),
+            ArticleDate::Time(time) => time.naive_local().and_utc().timestamp(),
+        }
+    }
+
     /// The calendar day, in the zone the date was given in.
     pub fn day(&self) -> NaiveDate {
         match self {

@@ -25,6 +25,31 @@ pub enum Error {
         #[source]
         source: tantivy::TantivyError,
     },
+    /// The index was built by a newsindex whose schema (fields, analyzers, ids) differs.
+    #[error(
+        "the index at '{path}' was built by another version of newsindex (schema version {found}, this one needs {expected}); rebuild it: `newsindex index --rebuild {roots}`"
+    )]
+    IndexOutdated {
+        /// The index folder.
+        path: PathBuf,
+        /// The schema version the index records (0 when it records none).
+        found: u32,
+        /// The schema version this newsindex writes.
+        expected: u32,
+        /// The folders it was built from, as the command to run names them (`DIR` if unknown).
+        roots: String,
+    },
+    /// The index's files are damaged (truncated, overwritten, partly deleted).
+    #[error("the index at '{path}' is damaged: run `newsindex index --rebuild {roots}`")]
+    IndexDamaged {
+        /// The index folder.
+        path: PathBuf,
+        /// The folders it was built from, as the command to run names them (`DIR` if unknown).
+        roots: String,
+        /// Which file could not be read, and how.
+        #[source]
+        source: DamageDetail,
+    },
     /// Another process holds the index writer lock.
     #[error(
         "the index at '{path}' is being updated by another process; try again when it finishes"
@@ -104,6 +129,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A source filter (`--source`, `source:`) names no source of the index, or several.
+    #[error("source '{name}': {reason}")]
+    UnknownSource {
+        /// The source as the user wrote it.
+        name: String,
+        /// Why it does not fit, with the candidates.
+        reason: String,
+    },
     /// A date given on the command line or over HTTP cannot be read.
     #[error("invalid date '{value}' for {option}: {reason}")]
     InvalidDate {
@@ -158,6 +191,36 @@ pub enum Error {
     },
 }
 
+/// What is wrong with a damaged index, in words a user can act on. tantivy's own message for a
+/// truncated file blames "an old tantivy version" and asks for "tantivy 0.15 or above", which
+/// misleads: its full text goes to the debug log instead.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct DamageDetail(pub String);
+
+impl From<&tantivy::TantivyError> for DamageDetail {
+    fn from(error: &tantivy::TantivyError) -> DamageDetail {
+        use tantivy::TantivyError;
+        use tantivy::directory::error::OpenReadError;
+        tracing::debug!(%error, "the index is damaged");
+        let text = match error {
+            TantivyError::OpenReadError(OpenReadError::IoError {
+                io_error, filepath, ..
+            }) if io_error.kind() == std::io::ErrorKind::InvalidData => {
+                format!("'{}' is truncated or overwritten", filepath.display())
+            }
+            TantivyError::OpenReadError(OpenReadError::IoError {
+                io_error, filepath, ..
+            }) => format!("cannot read '{}': {io_error}", filepath.display()),
+            TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(filepath)) => {
+                format!("'{}' is missing", filepath.display())
+            }
+            other => other.to_string(),
+        };
+        DamageDetail(text)
+    }
+}
+
 /// Formats `path` or `path:line` the way warnings and errors name a location.
 pub fn location(path: &std::path::Path, line: Option<u64>) -> String {
     match line {
@@ -193,6 +256,7 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::InvalidQuery { .. }
+            | Error::UnknownSource { .. }
             | Error::InvalidDate { .. }
             | Error::InvalidOffset { .. }
             | Error::InvalidCorpus { .. }
@@ -200,6 +264,8 @@ impl Error {
             | Error::ArchiveConfig { .. } => ExitCode::Usage,
             Error::IndexMissing { .. }
             | Error::OpenIndex { .. }
+            | Error::IndexOutdated { .. }
+            | Error::IndexDamaged { .. }
             | Error::IndexLocked { .. }
             | Error::WriteIndex { .. }
             | Error::Search { .. } => ExitCode::Index,

@@ -3,7 +3,6 @@
 //! file with the readers `index` uses (so ids match), or an index segment by segment, holding
 //! one file's articles at a time; it never prints.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -371,6 +370,12 @@ enum Sink<'w> {
         writer: BufWriter<Box<dyn Write + 'w>>,
         path: Option<PathBuf>,
     },
+    /// A file written beside `path` and renamed to it once complete, so an export that fails
+    /// halfway leaves no file that looks whole (the temporary file is deleted when dropped).
+    File {
+        writer: BufWriter<tempfile::NamedTempFile>,
+        path: PathBuf,
+    },
     /// Numbered batch files.
     Batches(Batches),
 }
@@ -390,13 +395,10 @@ impl<'w> Sink<'w> {
                             .to_string(),
                     });
                 }
-                let file = File::create(path).map_err(|source| Error::Io {
+                let file = temporary_beside(path)?;
+                Ok(Sink::File {
+                    writer: BufWriter::with_capacity(256 * 1024, file),
                     path: path.clone(),
-                    source,
-                })?;
-                Ok(Sink::Stream {
-                    writer: BufWriter::with_capacity(256 * 1024, Box::new(file)),
-                    path: Some(path.clone()),
                 })
             }
             ExportTarget::Batches { dir, max_bytes } => {
@@ -407,7 +409,7 @@ impl<'w> Sink<'w> {
 
     fn max_bytes(&self) -> Option<u64> {
         match self {
-            Sink::Stream { .. } => None,
+            Sink::Stream { .. } | Sink::File { .. } => None,
             Sink::Batches(batches) => Some(batches.max_bytes),
         }
     }
@@ -417,6 +419,9 @@ impl<'w> Sink<'w> {
             Sink::Stream { writer, path } => writer
                 .write_all(bytes)
                 .map_err(|source| stream_error(path.as_deref(), source)),
+            Sink::File { writer, path } => writer
+                .write_all(bytes)
+                .map_err(|source| stream_error(Some(path), source)),
             Sink::Batches(batches) => batches.write(bytes),
         }
     }
@@ -426,6 +431,7 @@ impl<'w> Sink<'w> {
             Sink::Stream { mut writer, path } => writer
                 .flush()
                 .map_err(|source| stream_error(path.as_deref(), source)),
+            Sink::File { writer, path } => persist(writer, &path),
             Sink::Batches(mut batches) => {
                 batches.close()?;
                 report.parts = batches.count;
@@ -434,6 +440,40 @@ impl<'w> Sink<'w> {
             }
         }
     }
+}
+
+/// A temporary file in the folder of `path`, so the final rename stays on one file system.
+fn temporary_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().map_or_else(
+        || "export".into(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".partial")
+        .tempfile_in(folder)
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Flushes a complete export and renames it to `path`.
+fn persist(writer: BufWriter<tempfile::NamedTempFile>, path: &Path) -> Result<()> {
+    let io_error = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = writer
+        .into_inner()
+        .map_err(|error| io_error(error.into_error()))?;
+    file.as_file().sync_all().map_err(io_error)?;
+    file.persist(path).map_err(|error| io_error(error.error))?;
+    Ok(())
 }
 
 fn stream_error(path: Option<&Path>, source: std::io::Error) -> Error {
@@ -451,7 +491,8 @@ fn stream_error(path: Option<&Path>, source: std::io::Error) -> Error {
 struct Batches {
     dir: PathBuf,
     max_bytes: u64,
-    file: Option<BufWriter<File>>,
+    /// The part being written, beside `path` until it is complete.
+    file: Option<BufWriter<tempfile::NamedTempFile>>,
     path: PathBuf,
     bytes: u64,
     count: u64,
@@ -515,7 +556,7 @@ impl Batches {
                 self.count += 1;
                 self.path = self.dir.join(part_name(self.count));
                 self.bytes = 0;
-                let file = File::create(&self.path).map_err(|e| io_error(&self.path, e))?;
+                let file = temporary_beside(&self.path)?;
                 self.file.insert(BufWriter::with_capacity(256 * 1024, file))
             }
         };
@@ -525,11 +566,8 @@ impl Batches {
     }
 
     fn close(&mut self) -> Result<()> {
-        if let Some(mut file) = self.file.take() {
-            file.flush().map_err(|source| Error::Io {
-                path: self.path.clone(),
-                source,
-            })?;
+        if let Some(file) = self.file.take() {
+            persist(file, &self.path)?;
             self.largest = self.largest.max(self.bytes);
         }
         Ok(())
@@ -629,8 +667,16 @@ mod tests {
     use super::*;
     use crate::index::Fields;
 
-    /// Sync state newsindex keeps per document, and the date as written (exported as `date`).
-    const NOT_EXPORTED: [&str; 4] = ["file_mtime", "file_size", "file_hash", "date_text"];
+    /// Sync state newsindex keeps per document, and the date as written and as a UTC instant
+    /// (both exported as `date`, RFC 3339 with its offset).
+    const NOT_EXPORTED: [&str; 6] = [
+        "file_mtime",
+        "file_size",
+        "file_hash",
+        "file_context",
+        "date_text",
+        "date_utc",
+    ];
 
     #[test]
     fn every_field_of_the_index_schema_is_exported() {

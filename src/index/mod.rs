@@ -5,6 +5,7 @@
 //! Keeping it in step with a folder is [`writer`]'s job.
 
 pub mod schema;
+pub mod sources;
 pub mod stem;
 pub mod writer;
 
@@ -50,8 +51,8 @@ impl NewsIndex {
     /// command (`search`, `show`, `stats`) needs, without the thread that watches for commits.
     ///
     /// # Errors
-    /// [`Error::IndexMissing`] when there is none; [`Error::OpenIndex`] when it is unreadable or
-    /// was built by an incompatible version.
+    /// [`Error::IndexMissing`] when there is none; [`Error::IndexOutdated`] when another version
+    /// of newsindex built it; [`Error::IndexDamaged`] when its files cannot be read.
     pub fn open(dir: &Path) -> Result<NewsIndex> {
         NewsIndex::open_with(dir, ReloadPolicy::Manual)
     }
@@ -71,25 +72,14 @@ impl NewsIndex {
                 path: dir.to_path_buf(),
             });
         }
-        let open_error = |source| Error::OpenIndex {
-            path: dir.to_path_buf(),
-            source,
-        };
-        let index = Index::open_in_dir(dir).map_err(open_error)?;
-        let meta = read_meta(&index, dir)?;
+        let (index, meta) = open_checked(dir)?;
         let fields = Fields::new();
-        if index.schema() != fields.schema {
-            return Err(open_error(tantivy::TantivyError::SchemaError(
-                "the index was built by another version of newsindex; rebuild it with `newsindex index --rebuild DIR`"
-                    .to_string(),
-            )));
-        }
         schema::register_tokenizers(&index);
         let reader = index
             .reader_builder()
             .reload_policy(reload)
             .try_into()
-            .map_err(open_error)?;
+            .map_err(|source| damaged(dir, &meta, source))?;
         Ok(NewsIndex {
             dir: dir.to_path_buf(),
             index,
@@ -97,6 +87,12 @@ impl NewsIndex {
             reader,
             meta,
         })
+    }
+
+    /// Filters and charts by UTC days from now on, instead of each article's calendar day as
+    /// published (`--utc`).
+    pub fn read_days_in_utc(&mut self) {
+        self.fields = self.fields.clone().with_utc_days();
     }
 
     /// The index folder.
@@ -170,8 +166,31 @@ impl NewsIndex {
         let mut sources: BTreeMap<String, u64> = BTreeMap::new();
         let mut earliest: Option<i64> = None;
         let mut latest: Option<i64> = None;
+        let mut per_root = vec![0u64; self.meta.roots.len()];
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
+            if let Some(paths) = fast.str("path").map_err(|e| self.search_error(e))? {
+                let names = column_terms(&paths).map_err(|e| self.search_error(e.into()))?;
+                let roots_of: Vec<Option<usize>> = names
+                    .iter()
+                    .map(|path| {
+                        self.meta.roots.iter().position(|root| {
+                            path.strip_prefix(root.as_str())
+                                .is_some_and(|rest| rest.starts_with(std::path::MAIN_SEPARATOR))
+                        })
+                    })
+                    .collect();
+                for doc in segment.doc_ids_alive() {
+                    let root = paths
+                        .term_ords(doc)
+                        .next()
+                        .and_then(|ord| usize::try_from(ord).ok())
+                        .and_then(|ord| roots_of.get(ord).copied().flatten());
+                    if let Some(count) = root.and_then(|root| per_root.get_mut(root)) {
+                        *count += 1;
+                    }
+                }
+            }
             let dates = fast.date("date").map_err(|e| self.search_error(e))?;
             let source_column = fast.str("source").map_err(|e| self.search_error(e))?;
             let mut ords: BTreeMap<u64, u64> = BTreeMap::new();
@@ -207,6 +226,17 @@ impl NewsIndex {
         stats.earliest = earliest.and_then(day);
         stats.latest = latest.and_then(day);
         stats.sources = SourceCount::ranked(sources);
+        stats.root_articles = self
+            .meta
+            .roots
+            .iter()
+            .zip(per_root)
+            .map(|(root, articles)| RootCount {
+                root: root.clone(),
+                articles,
+                present: Path::new(root).exists(),
+            })
+            .collect();
         stats.index_bytes = folder_size(&self.dir);
         Ok(stats)
     }
@@ -224,17 +254,63 @@ pub(crate) fn column_terms(column: &tantivy::columnar::StrColumn) -> std::io::Re
     Ok(terms)
 }
 
-/// Reads the newsindex payload of the last commit.
-fn read_meta(index: &Index, dir: &Path) -> Result<IndexMeta> {
-    let metas = index.load_metas().map_err(|source| Error::OpenIndex {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    Ok(metas
+/// Opens the tantivy index at `dir` and reads its newsindex payload, refusing an index of
+/// another schema version or with another field layout, and naming a damaged one as such.
+pub(crate) fn open_checked(dir: &Path) -> Result<(Index, IndexMeta)> {
+    let unknown = IndexMeta::default();
+    let index = Index::open_in_dir(dir).map_err(|source| damaged(dir, &unknown, source))?;
+    let metas = index
+        .load_metas()
+        .map_err(|source| damaged(dir, &unknown, source))?;
+    let recorded = metas
         .payload
         .as_deref()
-        .and_then(|payload| serde_json::from_str(payload).ok())
-        .unwrap_or_default())
+        .and_then(|payload| serde_json::from_str::<IndexMeta>(payload).ok());
+    let outdated = |meta: &IndexMeta| Error::IndexOutdated {
+        path: dir.to_path_buf(),
+        found: meta.schema_version,
+        expected: schema::SCHEMA_VERSION,
+        roots: rebuild_roots(meta),
+    };
+    let meta = match recorded {
+        Some(meta) if meta.schema_version == schema::SCHEMA_VERSION => meta,
+        Some(meta) => return Err(outdated(&meta)),
+        // Created and never committed to: nothing in it to be outdated.
+        None if metas.segments.is_empty() => IndexMeta::default(),
+        None => return Err(outdated(&unknown)),
+    };
+    if index.schema() != Fields::new().schema {
+        return Err(outdated(&meta));
+    }
+    Ok((index, meta))
+}
+
+/// The folders to name in a `--rebuild` command: the index's roots, or `DIR`.
+fn rebuild_roots(meta: &IndexMeta) -> String {
+    if meta.roots.is_empty() {
+        "DIR".to_string()
+    } else {
+        meta.roots
+            .iter()
+            .map(|root| {
+                if root.contains([' ', '\'', '"']) {
+                    format!("'{root}'")
+                } else {
+                    root.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// [`Error::IndexDamaged`] for the index at `dir`.
+pub(crate) fn damaged(dir: &Path, meta: &IndexMeta, source: tantivy::TantivyError) -> Error {
+    Error::IndexDamaged {
+        path: dir.to_path_buf(),
+        roots: rebuild_roots(meta),
+        source: crate::error::DamageDetail::from(&source),
+    }
 }
 
 fn folder_size(dir: &Path) -> u64 {
@@ -254,6 +330,9 @@ pub struct IndexStats {
     pub index: String,
     /// The folders it was built from.
     pub roots: Vec<String>,
+    /// Each of those folders with its article count, and whether it is still there.
+    #[serde(default)]
+    pub root_articles: Vec<RootCount>,
     /// Articles in the index.
     pub articles: u64,
     /// Articles without a date.
@@ -266,6 +345,17 @@ pub struct IndexStats {
     pub sources: Vec<SourceCount>,
     /// Bytes the index takes on disk.
     pub index_bytes: u64,
+}
+
+/// One indexed folder and how many articles come from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootCount {
+    /// The folder (absolute).
+    pub root: String,
+    /// Its number of articles.
+    pub articles: u64,
+    /// False when the folder no longer exists (`newsindex index --prune` removes its articles).
+    pub present: bool,
 }
 
 /// One source and how many articles it has.

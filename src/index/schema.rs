@@ -18,7 +18,7 @@ use crate::article::Article;
 use crate::date::ArticleDate;
 
 /// Version of the field layout; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Analyzer for title, body and byline: words, lowercased, accents folded, English stems.
 pub const NEWS_TOKENIZER: &str = "news";
@@ -48,8 +48,14 @@ pub struct Fields {
     pub byline: Field,
     /// Original URL (raw, stored).
     pub url: Field,
-    /// Publication instant (indexed, fast, stored); absent when undated.
+    /// The date field filters and charts use: [`Fields::local_date`], or [`Fields::utc_date`]
+    /// after [`Fields::with_utc_days`].
     pub date: Field,
+    /// `date`: the publication time as published, read as UTC ([`ArticleDate::local_timestamp`]),
+    /// so its UTC day is the article's own calendar day (indexed, fast); absent when undated.
+    pub local_date: Field,
+    /// `date_utc`: the publication instant (indexed, fast); absent when undated.
+    pub utc_date: Field,
     /// The date as written, to show the day or the time with its zone.
     pub date_text: Field,
     /// File modification time in nanoseconds (fast).
@@ -58,6 +64,8 @@ pub struct Fields {
     pub file_size: Field,
     /// First 8 bytes of the file's BLAKE3 hash (fast).
     pub file_hash: Field,
+    /// [`FileState::context`] (fast).
+    pub file_context: Field,
 }
 
 impl Fields {
@@ -94,18 +102,17 @@ impl Fields {
         let source_raw = builder.add_text_field("source_raw", STORED);
         let byline = builder.add_text_field("byline", analysed(false));
         let url = builder.add_text_field("url", STRING | STORED);
-        let date = builder.add_date_field(
-            "date",
-            DateOptions::from(INDEXED)
-                .set_stored()
-                .set_fast()
-                .set_precision(DateTimePrecision::Seconds),
-        );
+        let date_options = DateOptions::from(INDEXED)
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds);
+        let local_date = builder.add_date_field("date", date_options.clone());
+        let utc_date = builder.add_date_field("date_utc", date_options);
         let date_text = builder.add_text_field("date_text", STORED);
         let fast = NumericOptions::default().set_fast();
         let file_mtime = builder.add_i64_field("file_mtime", fast.clone());
         let file_size = builder.add_u64_field("file_size", fast.clone());
-        let file_hash = builder.add_u64_field("file_hash", fast);
+        let file_hash = builder.add_u64_field("file_hash", fast.clone());
+        let file_context = builder.add_u64_field("file_context", fast);
         Fields {
             schema: builder.build(),
             id,
@@ -117,11 +124,14 @@ impl Fields {
             source_raw,
             byline,
             url,
-            date,
+            date: local_date,
+            local_date,
+            utc_date,
             date_text,
             file_mtime,
             file_size,
             file_hash,
+            file_context,
         }
     }
 
@@ -148,13 +158,33 @@ impl Fields {
             document.add_text(self.url, url);
         }
         if let Some(date) = &article.date {
-            document.add_date(self.date, DateTime::from_timestamp_secs(date.timestamp()));
+            document.add_date(
+                self.local_date,
+                DateTime::from_timestamp_secs(date.local_timestamp()),
+            );
+            document.add_date(
+                self.utc_date,
+                DateTime::from_timestamp_secs(date.timestamp()),
+            );
             document.add_text(self.date_text, date.to_string());
         }
         document.add_i64(self.file_mtime, file.mtime_nanos);
         document.add_u64(self.file_size, file.size);
         document.add_u64(self.file_hash, file.hash);
+        document.add_u64(self.file_context, file.context);
         document
+    }
+
+    /// These handles with [`Fields::date`] on the UTC instant: `--utc` filters and charts by
+    /// UTC days instead of each article's own.
+    pub fn with_utc_days(mut self) -> Fields {
+        self.date = self.utc_date;
+        self
+    }
+
+    /// The name of [`Fields::date`], for reading it as a fast field.
+    pub fn date_name(&self) -> &str {
+        self.schema.get_field_name(self.date)
     }
 
     /// Reads an article back from a stored document.
@@ -175,6 +205,7 @@ impl Fields {
             byline: text(self.byline),
             url: text(self.url),
             body: text(self.body).unwrap_or_default(),
+            key: String::new(),
         }
     }
 }
@@ -194,6 +225,11 @@ pub struct FileState {
     pub size: u64,
     /// First 8 bytes of the BLAKE3 hash of the content.
     pub hash: u64,
+    /// What the archive gave the file's articles besides its bytes: a hash of the archive's
+    /// config and sidecar tables and of the file's path inside the archive
+    /// ([`crate::parse::ParseContext::file_fingerprint`]). When it differs from what the
+    /// archive gives now, the file is read again, so a run repairs stale metadata.
+    pub context: u64,
 }
 
 /// Settings of a new index: the doc store (mostly article bodies) compressed with zstd, which
@@ -245,4 +281,37 @@ fn folding_steps() -> TextAnalyzerBuilder<impl Tokenizer> {
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fields and what the analyzers make of a sample of news text, as one hash. An index
+    /// built with other fields or other analysis answers wrongly, so a change here must come
+    /// with a new [`SCHEMA_VERSION`]: update both together.
+    #[test]
+    fn a_change_to_fields_or_analysis_comes_with_a_new_schema_version() {
+        let schema = serde_json::to_string(&Fields::new().schema).unwrap();
+        let sample = "The Kremlin's spokesman, Dmitry Peskov, said talks with Zürich-based \
+                      négociateurs were RUNNING late; 45,000 jobs—£3bn—at 09.50 BST.";
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(schema.as_bytes());
+        let index = Index::create_in_ram(Fields::new().schema);
+        register_tokenizers(&index);
+        for name in [NEWS_TOKENIZER, SOURCE_TOKENIZER] {
+            let mut analyzer = index.tokenizers().get(name).unwrap();
+            let mut stream = analyzer.token_stream(sample);
+            while stream.advance() {
+                hasher.update(stream.token().text.as_bytes());
+                hasher.update(b"\0");
+            }
+        }
+        let fingerprint = hasher.finalize().to_hex()[..16].to_string();
+        assert_eq!(
+            (SCHEMA_VERSION, fingerprint.as_str()),
+            (5, "61f08bc8aaafac0f"),
+            "the schema or the analysis changed: bump SCHEMA_VERSION and record the new hash"
+        );
+    }
 }

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::schema::{self, Fields, FileState, SCHEMA_VERSION};
-use super::{IndexMeta, read_meta};
+use super::{IndexMeta, damaged, open_checked};
+use crate::article::path_text;
 use crate::error::{Error, Result, location};
 use crate::parse::{self, Format, ParseContext, Parsed, Selection};
 
@@ -60,6 +61,10 @@ pub struct IndexReport {
     pub elapsed: Duration,
     /// The run was stopped early (Ctrl-C); what was read before is committed.
     pub interrupted: bool,
+    /// Indexed folders found moved: (where they were, where they are now, files re-pointed).
+    pub moved_roots: Vec<(String, String, u64)>,
+    /// Indexed folders that are gone and whose articles `--prune` removed, with their count.
+    pub pruned_roots: Vec<(String, u64)>,
 }
 
 impl IndexReport {
@@ -81,6 +86,16 @@ impl IndexReport {
             self.articles_removed,
             self.total_articles,
         );
+        for (before, now, files) in &self.moved_roots {
+            text.push_str(&format!(
+                "\nmoved: '{before}' is now '{now}' ({files} files re-pointed, ids kept)"
+            ));
+        }
+        for (root, articles) in &self.pruned_roots {
+            text.push_str(&format!(
+                "\npruned: '{root}' is gone ({articles} articles removed)"
+            ));
+        }
         if self.interrupted {
             text.push_str("\ninterrupted: what was read so far is committed; run again to finish");
         }
@@ -115,8 +130,10 @@ pub(crate) fn per_second(count: u64, elapsed: Duration) -> f64 {
 
 /// A file found by the walk.
 struct Candidate<'a> {
-    /// Absolute path as stored in the index.
+    /// Absolute path as stored in the index ([`path_text`]).
     path: String,
+    /// The absolute path as the OS gave it, to open the file.
+    file: PathBuf,
     /// Where to read it.
     read_path: PathBuf,
     format: Format,
@@ -163,18 +180,37 @@ pub fn update(
         })?;
         roots_abs.push(absolute);
     }
-    let contexts = roots_abs
+    // An index is created only once the archives' configs have been read without error.
+    let existing = if index_dir.join("meta.json").is_file() {
+        Some(open_or_create(index_dir, settings.rebuild)?)
+    } else {
+        None
+    };
+    let known_meta = existing
+        .as_ref()
+        .map(|(_, _, meta)| meta.clone())
+        .unwrap_or_default();
+    // Each folder is read as part of its archive: a known folder holding it, else the nearest
+    // folder above it with a config or sidecar table, so that path dates, the config and
+    // sidecar rows (and ids) come out as a run over the whole archive gives them.
+    let archive_roots: Vec<PathBuf> = roots_abs
+        .iter()
+        .map(|root| archive_root(root, &known_meta))
+        .collect();
+    let contexts = archive_roots
         .iter()
         .map(|root| ParseContext::load(root))
         .collect::<Result<Vec<_>>>()?;
     tracing::debug!(elapsed = ?started.elapsed(), "contexts loaded");
+    let (index, fields, mut meta) = match existing {
+        Some(opened) => opened,
+        None => open_or_create(index_dir, settings.rebuild)?,
+    };
     let write_error = |source| Error::WriteIndex {
         path: index_dir.to_path_buf(),
         source,
     };
-    let (index, fields) = open_or_create(index_dir)?;
     tracing::debug!(elapsed = ?started.elapsed(), "index opened (schema)");
-    let mut meta = read_meta(&index, index_dir)?;
     let threads = settings.threads.max(1);
     let per_thread_floor = 15_000_000;
     let memory = settings.memory_bytes.max(per_thread_floor * threads);
@@ -199,7 +235,36 @@ pub fn update(
     };
 
     tracing::debug!(elapsed = ?started.elapsed(), files = known.len(), "index state read");
-    let archives = mark_changed_archives(&roots_abs, &contexts, &meta, &mut known, report_event);
+    let roots_before = meta.roots.clone();
+    for (before, now) in find_moved_roots(&roots_abs, &meta, &known) {
+        let files = repoint_root(&index, &writer, &fields, &before, &now, &mut known)
+            .map_err(write_error)?;
+        meta.roots.retain(|root| *root != before);
+        if let Some(fingerprint) = meta.archives.remove(&before) {
+            meta.archives.insert(now.clone(), fingerprint);
+        }
+        report.moved_roots.push((before, now, files));
+    }
+    if settings.prune {
+        for root in gone_roots(&meta) {
+            let mut articles = 0;
+            known.retain(|path, entry| {
+                let under = is_under(path, &root);
+                if under {
+                    writer.delete_term(Term::from_field_text(fields.path, path));
+                    report.removed_files += 1;
+                    report.articles_removed += entry.articles;
+                    articles += entry.articles;
+                }
+                !under
+            });
+            meta.roots.retain(|known_root| *known_root != root);
+            meta.archives.remove(&root);
+            report.pruned_roots.push((root, articles));
+        }
+    }
+    let archives =
+        mark_changed_archives(&archive_roots, &contexts, &meta, &mut known, report_event);
     for warning in contexts.iter().flat_map(ParseContext::warnings) {
         report.skipped_records += 1;
         report_event(IndexEvent::Warning(warning.clone()));
@@ -220,10 +285,7 @@ pub fn update(
         )?;
     }
     // Files under a walked root that the walk no longer finds: deleted or moved away.
-    let prefixes: Vec<String> = roots_abs
-        .iter()
-        .map(|root| root.display().to_string())
-        .collect();
+    let prefixes: Vec<String> = roots_abs.iter().map(|root| path_text(root)).collect();
     for (path, entry) in &known {
         let under_root = prefixes.iter().any(|root| is_under(path, root));
         if under_root && !seen.contains(path) {
@@ -308,6 +370,8 @@ pub fn update(
         .retain(|_, fingerprint| *fingerprint != 0);
     let changed = settings.rebuild
         || report.added_files + report.updated_files + report.removed_files > 0
+        || !report.moved_roots.is_empty()
+        || next_meta.roots != roots_before
         || next_meta != meta;
     if changed {
         commit(&mut writer, &next_meta).map_err(write_error)?;
@@ -335,13 +399,13 @@ fn mark_changed_archives(
 ) -> Vec<(String, u64)> {
     let mut archives = Vec::new();
     for (root, context) in roots.iter().zip(contexts) {
-        let key = root.display().to_string();
+        let key = path_text(root);
         let before = meta.archives.get(&key).copied().unwrap_or(0);
         let now = context.fingerprint();
-        archives.push((key, now));
+        archives.push((key.clone(), now));
         let mut stale = known
             .iter_mut()
-            .filter(|(path, _)| Path::new(path.as_str()).starts_with(root))
+            .filter(|(path, _)| is_under(path, &key))
             .peekable();
         if before == now || stale.peek().is_none() {
             continue;
@@ -351,6 +415,7 @@ fn mark_changed_archives(
                 mtime_nanos: i64::MIN,
                 size: u64::MAX,
                 hash: 0,
+                context: 0,
             };
         }
         report_event(IndexEvent::Note(format!(
@@ -362,35 +427,193 @@ fn mark_changed_archives(
     archives
 }
 
-/// Opens the index at `dir`, or creates it (and the folder) when there is none.
-fn open_or_create(dir: &Path) -> Result<(Index, Fields)> {
+/// How many folders up from a folder that is not known [`archive_root`] looks for a config
+/// or sidecar table (`dates/19160101` is two below chronam-1916's `metadata.tsv`).
+const ARCHIVE_SEARCH_DEPTH: usize = 3;
+
+/// The archive `root` belongs to: the known folder holding it, else the nearest folder at
+/// most [`ARCHIVE_SEARCH_DEPTH`] above it with a `newsindex.toml` or a `metadata.tsv` or
+/// `metadata.csv`, else `root` itself.
+fn archive_root(root: &Path, meta: &IndexMeta) -> PathBuf {
+    let text = path_text(root);
+    if let Some(known) = meta
+        .roots
+        .iter()
+        .filter(|known| is_under(&text, known))
+        .min_by_key(|known| known.len())
+    {
+        return PathBuf::from(known);
+    }
+    let folder = if root.is_file() {
+        root.parent().unwrap_or(root)
+    } else {
+        root
+    };
+    folder
+        .ancestors()
+        .take(ARCHIVE_SEARCH_DEPTH + 1)
+        .find(|folder| {
+            [parse::CONFIG_FILE, "metadata.tsv", "metadata.csv"]
+                .iter()
+                .any(|name| folder.join(name).is_file())
+        })
+        .map_or_else(|| root.to_path_buf(), Path::to_path_buf)
+}
+
+/// Indexed folders that no longer exist.
+fn gone_roots(meta: &IndexMeta) -> Vec<String> {
+    meta.roots
+        .iter()
+        .filter(|root| !Path::new(root.as_str()).exists())
+        .cloned()
+        .collect()
+}
+
+/// Pairs each indexed folder that is gone with a folder being indexed for the first time that
+/// holds the same files (every file at the same place inside it, with the same size): the
+/// archive was moved or renamed. Contents are compared later, by hash, when a file's time
+/// changed too.
+fn find_moved_roots(
+    roots: &[PathBuf],
+    meta: &IndexMeta,
+    known: &HashMap<String, Known>,
+) -> Vec<(String, String)> {
+    let mut gone = gone_roots(meta);
+    let mut moved = Vec::new();
+    for root in roots {
+        let now = path_text(root);
+        if meta.roots.contains(&now) || !root.is_dir() {
+            continue;
+        }
+        let found = gone.iter().position(|before| {
+            let mut files = known
+                .iter()
+                .filter_map(|(path, entry)| Some((path.strip_prefix(before.as_str())?, entry)))
+                .filter(|(rest, _)| rest.starts_with(std::path::MAIN_SEPARATOR))
+                .peekable();
+            files.peek().is_some()
+                && files.all(|(rest, entry)| {
+                    let relative = rest.trim_start_matches(std::path::MAIN_SEPARATOR);
+                    std::fs::metadata(root.join(relative))
+                        .is_ok_and(|m| m.is_file() && m.len() == entry.state.size)
+                })
+        });
+        if let Some(at) = found {
+            moved.push((gone.remove(at), now));
+        }
+    }
+    moved
+}
+
+/// Re-points the articles of the folder `before` to `now`: each stored article is added again
+/// under its new path, unchanged (its id comes from its path inside the archive), and the old
+/// documents are deleted; `known` follows. Returns the number of files re-pointed.
+fn repoint_root(
+    index: &Index,
+    writer: &IndexWriter<TantivyDocument>,
+    fields: &Fields,
+    before: &str,
+    now: &str,
+    known: &mut HashMap<String, Known>,
+) -> tantivy::Result<u64> {
+    let moved_path = |path: &str| -> Option<String> {
+        let rest = path.strip_prefix(before)?;
+        rest.starts_with(std::path::MAIN_SEPARATOR)
+            .then(|| format!("{now}{rest}"))
+    };
+    let searcher = index.reader()?.searcher();
+    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        let Some(paths) = segment.fast_fields().str("path")? else {
+            continue;
+        };
+        let names = super::column_terms(&paths)?;
+        for doc in segment.doc_ids_alive() {
+            let Some(path) = paths
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| usize::try_from(ord).ok())
+                .and_then(|ord| names.get(ord))
+            else {
+                continue;
+            };
+            let (Some(new_path), Some(entry)) = (moved_path(path), known.get(path)) else {
+                continue;
+            };
+            let address = tantivy::DocAddress::new(ordinal as u32, doc);
+            let mut article = fields.to_article(&searcher.doc::<TantivyDocument>(address)?);
+            article.path = new_path;
+            writer.add_document(fields.to_document(&article, &entry.state))?;
+        }
+    }
+    let old: Vec<String> = known
+        .keys()
+        .filter(|path| moved_path(path).is_some())
+        .cloned()
+        .collect();
+    for path in &old {
+        writer.delete_term(Term::from_field_text(fields.path, path));
+        if let (Some(entry), Some(new_path)) = (known.remove(path), moved_path(path)) {
+            known.insert(new_path, entry);
+        }
+    }
+    Ok(old.len() as u64)
+}
+
+/// Opens the index at `dir`, or creates it (and the folder) when there is none. With
+/// `rebuild`, an index of another schema version or a damaged one is replaced by a new one.
+fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields, IndexMeta)> {
     let fields = Fields::new();
     let io_error = |source| Error::Io {
         path: dir.to_path_buf(),
         source,
     };
-    let open_error = |source| Error::OpenIndex {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let index = if dir.join("meta.json").is_file() {
-        let index = Index::open_in_dir(dir).map_err(open_error)?;
-        if index.schema() != fields.schema {
-            return Err(open_error(TantivyError::SchemaError(
-                "the index was built by another version of newsindex; delete the folder or use another --index".to_string(),
-            )));
+    if dir.join("meta.json").is_file() {
+        // Opening a reader opens every segment: a truncated file shows here, not mid-run.
+        let opened = open_checked(dir).and_then(|(index, meta)| match index.reader() {
+            Ok(_) => Ok((index, meta)),
+            Err(source) => Err(damaged(dir, &meta, source)),
+        });
+        match opened {
+            Ok((index, meta)) => {
+                schema::register_tokenizers(&index);
+                return Ok((index, fields, meta));
+            }
+            Err(Error::IndexOutdated { .. } | Error::IndexDamaged { .. }) if rebuild => {
+                remove_index_files(dir).map_err(io_error)?;
+            }
+            Err(error) => return Err(error),
         }
-        index
-    } else {
-        std::fs::create_dir_all(dir).map_err(io_error)?;
-        Index::builder()
-            .schema(fields.schema.clone())
-            .settings(schema::index_settings())
-            .create_in_dir(dir)
-            .map_err(open_error)?
-    };
+    }
+    std::fs::create_dir_all(dir).map_err(io_error)?;
+    let index = Index::builder()
+        .schema(fields.schema.clone())
+        .settings(schema::index_settings())
+        .create_in_dir(dir)
+        .map_err(|source| Error::OpenIndex {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     schema::register_tokenizers(&index);
-    Ok((index, fields))
+    Ok((index, fields, IndexMeta::default()))
+}
+
+/// Deletes tantivy's files from an index folder (`meta.json`, `.managed.json` and the segment
+/// files, named by a 32-digit hex id), leaving anything else there alone.
+fn remove_index_files(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_segment_file = name.len() > 33
+            && name.as_bytes()[..32].iter().all(u8::is_ascii_hexdigit)
+            && name.as_bytes()[32] == b'.';
+        if (name == "meta.json" || name == ".managed.json" || is_segment_file)
+            && entry.file_type()?.is_file()
+        {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// Reads, per path, the file state and article count the index holds.
@@ -406,6 +629,7 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
         let mtimes = fast.i64("file_mtime")?;
         let sizes = fast.u64("file_size")?;
         let hashes = fast.u64("file_hash")?;
+        let contexts = fast.u64("file_context")?;
         let names = super::column_terms(&paths)?;
         for doc in segment.doc_ids_alive() {
             let Some(ord) = paths.term_ords(doc).next() else {
@@ -418,6 +642,7 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
                 mtime_nanos: mtimes.first(doc).unwrap_or_default(),
                 size: sizes.first(doc).unwrap_or_default(),
                 hash: hashes.first(doc).unwrap_or_default(),
+                context: contexts.first(doc).unwrap_or_default(),
             };
             known
                 .entry(path.clone())
@@ -474,7 +699,7 @@ fn walk<'a>(
             }
             Selection::Ignore => continue,
         };
-        let path = entry.path().display().to_string();
+        let path = path_text(entry.path());
         if seen.insert(path.clone()) {
             found.push((entry.into_path(), path, format));
         }
@@ -504,11 +729,13 @@ fn walk<'a>(
             mtime_nanos,
             size: metadata.len(),
             hash: 0,
+            context: context.file_fingerprint(&file),
         };
         let known_entry = known.get(&path).copied();
         if let Some(k) = known_entry
             && k.state.mtime_nanos == state.mtime_nanos
             && k.state.size == state.size
+            && k.state.context == state.context
         {
             report.unchanged_files += 1;
             continue;
@@ -516,6 +743,7 @@ fn walk<'a>(
         candidates.push(Candidate {
             read_path: display_path(&file, absolute, root),
             path,
+            file,
             format,
             state,
             known: known_entry,
@@ -654,7 +882,7 @@ impl Drop for CloseOnDrop<'_> {
 
 /// Reads and parses one candidate on a worker thread.
 fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
-    let absolute = Path::new(&candidate.path);
+    let absolute = candidate.file.as_path();
     if candidate.state.size > max_bytes {
         return Outcome::Failed(Error::ParseArticle {
             path: candidate.read_path.clone(),
@@ -675,7 +903,10 @@ fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
         }
     };
     let hash = content_hash(&bytes);
-    if candidate.known.is_some_and(|k| k.state.hash == hash) {
+    if candidate
+        .known
+        .is_some_and(|k| k.state.hash == hash && k.state.context == candidate.state.context)
+    {
         return Outcome::Same;
     }
     match parse::parse_bytes(absolute, candidate.format, &bytes, candidate.context) {
@@ -786,11 +1017,23 @@ fn meta_with_roots(meta: &IndexMeta, roots: &[PathBuf]) -> IndexMeta {
     let mut next = meta.clone();
     next.schema_version = SCHEMA_VERSION;
     for root in roots {
-        let root = root.display().to_string();
-        if !next.roots.contains(&root) {
+        let root = path_text(root);
+        // A folder inside a known one is part of it, not another root.
+        let inside_known = meta.roots.iter().any(|known| is_under(&root, known));
+        if !inside_known && !next.roots.contains(&root) {
             next.roots.push(root);
         }
     }
+    // A folder inside another root is part of that archive now.
+    let all = next.roots.clone();
+    next.roots.retain(|root| {
+        !all.iter()
+            .any(|other| other != root && is_under(root, other))
+    });
+    next.archives.retain(|root, _| {
+        !all.iter()
+            .any(|other| other != root && is_under(root, other))
+    });
     next.roots.sort();
     next
 }

@@ -390,8 +390,18 @@ pub fn write_stats(out: &mut impl Write, stats: &IndexStats) -> io::Result<()> {
         stats.index,
         human_bytes(stats.index_bytes)
     )?;
-    for root in &stats.roots {
-        writeln!(out, "built from: {}", shown_path(root))?;
+    for root in &stats.root_articles {
+        let gone = if root.present {
+            ""
+        } else {
+            " (gone: `newsindex index --prune` removes its articles)"
+        };
+        writeln!(
+            out,
+            "built from: {} ({} articles){gone}",
+            shown_path(&root.root),
+            root.articles
+        )?;
     }
     writeln!(
         out,

@@ -3,7 +3,7 @@
 //!
 //! Loaded once per indexed folder, defaults without a config file; it reads no article.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use regex::Regex;
@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer};
 use super::fields::FieldNames;
 use super::inference::{self, Dateline};
 use super::{Format, Warning, decode, detect};
-use crate::article::Article;
+use crate::article::{Article, source_key};
 use crate::date::ArticleDate;
 use crate::error::{Error, Result};
 
@@ -133,6 +133,11 @@ pub struct SidecarConfig {
     pub url: Option<String>,
     /// The column giving the page number (used in the titles of untitled page scans).
     pub page: Option<String>,
+    /// The column identifying the source (an LCCN, a publisher id): sources that share a name
+    /// but not this are told apart by their place.
+    pub source_id: Option<String>,
+    /// The column giving the source's place (a city), shown after a name two sources share.
+    pub place: Option<String>,
 }
 
 fn default_path_column() -> String {
@@ -192,6 +197,8 @@ struct SidecarColumns {
     byline: Vec<String>,
     url: Vec<String>,
     page: Vec<String>,
+    source_id: Vec<String>,
+    place: Vec<String>,
 }
 
 impl SidecarColumns {
@@ -205,6 +212,8 @@ impl SidecarColumns {
             byline: one(&config.byline),
             url: one(&config.url),
             page: one(&config.page),
+            source_id: one(&config.source_id),
+            place: one(&config.place),
         }
     }
 
@@ -218,6 +227,8 @@ impl SidecarColumns {
             byline: names(&["byline", "author"]),
             url: names(&["url"]),
             page: names(&["page", "seq"]),
+            source_id: names(&["lccn", "source_id"]),
+            place: names(&["place"]),
         }
     }
 }
@@ -359,6 +370,18 @@ impl ParseContext {
         self.fingerprint
     }
 
+    /// A hash of what this archive gives the file at `path` besides its bytes: the config and
+    /// sidecar tables ([`ParseContext::fingerprint`]) and the path inside the archive, which
+    /// path dates, sidecar rows and ids come from.
+    pub fn file_fingerprint(&self, path: &Path) -> u64 {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(&self.fingerprint.to_le_bytes());
+        hasher.update(self.relative(path).as_os_str().as_encoded_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
+        u64::from_le_bytes(first)
+    }
+
     /// Decides whether `path`, met while walking this archive, is read, and as what.
     pub fn select(&self, path: &Path) -> Selection {
         let relative = self.relative(path);
@@ -443,6 +466,11 @@ pub struct FileContext<'a> {
 }
 
 impl FileContext<'_> {
+    /// The file's path inside its archive (relative to the folder indexed).
+    pub fn relative(&self) -> &Path {
+        &self.relative
+    }
+
     /// Fills what the article's own fields left empty, in order of trust: the sidecar row, the
     /// date in the path, a dateline in the text; a wire credit, the folder's configured source,
     /// the URL's host. Problems (an impossible dateline) go to `warnings` under `line`.
@@ -699,6 +727,48 @@ fn is_hidden(path: &Path) -> bool {
     name.first() == Some(&b'.')
 }
 
+/// Renames the sources of rows whose name (as [`source_key`] folds it) belongs to more than one
+/// source id: "The sun." of New York (sn83030272) and "The Sun." of Price, Utah (sn86091025)
+/// become "The sun (New York, N.Y.)" and "The Sun (Price, Utah)", so they are two sources.
+/// The place is the id's when two share a place too.
+fn name_shared_sources(
+    rows: &mut HashMap<String, SidecarRow>,
+    identities: &HashMap<String, (String, Option<String>)>,
+) {
+    let mut ids_by_name: HashMap<String, HashSet<&str>> = HashMap::new();
+    let mut places: HashMap<(String, Option<&str>), HashSet<&str>> = HashMap::new();
+    for (path, row) in rows.iter() {
+        let (Some(source), Some((id, place))) = (&row.source, identities.get(path)) else {
+            continue;
+        };
+        let name = source_key(source);
+        ids_by_name.entry(name.clone()).or_default().insert(id);
+        places
+            .entry((name, place.as_deref()))
+            .or_default()
+            .insert(id);
+    }
+    for (path, row) in rows.iter_mut() {
+        let (Some(source), Some((id, place))) = (&row.source, identities.get(path)) else {
+            continue;
+        };
+        let name = source_key(source);
+        if ids_by_name.get(&name).is_none_or(|ids| ids.len() < 2) {
+            continue;
+        }
+        let place_is_unique = places
+            .get(&(name, place.as_deref()))
+            .is_some_and(|ids| ids.len() == 1);
+        let tag = match place {
+            Some(place) if place_is_unique => place.clone(),
+            Some(place) => format!("{place}, {id}"),
+            None => id.clone(),
+        };
+        let shown = source.trim().trim_end_matches('.').trim_end();
+        row.source = Some(format!("{shown} ({tag})"));
+    }
+}
+
 /// Reads a sidecar table; `Ok(None)` when its header has no path column. Bad rows are
 /// reported in `warnings` and left out.
 fn read_sidecar(
@@ -741,7 +811,10 @@ fn read_sidecar(
         column(&columns.url),
         column(&columns.page),
     );
+    let (source_id, place) = (column(&columns.source_id), column(&columns.place));
     let mut rows = HashMap::new();
+    // Per row: the source's id and place, to tell apart sources that share a name.
+    let mut identities: HashMap<String, (String, Option<String>)> = HashMap::new();
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
@@ -770,9 +843,13 @@ fn read_sidecar(
             url: cell(url),
             page: cell(page),
         };
-        rows.entry(path_key(Path::new(&path.replace('\\', "/"))))
-            .or_insert(row);
+        let key = path_key(Path::new(&path.replace('\\', "/")));
+        if let Some(id) = cell(source_id) {
+            identities.entry(key.clone()).or_insert((id, cell(place)));
+        }
+        rows.entry(key).or_insert(row);
     }
+    name_shared_sources(&mut rows, &identities);
     let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
     Ok(Some((
         Sidecar {

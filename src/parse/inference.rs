@@ -148,7 +148,7 @@ pub fn wire_credit(body: &str) -> Option<String> {
 
 /// The credit in a dateline that opens a line: "MOSCOW (Reuters) -", "LONDON, June 21 (AFP) –".
 /// The text before the parenthesis must be a place in capitals, so "the Court (ECJ) —" is not one.
-fn dateline_credit(line: &str) -> Option<String> {
+pub fn dateline_credit(line: &str) -> Option<String> {
     let line = line.trim_start();
     let open = line.find('(')?;
     let place = line[..open].trim();

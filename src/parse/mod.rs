@@ -209,6 +209,9 @@ pub fn parse_bytes(
         }
     }
     parsed.articles = kept;
+    for article in &mut parsed.articles {
+        article.assign_archive_id(file.relative());
+    }
     parsed.decoded_from = decoded_from;
     if parsed.articles.is_empty() && parsed.warnings.is_empty() && parsed.notes.is_empty() {
         return Err(parse_error(path, None, "no article in file".to_string()));
@@ -228,15 +231,11 @@ fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<(Cow<'a, str>, Option<&'st
     }
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
-        return Err(parse_error(
-            path,
-            None,
-            "binary file (contains NUL bytes), not text".to_string(),
-        ));
+        return Err(binary_error(path, bytes, "contains NUL bytes"));
     }
-    match std::str::from_utf8(bytes) {
+    let (text, decoded_from) = match std::str::from_utf8(bytes) {
         // Valid UTF-8, the common case, is read in place: no copy of a big file.
-        Ok(text) => Ok((Cow::Borrowed(text), None)),
+        Ok(text) => (Cow::Borrowed(text), None),
         Err(_) => {
             let mut detector = chardetng::EncodingDetector::new();
             detector.feed(bytes, true);
@@ -247,9 +246,46 @@ fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<(Cow<'a, str>, Option<&'st
                 guess
             };
             let (text, _, _) = encoding.decode(bytes);
-            Ok((text, Some(encoding.name())))
+            (text, Some(encoding.name()))
+        }
+    };
+    let (controls, total) = control_characters(&text);
+    // Text has next to none (a stray form feed or DOS end-of-file mark); random bytes decode
+    // to about one in eight, a compressed stream to many more.
+    if controls > 1 && controls * 50 > total {
+        let share = controls * 100 / total.max(1);
+        return Err(binary_error(
+            path,
+            bytes,
+            &format!("{share}% control characters once decoded"),
+        ));
+    }
+    Ok((text, decoded_from))
+}
+
+/// Counts the control characters of `text` that text does not use, and all its characters.
+fn control_characters(text: &str) -> (usize, usize) {
+    let mut controls = 0;
+    let mut total = 0;
+    for c in text.chars() {
+        total += 1;
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
+            controls += 1;
         }
     }
+    (controls, total)
+}
+
+/// The error for a binary file: the type its first bytes name (PDF, gzip, PNG…), else only
+/// what gave it away.
+fn binary_error(path: &Path, bytes: &[u8], evidence: &str) -> Error {
+    let kind = infer::get(bytes)
+        .filter(|kind| kind.matcher_type() != infer::MatcherType::Text)
+        .map_or_else(
+            || "binary file of no known type".to_string(),
+            |kind| format!("binary file ({}, .{})", kind.mime_type(), kind.extension()),
+        );
+    parse_error(path, None, format!("{kind}: {evidence}; not text"))
 }
 
 /// True when every non-ASCII byte decodes, in Windows-1252, to a character common in Western

@@ -4,7 +4,7 @@
 //! A bare text's first line is its title only when it reads as a headline; an OCR page's never.
 
 use super::archive::FileContext;
-use super::inference::{looks_like_ocr, looks_like_title};
+use super::inference::{dateline, dateline_credit, looks_like_ocr, looks_like_title};
 use super::{Parsed, Warning};
 use crate::article::Article;
 use crate::date::ArticleDate;
@@ -68,7 +68,16 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
     } else {
         let trimmed = text.trim_start();
         let (first, after) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
-        if looks_like_title(first) {
+        let stands_alone = after
+            .split('\n')
+            .next()
+            .is_some_and(|l| l.trim().is_empty());
+        let is_title = if stands_alone {
+            is_standalone_title(first)
+        } else {
+            looks_like_title(first) && dateline_credit(first).is_none()
+        };
+        if is_title {
             article.title = first.trim().to_string();
             article.body = tidy_body(after);
         } else {
@@ -85,6 +94,21 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
         warnings,
         ..Parsed::default()
     })
+}
+
+/// Longest first line taken as a headline on its own; past it the line is a paragraph.
+const MAX_TITLE_CHARS: usize = 200;
+
+/// A first line followed by a blank line (the strongest headline signal plain text has) is the
+/// title, digits, currency or a lower-case start notwithstanding, unless it is clearly not
+/// one: a dateline lede with a wire credit ("KYIV (Reuters) - …"), a paragraph of over
+/// [`MAX_TITLE_CHARS`], or a date line.
+fn is_standalone_title(line: &str) -> bool {
+    let line = line.trim();
+    !line.is_empty()
+        && line.chars().count() <= MAX_TITLE_CHARS
+        && dateline_credit(line).is_none()
+        && dateline(line).is_none()
 }
 
 /// Splits at the first blank line: (header block, the rest).
@@ -198,8 +222,31 @@ mod tests {
             one("; , Vol. 26 SALT LAKE CITY, UTAH, JANUARY I, 1816 No 3 H\nAn Independent Paper\n");
         assert_eq!(article.title, "");
         assert!(article.body.starts_with("; , Vol. 26"), "{}", article.body);
-        let long = "This first line is a whole paragraph of prose that goes on far longer than any headline would ever be allowed to, and then some more words.\n\nMore.";
-        assert_eq!(one(long).title, "");
+        let long = format!(
+            "{}\n\nMore.",
+            "This first line is a whole paragraph of prose. ".repeat(5)
+        );
+        assert_eq!(one(&long).title, "");
+    }
+
+    #[test]
+    fn issue_12_a_line_before_a_blank_line_is_a_title_unless_clearly_not() {
+        for headline in [
+            "Italy 17-28 Ireland",
+            "Steel firm 'to cut' 45,000 jobs",
+            "$1m payoff for former Shell boss",
+            "eBay shares surge on strong results",
+        ] {
+            let article = one(&format!("{headline}\n\nThe body says more.\n"));
+            assert_eq!(article.title, headline);
+            assert_eq!(article.body, "The body says more.");
+        }
+        let lede = one("KYIV (Reuters) - The talks resumed on Monday.\n\nMore.\n");
+        assert_eq!(lede.title, "");
+        assert_eq!(lede.source.as_deref(), Some("Reuters"));
+        let dated = one("Friday, January 4, 2019\n\nAn apartment building collapsed.\n");
+        assert_eq!(dated.title, "");
+        assert_eq!(dated.date.unwrap().to_string(), "2019-01-04");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! ([`Facets`], [`facets`]).
 //!
 //! Counts come from the `date` and `source` fast fields through one collector pass; no stored
-//! document is read. Dates are bucketed in UTC, the way `--from`/`--to` filter them.
+//! document is read. Dates are bucketed by each article's calendar day as published (UTC with
+//! `--utc`), the way `--from`/`--to` filter them.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -108,7 +109,12 @@ pub fn facets(index: &NewsIndex, request: &SearchRequest, by: Period) -> Result<
     // The same reading the list is drawn from, fallbacks included.
     let resolved = super::resolve(index, &searcher, &compiled, request, 0)?;
     let counts = searcher
-        .search(resolved.query.as_ref(), &CoverageCollector)
+        .search(
+            resolved.query.as_ref(),
+            &CoverageCollector {
+                date_field: index.fields().date_name().to_string(),
+            },
+        )
         .map_err(|e| index.search_error(e))?;
     let mut periods: BTreeMap<NaiveDate, u64> = BTreeMap::new();
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
@@ -181,7 +187,10 @@ struct Coverage {
 }
 
 /// Counts matching documents per day and per source from the fast fields.
-struct CoverageCollector;
+struct CoverageCollector {
+    /// The date fast field to bucket by (each article's own day, or UTC with `--utc`).
+    date_field: String,
+}
 
 /// [`CoverageCollector`]'s work on one segment: source counts stay term ordinals until harvest.
 struct SegmentCoverage {
@@ -201,7 +210,7 @@ impl Collector for CoverageCollector {
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentCoverage> {
         let fast = reader.fast_fields();
-        let dates = fast.date("date")?;
+        let dates = fast.date(&self.date_field)?;
         let source = fast.str("source")?;
         let terms = source.as_ref().map_or(0, |column| column.num_terms());
         Ok(SegmentCoverage {

@@ -26,6 +26,7 @@ use crate::article::source_key;
 use crate::error::{Error, Result};
 use crate::index::NewsIndex;
 use crate::index::schema::news_analyzer;
+use crate::index::sources::resolve_source;
 
 /// A prefix matches at most this many indexed words (the most frequent ones).
 pub const MAX_PREFIX_WORDS: usize = 128;
@@ -185,7 +186,7 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
             "'{raw}' matches {found} words; searched the {limit} most frequent"
         ));
     }
-    let mut scope: Vec<(Occur, Box<dyn Query>)> = filters(index, request)
+    let mut scope: Vec<(Occur, Box<dyn Query>)> = filters(index, request)?
         .into_iter()
         .map(|filter| (Occur::Must, filter))
         .collect();
@@ -208,7 +209,7 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
 }
 
 /// Source and date filters, as zero-score clauses.
-fn filters(index: &NewsIndex, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+fn filters(index: &NewsIndex, request: &SearchRequest) -> Result<Vec<Box<dyn Query>>> {
     let fields = index.fields();
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
     if !request.sources.is_empty() {
@@ -216,12 +217,13 @@ fn filters(index: &NewsIndex, request: &SearchRequest) -> Vec<Box<dyn Query>> {
             .sources
             .iter()
             .map(|name| {
-                let term = IndexTerm::from_field_text(fields.source, &source_key(name));
+                let key = resolve_source(index, name)?;
+                let term = IndexTerm::from_field_text(fields.source, &key);
                 let query: Box<dyn Query> =
                     Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                (Occur::Should, query)
+                Ok((Occur::Should, query))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         filters.push(Box::new(ConstScoreQuery::new(
             Box::new(BooleanQuery::new(any_source)),
             0.0,
@@ -246,7 +248,7 @@ fn filters(index: &NewsIndex, request: &SearchRequest) -> Vec<Box<dyn Query>> {
         );
         filters.push(Box::new(ConstScoreQuery::new(Box::new(range), 0.0)));
     }
-    filters
+    Ok(filters)
 }
 
 /// A query tree with its leaves already turned into tantivy queries.
@@ -655,10 +657,21 @@ impl Compiler<'_> {
         let fields = self.index.fields();
         let (field, value) = match (target, &leaf.term) {
             (_, Term::All) => return Ok(Box::new(AllQuery)),
-            (Target::Source, Term::Word { text, prefix, .. }) if !prefix => {
-                (fields.source, source_key(text))
+            (
+                Target::Source,
+                Term::Word {
+                    text,
+                    prefix,
+                    fuzzy,
+                },
+            ) if !prefix => match fuzzy {
+                Some(_) => (fields.source, source_key(text)),
+                None => (fields.source, resolve_source(self.index, text)?),
+            },
+            (Target::Source, Term::Phrase { text, .. }) => {
+                (fields.source, resolve_source(self.index, text)?)
             }
-            (Target::Source, Term::Word { text, .. } | Term::Phrase { text, .. }) => {
+            (Target::Source, Term::Word { text, .. }) => {
                 (fields.source, text.trim().to_lowercase())
             }
             (Target::Raw(field), Term::Word { text, .. } | Term::Phrase { text, .. }) => {

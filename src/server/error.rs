@@ -26,6 +26,7 @@ impl From<Error> for ApiError {
     fn from(error: Error) -> ApiError {
         match error {
             Error::InvalidQuery { reason, .. } => ApiError::BadRequest(format!("q: {reason}")),
+            error @ Error::UnknownSource { .. } => ApiError::BadRequest(error.to_string()),
             Error::InvalidDate {
                 option,
                 value,

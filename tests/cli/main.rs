@@ -7,6 +7,7 @@
     clippy::panic
 )]
 
+mod archive;
 mod browser;
 mod crash;
 mod errors;
