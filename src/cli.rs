@@ -117,8 +117,12 @@ pub struct FilterArgs {
     pub source: Vec<String>,
     /// Match articles with any of the words (a search ranks those holding more of them in one
     /// place higher)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "all")]
     pub any: bool,
+    /// Require every plain word, even in a question (a question's words are otherwise ranked,
+    /// not all required)
+    #[arg(long)]
+    pub all: bool,
     /// Read --from/--to (and the timeline's periods) as UTC days, instead of each article's
     /// calendar day as published
     #[arg(long)]
@@ -501,6 +505,7 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         limit: args.limit,
         offset: args.offset,
         match_any: args.filter.any,
+        match_all: args.filter.all,
         passages: args.passages.unwrap_or(if args.json { 3 } else { 1 }),
         group: match args.group {
             GroupArg::Article => Group::Article,
@@ -587,6 +592,7 @@ fn run_timeline(settings: &Settings, args: TimelineArgs, out: &mut impl Write) -
         )?,
         sources: args.filter.source,
         match_any: args.filter.any,
+        match_all: args.filter.all,
         ..SearchRequest::default()
     };
     let by = match args.by {

@@ -72,7 +72,10 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
             .split('\n')
             .next()
             .is_some_and(|l| l.trim().is_empty());
-        let is_title = if stands_alone {
+        // A text of one line is all body: a title needs text under it.
+        let is_title = if after.trim().is_empty() {
+            false
+        } else if stands_alone {
             is_standalone_title(first)
         } else {
             looks_like_title(first) && dateline_credit(first).is_none()
@@ -244,6 +247,12 @@ mod tests {
         let lede = one("KYIV (Reuters) - The talks resumed on Monday.\n\nMore.\n");
         assert_eq!(lede.title, "");
         assert_eq!(lede.source.as_deref(), Some("Reuters"));
+        let single = one("electromagnetic diffraction by dielectric strips\n");
+        assert_eq!(single.title, "", "one line is all body");
+        assert_eq!(
+            single.body,
+            "electromagnetic diffraction by dielectric strips"
+        );
         let dated = one("Friday, January 4, 2019\n\nAn apartment building collapsed.\n");
         assert_eq!(dated.title, "");
         assert_eq!(dated.date.unwrap().to_string(), "2019-01-04");

@@ -90,6 +90,8 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Match any word instead of all.
     pub match_any: bool,
+    /// Require every plain word, even in a question (`--all`).
+    pub match_all: bool,
     /// Passages to show per article (`--passages`).
     pub passages: usize,
     /// Whether a hit is an article or a passage (`--group`).
@@ -108,6 +110,7 @@ impl Default for SearchRequest {
             limit: 0,
             offset: 0,
             match_any: false,
+            match_all: false,
             passages: 1,
             group: Group::default(),
             explain: false,
@@ -226,11 +229,18 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             let Some(candidate) = ranked.iter().find(|r| r.article.id == hit.id) else {
                 continue;
             };
-            let tantivy = query
-                .explain(&searcher, candidate.address)
-                .ok()
-                .and_then(|explanation| serde_json::to_value(explanation).ok())
-                .unwrap_or(serde_json::Value::Null);
+            // tantivy 0.27 explains a union of words by seeking a fresh scorer, which may
+            // already stand past the article (a debug assertion, and no explanation): only
+            // queries whose words are all required are explained by tantivy.
+            let tantivy = if mode == Mode::All {
+                query
+                    .explain(&searcher, candidate.address)
+                    .ok()
+                    .and_then(|explanation| serde_json::to_value(explanation).ok())
+                    .unwrap_or(serde_json::Value::Null)
+            } else {
+                serde_json::Value::Null
+            };
             let mut explain = candidate.explain(plan, tantivy);
             explain.feedback = expansion.words.clone();
             if by_date {

@@ -139,7 +139,7 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
     let mut question = false;
     let mut excluded = Vec::new();
     let (user_query, relaxed_user) = if let Some(root) = built {
-        question = !request.match_any && root.is_question();
+        question = !request.match_any && !request.match_all && root.is_question();
         excluded = root.excluded();
         let strict = root.to_query(request.match_any || question, question);
         let relaxed = (!request.match_any && !question && root.has_implicit_siblings())
@@ -171,13 +171,8 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
     }
     for correction in &compiler.corrections {
         let written = &correction.written;
-        let how_many = match correction.articles {
-            0 => format!("no article has '{written}'"),
-            1 => format!("only 1 article has '{written}'"),
-            n => format!("only {n} articles have '{written}'"),
-        };
         compiler.notes.push(format!(
-            "showing results for '{}': {how_many} (search \"{written}\" to keep it)",
+            "showing results for '{}': no article has '{written}' (search \"{written}\" to keep it)",
             correction.corrected
         ));
     }
@@ -455,18 +450,10 @@ pub struct Correction {
     pub written: String,
     /// The spelling searched instead, as an article writes it.
     pub corrected: String,
-    /// How many articles have the word as written (0, or a few: see [`RARE_WORD_ARTICLES`]).
-    pub articles: u64,
     /// The analysed word searched.
     #[serde(skip)]
     pub stem: String,
 }
-
-/// A word is corrected when no article has it, or when it is in at most this many articles
-/// and a spelling one edit away is in [`COMMON_SPELLING_RATIO`] times as many.
-pub const RARE_WORD_ARTICLES: u64 = 3;
-/// How much more common a spelling one edit away must be to replace a rare word.
-pub const COMMON_SPELLING_RATIO: u64 = 100;
 
 impl Compiler<'_> {
     fn build(&mut self, node: &Node, positive: bool) -> Result<Option<Built>> {
@@ -714,10 +701,12 @@ impl Compiler<'_> {
         })
     }
 
-    /// The spelling to search instead of the analysed word `stem` (written `raw`), from the
-    /// index's own words: when no article has it, the closest word within the edits
-    /// Elasticsearch's `AUTO` fuzziness allows (one for 3 to 5 letters, two from 6), most
-    /// articles first; when it is rare, a word one edit away that is far more common.
+    /// The spelling to search instead of the analysed word `stem` (written `raw`) when no
+    /// article has it, from the index's own words: the closest within the edits
+    /// Elasticsearch's `AUTO` fuzziness allows (one for 3 to 5 letters, two from 6), the most
+    /// common first. A word some articles have is kept: correcting rare words (in 3 articles
+    /// or fewer, towards a spelling 100 times as common) turned rare names into common words
+    /// and lost known-item searches (BENCHMARKS.md).
     fn correct(&mut self, stem: &str, raw: &str) -> Result<Option<Correction>> {
         let letters = stem.chars().count();
         if letters < 3 || stem.chars().any(|c| c.is_ascii_digit()) {
@@ -734,14 +723,10 @@ impl Compiler<'_> {
             }
             Ok(total)
         };
-        let own = articles(stem)?;
-        if own > RARE_WORD_ARTICLES {
+        if articles(stem)? > 0 {
             return Ok(None);
         }
-        let distance: u8 = match (own, letters) {
-            (0, 6..) => 2,
-            _ => 1,
-        };
+        let distance: u8 = if letters >= 6 { 2 } else { 1 };
         let mut counts = self.within_edits(fields.body, stem, distance)?;
         for (word, count) in self.within_edits(fields.title, stem, distance)? {
             *counts.entry(word).or_default() += count;
@@ -753,9 +738,7 @@ impl Compiler<'_> {
         let best = counts
             .into_iter()
             .filter(|(word, count)| {
-                word != stem
-                    && word.chars().next() == target.first().copied()
-                    && *count > own.saturating_mul(COMMON_SPELLING_RATIO)
+                word != stem && *count > 0 && word.chars().next() == target.first().copied()
             })
             .map(|(word, count)| (edit_distance(&target, &word), count, word))
             .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
@@ -769,7 +752,6 @@ impl Compiler<'_> {
         Ok(Some(Correction {
             written: raw.to_string(),
             corrected,
-            articles: own,
             stem: word,
         }))
     }

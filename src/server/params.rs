@@ -15,16 +15,16 @@ pub const MAX_OFFSET: usize = 10_000;
 /// The most passages per hit; larger `passages` values are lowered to it.
 pub const MAX_PASSAGES: usize = 5;
 /// The longest query, in characters.
-pub const MAX_QUERY_CHARS: usize = 1000;
+pub const MAX_QUERY_CHARS: usize = 4000;
 /// The most `source` parameters one request may give.
 pub const MAX_SOURCES: usize = 50;
 /// The longest source name, in characters.
 const MAX_SOURCE_CHARS: usize = 200;
 
 const SEARCH_PARAMETERS: &[&str] = &[
-    "q", "from", "to", "source", "sort", "limit", "offset", "passages", "any",
+    "q", "from", "to", "source", "sort", "limit", "offset", "passages", "any", "all",
 ];
-const FACET_PARAMETERS: &[&str] = &["q", "from", "to", "source", "any", "by"];
+const FACET_PARAMETERS: &[&str] = &["q", "from", "to", "source", "any", "all", "by"];
 
 /// Reads the query string of `/api/search`.
 ///
@@ -111,11 +111,25 @@ fn filters(params: &Params) -> Result<SearchRequest, ApiError> {
             )));
         }
     };
+    let match_all = match params.single("all")? {
+        None | Some("false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(other) => {
+            return Err(bad(format!(
+                "all: '{}' is not true or false",
+                shorten(other)
+            )));
+        }
+    };
+    if match_any && match_all {
+        return Err(bad("any, all: give one of them, not both".to_string()));
+    }
     Ok(SearchRequest {
         query: query.to_string(),
         dates,
         sources,
         match_any,
+        match_all,
         ..SearchRequest::default()
     })
 }

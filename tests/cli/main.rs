@@ -17,6 +17,7 @@ mod http;
 mod index;
 mod passages;
 mod quality;
+mod questions;
 mod search;
 mod server;
 mod timeline;

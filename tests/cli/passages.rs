@@ -284,7 +284,7 @@ fn a_long_question_finds_the_article_that_answers_it() {
         "--limit",
         "3",
     ]);
-    assert_eq!(results.mode, newsindex::search::Mode::Most);
+    assert_eq!(results.mode, newsindex::search::Mode::Question);
     assert_eq!(
         results.hits[0].title,
         "US president Trump ousts national security advisor Bolton"

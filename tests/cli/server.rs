@@ -425,12 +425,18 @@ impl Drop for Server {
 
 /// `newsindex serve --addr 127.0.0.1:0` and the address it printed.
 pub fn start_server(corpus: &TestCorpus) -> (Server, SocketAddr) {
+    start_server_with(corpus, &[])
+}
+
+/// [`start_server`] with more `serve` options.
+pub fn start_server_with(corpus: &TestCorpus, options: &[&str]) -> (Server, SocketAddr) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("newsindex"))
         .env_remove("NEWSINDEX_INDEX")
         .env_remove("RUST_LOG")
         .arg("--index")
         .arg(corpus.index_dir())
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(options)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
