@@ -573,11 +573,14 @@ impl Compiler<'_> {
         } else {
             let mut stem = tokens[0].1.clone();
             let exact = matches!(leaf.term, Term::Word { .. }) && !prefix && fuzzy.is_none();
-            if exact && positive && in_title && in_body {
-                if let Some(correction) = self.correct(&stem, &leaf.raw)? {
-                    stem = correction.stem.clone();
-                    self.corrections.push(correction);
-                }
+            if exact
+                && positive
+                && in_title
+                && in_body
+                && let Some(correction) = self.correct(&stem, &leaf.raw)?
+            {
+                stem = correction.stem.clone();
+                self.corrections.push(correction);
             }
             let mut all_words = BTreeSet::new();
             for &(field, boost) in fields {

@@ -66,9 +66,12 @@ fn mean(scores: &[Scores]) -> Scores {
     }
 }
 
-/// The questions with at least one judged answer, and the judged answers.
-fn load(folder: &Path) -> (Vec<(String, String)>, HashMap<String, HashSet<String>>) {
-    let mut relevant: HashMap<String, HashSet<String>> = HashMap::new();
+/// Each question's judged answers, by question id.
+type Judged = HashMap<String, HashSet<String>>;
+
+/// The questions (id, text) with at least one judged answer, and the judged answers.
+fn load(folder: &Path) -> (Vec<(String, String)>, Judged) {
+    let mut relevant: Judged = HashMap::new();
     for line in std::fs::read_to_string(folder.join("qrels.trec"))
         .unwrap()
         .lines()
