@@ -12,9 +12,12 @@
 //! ```
 //!
 //! - `total` counts every matching article, not just this page.
-//! - `mode` is `"all"` when every plain word is required, `"most"` for a question (five plain
-//!   words or more with common words among them: 80% required), `"closest"` when no article
-//!   had them all and articles holding most of them come first, `"any"` with `--any`.
+//! - `mode` is `"all"` when every plain word is required, `"question"` for a question (three
+//!   plain words or more with common words among them, or seven plain words: every word
+//!   optional, ranked with feedback words), `"closest"` when no article had them all and
+//!   articles holding most of them come first, `"any"` with `--any`.
+//! - `corrections`, only when a word no article has was searched under the index's closest
+//!   spelling: `[{"written": "Bolsonro", "corrected": "Bolsonaro"}]` (also told in `notes`).
 //! - `group` is `"article"` (a hit is an article with up to `--passages` passages, default 3
 //!   here) or `"none"` (`--group none`: a hit is one passage with its article's fields, best
 //!   passage first; an article may appear in several hits).

@@ -426,6 +426,22 @@ fn page_finds_an_article_by_keyword_and_date_in_headless_chromium() {
          document.querySelectorAll('#timeline .bar').length === 31",
     );
 
+    // A search no article answers whole says how it was read (issue 11), and so does a
+    // misspelt word searched under the index's spelling.
+    browser.go(&format!("{base}?q=security+qxzvj"));
+    browser.wait_for(
+        "the closest-match note",
+        "return !document.getElementById('notes').hidden && \
+         /closest matches/.test(document.getElementById('notes').textContent) && \
+         document.querySelectorAll('#hits .hit').length > 0",
+    );
+    browser.screenshot("05b-closest-note");
+    browser.go(&format!("{base}?q=Bolsonro"));
+    browser.wait_for(
+        "the corrected spelling",
+        "return /showing results for 'Bolsonaro'/i.test(document.getElementById('notes').textContent)",
+    );
+
     // A shared link opens the same search; a phone-sized window stacks the layout.
     browser.command(
         "POST",

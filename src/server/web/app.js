@@ -277,6 +277,8 @@ function showError(message) {
   $("hits").replaceChildren();
   $("pager").hidden = true;
   $("summary").textContent = "";
+  $("notes").replaceChildren();
+  $("notes").hidden = true;
   const box = $("form-error");
   box.textContent = "That search could not run: " + message;
   box.hidden = false;
@@ -298,6 +300,15 @@ function drawResults(results, sort) {
       ", " + order + ". Showing " + first + "–" + (first + results.hits.length - 1) + ".";
   }
   $("summary").textContent = summary;
+  // How the query was read: closest matches, a question, corrected spellings, ignored words.
+  const notes = $("notes");
+  notes.replaceChildren();
+  for (const note of results.notes || []) {
+    const line = element("li", "note");
+    line.textContent = note.charAt(0).toUpperCase() + note.slice(1) + ".";
+    notes.appendChild(line);
+  }
+  notes.hidden = notes.children.length === 0;
   hits.start = first;
   for (const hit of results.hits) {
     lastHits.set(hit.id, hit);
