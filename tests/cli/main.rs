@@ -11,6 +11,7 @@ mod browser;
 mod crash;
 mod errors;
 mod export;
+mod extraction;
 mod formats;
 mod http;
 mod index;
