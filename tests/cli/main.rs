@@ -21,3 +21,4 @@ mod search;
 mod server;
 mod timeline;
 mod util;
+mod warc;

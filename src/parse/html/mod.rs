@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::Parsed;
 use super::archive::FileContext;
 use crate::article::Article;
+use crate::date::ArticleDate;
 use crate::error::Result;
 
 /// What the page's `<head>` and JSON-LD say, gathered in one walk.
@@ -42,7 +43,7 @@ struct LinkedData {
 /// no date is believed.
 pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
     let crawled = chrono::Utc::now().date_naive();
-    let mut parsed = parse_page(file, text, None, crawled)?;
+    let mut parsed = parse_page(file, text, None, crawled, None)?;
     if let Some(article) = parsed.articles.first_mut() {
         let key = article.url.clone().unwrap_or_default();
         article.assign_id(&key);
@@ -51,13 +52,15 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
 }
 
 /// Reads one page; `address` is where it was fetched from when a crawl says so (a WARC's
-/// `WARC-Target-URI`), else the page's own Open Graph or canonical URL is used. The article's
-/// id is left for the caller to assign.
+/// `WARC-Target-URI`), else the page's own Open Graph or canonical URL is used; `crawl` is the
+/// date of the capture, the article's date when the page gives none. The article's id is
+/// left for the caller to assign.
 pub(crate) fn parse_page(
     file: &FileContext,
     text: &str,
     address: Option<&str>,
     crawled: NaiveDate,
+    crawl: Option<ArticleDate>,
 ) -> Result<Parsed> {
     let document = Html::parse_document(text);
     let root = document.root_element();
@@ -101,6 +104,9 @@ pub(crate) fn parse_page(
     if let Some(found) = dates::page_date(root, &urls, &visible, crawled) {
         article.date = Some(found.date);
         article.date_source = Some(found.source);
+    } else if let Some(crawl) = crawl {
+        article.date = Some(crawl);
+        article.date_source = Some("WARC-Date (crawl date)".to_string());
     }
     article.body = body::extract(root, &article.title).join("\n\n");
     if article.body.is_empty()
