@@ -245,6 +245,10 @@ impl RecordReader<'_, '_> {
         let crawled = crawl.map_or_else(|| chrono::Utc::now().date_naive(), |d| d.day());
         let text = match super::decode(self.path, &payload) {
             Ok((text, _)) => text,
+            Err(Error::ParseArticle { reason, .. }) => {
+                self.warn(key, reason);
+                return;
+            }
             Err(error) => {
                 self.warn(key, error.to_string());
                 return;
@@ -264,6 +268,7 @@ impl RecordReader<'_, '_> {
                 }
                 self.parsed.articles.append(&mut parsed.articles);
             }
+            Err(Error::ParseArticle { reason, .. }) => self.warn(key, reason),
             Err(error) => self.warn(key, error.to_string()),
         }
     }
