@@ -24,7 +24,7 @@ pub struct Article {
     /// Publication date, when known.
     pub date: Option<ArticleDate>,
     /// Where the date was read, when a reader chose among several places (`meta
-    /// article:published_time`, `url path`, `WARC-Date (crawl date)`…).
+    /// article:published_time`, `url path`, `the crawl's WARC-Date`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_source: Option<String>,
     /// Source (publisher or wire) as the archive wrote it.

@@ -550,7 +550,7 @@ mod tests {
         );
         assert_eq!(
             parsed.articles[1].date_source.as_deref(),
-            Some("WARC-Date (crawl date)")
+            Some("the crawl's WARC-Date")
         );
     }
 }

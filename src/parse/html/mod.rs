@@ -106,7 +106,7 @@ pub(crate) fn parse_page(
         article.date_source = Some(found.source);
     } else if let Some(crawl) = crawl {
         article.date = Some(crawl);
-        article.date_source = Some("WARC-Date (crawl date)".to_string());
+        article.date_source = Some("the crawl's WARC-Date".to_string());
     }
     article.body = body::extract(root, &article.title).join("\n\n");
     if article.body.is_empty()
