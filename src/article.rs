@@ -23,6 +23,10 @@ pub struct Article {
     pub title: String,
     /// Publication date, when known.
     pub date: Option<ArticleDate>,
+    /// Where the date was read, when a reader chose among several places (`meta
+    /// article:published_time`, `url path`, `the crawl's WARC-Date`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<String>,
     /// Source (publisher or wire) as the archive wrote it.
     pub source: Option<String>,
     /// Author(s).
@@ -46,6 +50,7 @@ impl Article {
             record,
             title: String::new(),
             date: None,
+            date_source: None,
             source: None,
             byline: None,
             url: None,

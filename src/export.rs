@@ -20,10 +20,11 @@ use crate::parse::{self, ParseContext, Selection};
 
 /// The fields of every exported article, in the order they are written. The shipped Quickwit
 /// config and OpenSearch mapping name exactly these.
-pub const EXPORTED_FIELDS: [&str; 10] = [
+pub const EXPORTED_FIELDS: [&str; 11] = [
     "id",
     "title",
     "date",
+    "date_source",
     "source",
     "source_raw",
     "byline",
@@ -129,6 +130,8 @@ pub struct ExportedArticle {
     pub title: String,
     /// Publication date in RFC 3339.
     pub date: Option<String>,
+    /// Where the date was read (`meta article:published_time`, `url path`…), when known.
+    pub date_source: Option<String>,
     /// Normalised source key (`reuters`, `the guardian`).
     pub source: Option<String>,
     /// Source as the archive wrote it.
@@ -152,6 +155,7 @@ impl ExportedArticle {
             id: article.id.clone(),
             title: article.title.clone(),
             date: article.date.as_ref().map(to_rfc3339),
+            date_source: article.date_source.clone(),
             source: article.source_key(),
             source_raw: article.source.clone(),
             byline: article.byline.clone(),

@@ -1,4 +1,4 @@
-//! Fuzz the HTML, wire XML (NITF, NewsML-G2) and Reuters SGML readers.
+//! Fuzz the HTML, wire XML (NITF, NewsML-G2), Reuters SGML and WARC/ARC readers.
 #![no_main]
 
 use std::path::Path;
@@ -8,7 +8,7 @@ use newsindex::parse::{Format, ParseContext, parse_bytes};
 
 fuzz_target!(|bytes: &[u8]| {
     let context = ParseContext::default();
-    for format in [Format::Html, Format::Xml, Format::Sgml] {
+    for format in [Format::Html, Format::Xml, Format::Sgml, Format::Warc] {
         let _ = parse_bytes(Path::new("/fuzz/page"), format, bytes, &context);
     }
 });

@@ -18,7 +18,7 @@ use crate::article::Article;
 use crate::date::ArticleDate;
 
 /// Version of the field layout; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Analyzer for title, body and byline: words, lowercased, accents folded, English stems.
 pub const NEWS_TOKENIZER: &str = "news";
@@ -58,6 +58,8 @@ pub struct Fields {
     pub utc_date: Field,
     /// The date as written, to show the day or the time with its zone.
     pub date_text: Field,
+    /// Where the date was read (stored only).
+    pub date_source: Field,
     /// File modification time in nanoseconds (fast).
     pub file_mtime: Field,
     /// File size in bytes (fast).
@@ -108,6 +110,7 @@ impl Fields {
         let local_date = builder.add_date_field("date", date_options.clone());
         let utc_date = builder.add_date_field("date_utc", date_options);
         let date_text = builder.add_text_field("date_text", STORED);
+        let date_source = builder.add_text_field("date_source", STORED);
         let fast = NumericOptions::default().set_fast();
         let file_mtime = builder.add_i64_field("file_mtime", fast.clone());
         let file_size = builder.add_u64_field("file_size", fast.clone());
@@ -128,6 +131,7 @@ impl Fields {
             local_date,
             utc_date,
             date_text,
+            date_source,
             file_mtime,
             file_size,
             file_hash,
@@ -168,6 +172,9 @@ impl Fields {
             );
             document.add_text(self.date_text, date.to_string());
         }
+        if let Some(source) = &article.date_source {
+            document.add_text(self.date_source, source);
+        }
         document.add_i64(self.file_mtime, file.mtime_nanos);
         document.add_u64(self.file_size, file.size);
         document.add_u64(self.file_hash, file.hash);
@@ -201,6 +208,7 @@ impl Fields {
             record: document.get_first(self.record).and_then(|v| v.as_u64()),
             title: text(self.title).unwrap_or_default(),
             date: text(self.date_text).as_deref().and_then(ArticleDate::parse),
+            date_source: text(self.date_source),
             source: text(self.source_raw),
             byline: text(self.byline),
             url: text(self.url),

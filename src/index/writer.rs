@@ -883,6 +883,9 @@ impl Drop for CloseOnDrop<'_> {
 /// Reads and parses one candidate on a worker thread.
 fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
     let absolute = candidate.file.as_path();
+    if candidate.format == parse::Format::Warc {
+        return read_web_archive(candidate, max_bytes);
+    }
     if candidate.state.size > max_bytes {
         return Outcome::Failed(Error::ParseArticle {
             path: candidate.read_path.clone(),
@@ -910,6 +913,40 @@ fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
         return Outcome::Same;
     }
     match parse::parse_bytes(absolute, candidate.format, &bytes, candidate.context) {
+        Ok(parsed) => Outcome::Parsed(parsed, hash),
+        Err(error) => Outcome::Failed(relocate(error, &candidate.read_path)),
+    }
+}
+
+/// Reads a web archive without holding it: hashed as a stream, then parsed record by record
+/// (the size limit applies to each record).
+fn read_web_archive(candidate: &Candidate, max_bytes: u64) -> Outcome {
+    let absolute = candidate.file.as_path();
+    let hashed = std::fs::File::open(absolute).and_then(|file| {
+        let mut hasher = blake3::Hasher::new();
+        std::io::copy(&mut std::io::BufReader::new(file), &mut hasher)?;
+        Ok(hasher.finalize())
+    });
+    let hash = match hashed {
+        Ok(hash) => {
+            let mut first = [0u8; 8];
+            first.copy_from_slice(&hash.as_bytes()[..8]);
+            u64::from_le_bytes(first)
+        }
+        Err(source) => {
+            return Outcome::Failed(Error::ReadCorpus {
+                path: candidate.read_path.clone(),
+                source,
+            });
+        }
+    };
+    if candidate
+        .known
+        .is_some_and(|k| k.state.hash == hash && k.state.context == candidate.state.context)
+    {
+        return Outcome::Same;
+    }
+    match parse::parse_file(absolute, candidate.format, max_bytes, candidate.context) {
         Ok(parsed) => Outcome::Parsed(parsed, hash),
         Err(error) => Outcome::Failed(relocate(error, &candidate.read_path)),
     }

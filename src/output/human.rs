@@ -315,9 +315,11 @@ fn write_metadata(out: &mut impl Write, article: &Article, color: bool) -> io::R
     } else {
         writeln!(out, "{}", article.title)?;
     }
-    let date = article
-        .date
-        .map_or_else(|| "undated".to_string(), |d| d.to_string());
+    let date = match (&article.date, &article.date_source) {
+        (Some(date), Some(source)) => format!("{date} (from {source})"),
+        (Some(date), None) => date.to_string(),
+        (None, _) => "undated".to_string(),
+    };
     let fields = [
         ("Date", Some(date)),
         ("Source", article.source.clone()),

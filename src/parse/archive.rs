@@ -493,7 +493,10 @@ impl FileContext<'_> {
                 && let Some(text) = &row.date
             {
                 match ArticleDate::parse(text) {
-                    Some(date) => article.date = Some(date),
+                    Some(date) => {
+                        article.date = Some(date);
+                        article.date_source = Some("sidecar table".to_string());
+                    }
                     None => warnings.push(Warning::record_kept(
                         line,
                         format!("sidecar date '{text}' is not a date"),
@@ -503,14 +506,20 @@ impl FileContext<'_> {
         }
         if article.date.is_none() {
             match &self.path_date {
-                Some(Ok(date)) => article.date = Some(*date),
+                Some(Ok(date)) => {
+                    article.date = Some(*date);
+                    article.date_source = Some("file path".to_string());
+                }
                 Some(Err(reason)) => warnings.push(Warning::record_kept(line, reason.clone())),
                 None => {}
             }
         }
         if article.date.is_none() {
             match inference::dateline(&article.body) {
-                Some(Dateline::Date(date)) => article.date = Some(date),
+                Some(Dateline::Date(date)) => {
+                    article.date = Some(date);
+                    article.date_source = Some("dateline".to_string());
+                }
                 Some(Dateline::Impossible(text)) => warnings.push(Warning::record_kept(
                     line,
                     format!("dateline '{text}' is not a real date; indexed undated"),

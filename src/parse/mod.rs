@@ -12,6 +12,7 @@ mod markdown;
 mod sgml;
 mod table;
 mod text;
+mod warc;
 mod xml;
 
 use std::borrow::Cow;
@@ -48,10 +49,15 @@ pub enum Format {
     Xml,
     /// Reuters-21578 SGML: many `<REUTERS>` stories per file.
     Sgml,
+    /// A web archive (WARC or ARC, plain or gzipped): one article per HTML page captured.
+    Warc,
 }
 
 /// Picks the format of `path` from its extension; `None` means "not an article file".
 pub fn detect(path: &Path) -> Option<Format> {
+    if warc::is_web_archive(path) {
+        return Some(Format::Warc);
+    }
     let extension = path.extension()?.to_str()?.to_ascii_lowercase();
     match extension.as_str() {
         "txt" | "text" => Some(Format::Text),
@@ -150,6 +156,10 @@ pub fn parse_file(
     max_bytes: u64,
     context: &ParseContext,
 ) -> Result<Parsed> {
+    if format == Format::Warc {
+        // Web archives stream record by record; the size limit applies to each record.
+        return warc::parse_path(path, max_bytes, &context.file(path));
+    }
     let metadata = std::fs::metadata(path).map_err(|source| Error::ReadCorpus {
         path: path.to_path_buf(),
         source,
@@ -182,6 +192,9 @@ pub fn parse_bytes(
     bytes: &[u8],
     context: &ParseContext,
 ) -> Result<Parsed> {
+    if format == Format::Warc {
+        return warc::parse(path, bytes, u64::MAX, &context.file(path));
+    }
     let (text, decoded_from) = decode(path, bytes)?;
     let file = context.file(path);
     let mut parsed = match sniff(format, &text) {
@@ -194,6 +207,7 @@ pub fn parse_bytes(
         Format::Html => html::parse(&file, &text)?,
         Format::Xml => xml::parse(&file, &text)?,
         Format::Sgml => sgml::parse(&file, &text)?,
+        Format::Warc => Parsed::default(),
     };
     let mut kept = Vec::with_capacity(parsed.articles.len());
     for article in parsed.articles {
@@ -382,7 +396,7 @@ mod tests {
         assert!(binary.to_string().contains("binary"));
     }
 
-    const ALL_FORMATS: [Format; 9] = [
+    const ALL_FORMATS: [Format; 10] = [
         Format::Text,
         Format::Markdown,
         Format::Json,
@@ -392,6 +406,7 @@ mod tests {
         Format::Html,
         Format::Xml,
         Format::Sgml,
+        Format::Warc,
     ];
 
     proptest::proptest! {
@@ -399,7 +414,7 @@ mod tests {
         fn readers_never_panic_on_arbitrary_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048)) {
             for format in ALL_FORMATS {
                 match parse_bytes(Path::new("/fuzz/input"), format, &bytes, &ParseContext::default()) {
-                    Ok(parsed) => proptest::prop_assert!(!parsed.articles.is_empty() || !parsed.warnings.is_empty()),
+                    Ok(parsed) => proptest::prop_assert!(!parsed.articles.is_empty() || !parsed.warnings.is_empty() || !parsed.notes.is_empty()),
                     Err(error) => proptest::prop_assert!(error.to_string().starts_with("/fuzz/input")),
                 }
             }

@@ -1,69 +1,20 @@
-//! Saved web pages: metadata from Open Graph, `article:` meta, JSON-LD and `<time>`; the text of
-//! the `<article>` (else `<main>`, else the largest text block) without page furniture.
+//! Saved web pages: title, byline, source and URL from Open Graph, `article:` meta and JSON-LD;
+//! the main text (`body.rs`) and the publication date with where it was found (`dates.rs`).
 //!
 //! html5ever (through `scraper`) parses, so broken markup is read as browsers read it.
 
-use scraper::{ElementRef, Html, Node};
+mod body;
+mod dates;
+
+use chrono::NaiveDate;
+use scraper::{ElementRef, Html};
 use serde_json::Value;
 
+use super::Parsed;
 use super::archive::FileContext;
-use super::{Parsed, Warning};
 use crate::article::Article;
 use crate::date::ArticleDate;
 use crate::error::Result;
-
-/// Elements whose content is never article text.
-const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "button", "select", "svg", "iframe", "figure", "menu", "dialog", "object", "canvas",
-];
-
-/// Elements that start a new paragraph.
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "blockquote",
-    "pre",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "hr",
-    "address",
-    "body",
-];
-
-/// Class or id words that mark page furniture inside an article.
-const FURNITURE: &[&str] = &[
-    "share",
-    "social",
-    "related",
-    "newsletter",
-    "subscribe",
-    "advert",
-    "promo",
-    "cookie",
-    "comment",
-    "breadcrumb",
-    "byline",
-    "caption",
-    "sidebar",
-];
 
 /// What the page's `<head>` and JSON-LD say, gathered in one walk.
 #[derive(Debug, Default)]
@@ -71,13 +22,10 @@ struct Meta {
     og_title: Option<String>,
     og_site_name: Option<String>,
     og_url: Option<String>,
-    published: Option<String>,
-    meta_date: Option<String>,
     author: Option<String>,
     canonical: Option<String>,
     title_tag: Option<String>,
     rel_author: Option<String>,
-    time: Option<String>,
     ld: LinkedData,
 }
 
@@ -85,24 +33,43 @@ struct Meta {
 #[derive(Debug, Default)]
 struct LinkedData {
     headline: Option<String>,
-    date_published: Option<String>,
     author: Option<String>,
     publisher: Option<String>,
     url: Option<String>,
     body: Option<String>,
 }
 
-/// Parses one web page into one article.
+/// Parses one web page into one article; `crawled` is the day the page was saved, after which
+/// no date is believed.
 pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
+    let crawled = chrono::Utc::now().date_naive();
+    let mut parsed = parse_page(file, text, None, crawled, None)?;
+    if let Some(article) = parsed.articles.first_mut() {
+        let key = article.url.clone().unwrap_or_default();
+        article.assign_id(&key);
+    }
+    Ok(parsed)
+}
+
+/// Reads one page; `address` is where it was fetched from when a crawl says so (a WARC's
+/// `WARC-Target-URI`), else the page's own Open Graph or canonical URL is used; `crawl` is the
+/// date of the capture, the article's date when the page gives none. The article's id is
+/// left for the caller to assign.
+pub(crate) fn parse_page(
+    file: &FileContext,
+    text: &str,
+    address: Option<&str>,
+    crawled: NaiveDate,
+    crawl: Option<ArticleDate>,
+) -> Result<Parsed> {
     let document = Html::parse_document(text);
     let root = document.root_element();
     let meta = gather(root);
-    let container = choose_container(root);
     let mut article = Article::new(file.path, None);
     let mut warnings = Vec::new();
-    let first_h1 = container
-        .and_then(|c| first_named(c, "h1"))
-        .or_else(|| first_named(root, "h1"));
+    let first_h1 = body::first_named(root, "article")
+        .and_then(|c| first_heading(c, "h1"))
+        .or_else(|| first_heading(root, "h1"));
     article.title = [
         meta.og_title.clone(),
         meta.ld.headline.clone(),
@@ -113,45 +80,35 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
     .flatten()
     .find(|t| !t.is_empty())
     .unwrap_or_default();
-    let dates = [
-        &meta.published,
-        &meta.ld.date_published,
-        &meta.meta_date,
-        &meta.time,
-    ];
-    for date in dates.into_iter().flatten() {
-        match ArticleDate::parse(date) {
-            Some(parsed) => {
-                article.date = Some(parsed);
-                break;
-            }
-            None => warnings.push(Warning::record_kept(
-                None,
-                format!("page date '{date}' is not a date"),
-            )),
-        }
-    }
-    if article.date.is_some() {
-        warnings.clear();
-    }
     article.source = meta.og_site_name.clone().or(meta.ld.publisher.clone());
     article.byline = [&meta.author, &meta.ld.author, &meta.rel_author]
         .into_iter()
         .flatten()
         .find(|a| !a.is_empty() && !a.starts_with("http"))
         .cloned();
-    article.url = meta
-        .og_url
-        .clone()
+    article.url = address
+        .map(str::to_string)
+        .or(meta.og_url.clone())
         .or(meta.canonical.clone())
         .or(meta.ld.url.clone());
-    let mut paragraphs = Vec::new();
-    if let Some(container) = container.or_else(|| first_named_element(root, "body")) {
-        let mut current = String::new();
-        collect_text(container, &article.title, &mut current, &mut paragraphs);
-        push_paragraph(&mut current, &mut paragraphs);
+    let urls: Vec<&str> = [
+        address,
+        meta.og_url.as_deref(),
+        meta.canonical.as_deref(),
+        meta.ld.url.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let visible = dates::visible_text(root);
+    if let Some(found) = dates::page_date(root, &urls, &visible, crawled) {
+        article.date = Some(found.date);
+        article.date_source = Some(found.source);
+    } else if let Some(crawl) = crawl {
+        article.date = Some(crawl);
+        article.date_source = Some("the crawl's WARC-Date".to_string());
     }
-    article.body = paragraphs.join("\n\n");
+    article.body = body::extract(root, &article.title).join("\n\n");
     if article.body.is_empty()
         && let Some(body) = &meta.ld.body
     {
@@ -165,8 +122,6 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
         ));
     }
     file.complete(&mut article, None, &mut warnings);
-    let key = article.url.clone().unwrap_or_default();
-    article.assign_id(&key);
     Ok(Parsed {
         articles: vec![article],
         warnings,
@@ -174,7 +129,7 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
     })
 }
 
-/// Walks the whole page once for meta tags, links, `<title>`, `<time>` and JSON-LD.
+/// Walks the whole page once for meta tags, links, `<title>` and JSON-LD.
 fn gather(root: ElementRef) -> Meta {
     let mut meta = Meta::default();
     for element in root.descendent_elements() {
@@ -194,11 +149,6 @@ fn gather(root: ElementRef) -> Meta {
                     "og:title" => &mut meta.og_title,
                     "og:site_name" => &mut meta.og_site_name,
                     "og:url" => &mut meta.og_url,
-                    "article:published_time" => &mut meta.published,
-                    "datepublished" | "date" | "pubdate" | "publishdate" | "dc.date.issued"
-                    | "dc.date" | "dcterms.created" | "sailthru.date" | "parsely-pub-date" => {
-                        &mut meta.meta_date
-                    }
                     "author" | "article:author" | "dc.creator" | "byl" => &mut meta.author,
                     _ => continue,
                 };
@@ -221,9 +171,6 @@ fn gather(root: ElementRef) -> Meta {
             }
             "title" if meta.title_tag.is_none() => {
                 meta.title_tag = Some(clean(&element.text().collect::<String>()));
-            }
-            "time" if meta.time.is_none() => {
-                meta.time = value.attr("datetime").map(clean);
             }
             "script"
                 if value
@@ -259,12 +206,11 @@ fn read_linked_data(value: &Value, ld: &mut LinkedData) {
                     .iter()
                     .any(|t| t.ends_with("Article") || *t == "BlogPosting" || *t == "Report")
             });
-            if !is_article || ld.headline.is_some() || ld.date_published.is_some() {
+            if !is_article || ld.headline.is_some() {
                 return;
             }
             let text = |key: &str| object.get(key).and_then(super::fields::text_of);
             ld.headline = text("headline").or_else(|| text("name"));
-            ld.date_published = text("datePublished").or_else(|| text("dateCreated"));
             ld.author = text("author");
             ld.publisher = text("publisher");
             ld.url = text("url").or_else(|| {
@@ -280,140 +226,14 @@ fn read_linked_data(value: &Value, ld: &mut LinkedData) {
     }
 }
 
-/// The element holding the article's text: the `<article>` with the most text, else `<main>`,
-/// else the element whose own `<p>` children hold the most text.
-fn choose_container(root: ElementRef<'_>) -> Option<ElementRef<'_>> {
-    let text_length = |element: &ElementRef| {
-        let mut current = String::new();
-        let mut paragraphs = Vec::new();
-        collect_text(*element, "", &mut current, &mut paragraphs);
-        paragraphs.iter().map(String::len).sum::<usize>() + current.len()
-    };
-    let articles: Vec<ElementRef> = root
-        .descendent_elements()
-        .filter(|e| e.value().name() == "article")
-        .collect();
-    if let Some(best) = articles.into_iter().max_by_key(text_length)
-        && text_length(&best) > 0
-    {
-        return Some(best);
-    }
-    let main = root.descendent_elements().find(|e| {
-        e.value().name() == "main" || e.value().attr("role").is_some_and(|r| r == "main")
-    });
-    if main.is_some() {
-        return main;
-    }
-    root.descendent_elements()
-        .filter(|e| !is_skipped(e))
-        .map(|e| {
-            let own: usize = e
-                .child_elements()
-                .filter(|c| c.value().name() == "p")
-                .map(|p| p.text().map(|t| t.trim().len()).sum::<usize>())
-                .sum();
-            (own, e)
-        })
-        .filter(|(own, _)| *own > 0)
-        .max_by_key(|(own, _)| *own)
-        .map(|(_, e)| e)
-}
-
-fn is_skipped(element: &ElementRef) -> bool {
-    let value = element.value();
-    if SKIPPED.contains(&value.name()) {
-        return true;
-    }
-    if value.attr("hidden").is_some() || value.attr("aria-hidden") == Some("true") {
-        return true;
-    }
-    let marks = [value.attr("class"), value.attr("id")];
-    marks.into_iter().flatten().any(|mark| {
-        let mark = mark.to_ascii_lowercase();
-        mark.split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|word| FURNITURE.contains(&word))
-    })
-}
-
-/// Appends the text under `element` to `current`, starting a new paragraph at block elements.
-/// A heading equal to `title` is left out: it is the title, not the text.
-fn collect_text(
-    element: ElementRef,
-    title: &str,
-    current: &mut String,
-    paragraphs: &mut Vec<String>,
-) {
-    for child in element.children() {
-        match child.value() {
-            Node::Text(text) => {
-                // Line ends in the markup are spaces; only <br> breaks a line.
-                current.push_str(&text.replace(['\n', '\r', '\t'], " "));
-            }
-            Node::Element(value) => {
-                let Some(child) = ElementRef::wrap(child) else {
-                    continue;
-                };
-                if is_skipped(&child) {
-                    continue;
-                }
-                let name = value.name();
-                if name == "br" {
-                    current.push('\n');
-                    continue;
-                }
-                let block = BLOCKS.contains(&name);
-                if name.starts_with('h')
-                    && name.len() == 2
-                    && !title.is_empty()
-                    && clean(&child.text().collect::<String>()) == title
-                {
-                    continue;
-                }
-                if block {
-                    push_paragraph(current, paragraphs);
-                }
-                collect_text(child, title, current, paragraphs);
-                if block {
-                    push_paragraph(current, paragraphs);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn push_paragraph(current: &mut String, paragraphs: &mut Vec<String>) {
-    let lines: Vec<String> = current
-        .split('\n')
-        .map(clean)
-        .filter(|l| !l.is_empty())
-        .collect();
-    if !lines.is_empty() {
-        paragraphs.push(lines.join("\n"));
-    }
-    current.clear();
-}
-
-/// Collapses whitespace runs (no-break spaces too) to one space and trims.
 fn clean(text: &str) -> String {
-    text.split(|c: char| c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    body::clean(text)
 }
 
-fn first_named(root: ElementRef, name: &str) -> Option<String> {
-    first_named_element(root, name)
+fn first_heading(root: ElementRef, name: &str) -> Option<String> {
+    body::first_named(root, name)
         .map(|e| clean(&e.text().collect::<String>()))
         .filter(|t| !t.is_empty())
-}
-
-fn first_named_element<'a>(root: ElementRef<'a>, name: &str) -> Option<ElementRef<'a>> {
-    if root.value().name() == name {
-        return Some(root);
-    }
-    root.descendent_elements()
-        .find(|e| e.value().name() == name)
 }
 
 #[cfg(test)]
@@ -485,7 +305,12 @@ mod tests {
         assert_eq!(article.date.unwrap().to_string(), "2020-11-02");
         assert_eq!(article.byline.as_deref(), Some("Bo Kim"));
         assert_eq!(article.source.as_deref(), Some("Coast Daily"));
-        assert_eq!(article.body, "Wind reached 120 km/h.\n\nRoads were closed.");
+        // A page this short keeps its loose paragraphs too (the text block has under 250
+        // characters), but never its menu.
+        assert_eq!(
+            article.body,
+            "Wind reached 120 km/h.\n\nRoads were closed.\n\nShort"
+        );
     }
 
     #[test]
@@ -506,5 +331,54 @@ mod tests {
             article.body
         );
         assert!(!article.body.contains("Bridge reopens"));
+    }
+
+    fn paragraphs_of(n: usize, word: &str) -> String {
+        (0..n)
+            .map(|i| format!("<p>{word} paragraph {i} says enough words to be running text of an article.</p>"))
+            .collect()
+    }
+
+    #[test]
+    fn issue_13_link_lists_and_their_headings_and_paywall_prompts_are_left_out() {
+        let html = format!(
+            r#"<html><body><div class="article-body">{}
+<div class="paywall"><p>To read the full story, subscribe.</p></div>
+<h3>Most popular</h3><ul><li><a href="/a">First headline of another story</a></li>
+<li><a href="/b">Second headline of another story</a></li></ul>
+</div></body></html>"#,
+            paragraphs_of(4, "Body")
+        );
+        let body = &page(&html).articles[0].body;
+        assert!(body.starts_with("Body paragraph 0"), "{body}");
+        assert!(body.contains("Body paragraph 3"), "{body}");
+        for furniture in ["subscribe", "Most popular", "headline"] {
+            assert!(!body.contains(furniture), "{furniture} in {body}");
+        }
+    }
+
+    #[test]
+    fn issue_13_a_standfirst_before_the_body_and_split_text_modules_are_kept() {
+        let html = format!(
+            r#"<html><body><article><header><h1>T</h1>
+<p class="lead">The standfirst sums the story up in one sentence for readers.</p></header>
+<div class="text-module">{}</div><aside><p>Elsewhere</p></aside>
+<div class="text-module">{}</div></article></body></html>"#,
+            paragraphs_of(2, "First"),
+            paragraphs_of(2, "Second")
+        );
+        let body = &page(&html).articles[0].body;
+        assert!(body.starts_with("The standfirst"), "{body}");
+        assert!(body.contains("Second paragraph 1"), "{body}");
+        assert!(!body.contains("Elsewhere"), "{body}");
+    }
+
+    #[test]
+    fn issue_13_the_date_source_is_recorded() {
+        let article = &page(PAGE).articles[0];
+        assert_eq!(
+            article.date_source.as_deref(),
+            Some("meta article:published_time")
+        );
     }
 }
