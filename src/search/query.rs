@@ -52,7 +52,7 @@ pub struct Compiled {
     pub notes: Vec<String>,
     /// Words searched under a corrected spelling.
     pub corrections: Vec<Correction>,
-    /// Whether the query reads as a question ([`Built::is_question`]): its plain words are
+    /// Whether the query reads as a question (see [`QUESTION_WORDS`]): its plain words are
     /// all optional and ranked by weight, and [`super::feedback`] searches a second time.
     pub question: bool,
     /// The user's query without filters, for [`super::feedback`] to weigh.
@@ -370,7 +370,7 @@ impl Built {
 }
 
 /// From this many plain words on (common words aside), a query that also has common words is
-/// read as a question ([`Built::is_question`]).
+/// read as a question, and so is any query of [`KEYWORD_LIST_WORDS`] plain words.
 pub const QUESTION_WORDS: usize = 3;
 /// From this many plain words on, a query is read as a question even without common words:
 /// a description or a list of keywords longer than anyone types for a known article.
