@@ -101,26 +101,8 @@ fn filters(params: &Params) -> Result<SearchRequest, ApiError> {
             shorten(long)
         )));
     }
-    let match_any = match params.single("any")? {
-        None | Some("false" | "0") => false,
-        Some("true" | "1") => true,
-        Some(other) => {
-            return Err(bad(format!(
-                "any: '{}' is not true or false",
-                shorten(other)
-            )));
-        }
-    };
-    let match_all = match params.single("all")? {
-        None | Some("false" | "0") => false,
-        Some("true" | "1") => true,
-        Some(other) => {
-            return Err(bad(format!(
-                "all: '{}' is not true or false",
-                shorten(other)
-            )));
-        }
-    };
+    let match_any = flag(&params, "any")?;
+    let match_all = flag(&params, "all")?;
     if match_any && match_all {
         return Err(bad("any, all: give one of them, not both".to_string()));
     }
@@ -132,6 +114,18 @@ fn filters(params: &Params) -> Result<SearchRequest, ApiError> {
         match_all,
         ..SearchRequest::default()
     })
+}
+
+/// A `true`/`false` (or `1`/`0`) parameter; absent is false.
+fn flag(params: &Params, name: &str) -> Result<bool, ApiError> {
+    match params.single(name)? {
+        None | Some("false" | "0") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(other) => Err(bad(format!(
+            "{name}: '{}' is not true or false",
+            shorten(other)
+        ))),
+    }
 }
 
 /// The decoded `name=value` pairs of a query string, checked against the names a route takes.
