@@ -101,8 +101,8 @@ fn filters(params: &Params) -> Result<SearchRequest, ApiError> {
             shorten(long)
         )));
     }
-    let match_any = flag(&params, "any")?;
-    let match_all = flag(&params, "all")?;
+    let match_any = flag(params, "any")?;
+    let match_all = flag(params, "all")?;
     if match_any && match_all {
         return Err(bad("any, all: give one of them, not both".to_string()));
     }
