@@ -196,7 +196,11 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
                 let (head, tail) = found.candidates.split_at(pool);
                 // Passage hits rank every candidate's passages; article hits need the page.
                 let keep = (request.group == Group::Article).then_some(end);
-                let mut ranked = rank::rank(index, &searcher, plan, head, keep)?;
+                let ceiling = match mode {
+                    Mode::Closest => rank::closest_ceiling(plan),
+                    _ => 1.0,
+                };
+                let mut ranked = rank::rank_within(index, &searcher, plan, head, keep, ceiling)?;
                 let wanted = match request.group {
                     Group::Article => end.saturating_sub(ranked.len()),
                     Group::None => 0,

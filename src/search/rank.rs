@@ -60,6 +60,24 @@ pub fn rank(
     candidates: &[(f32, DocAddress)],
     keep: Option<usize>,
 ) -> Result<Vec<Ranked>> {
+    rank_within(index, searcher, plan, candidates, keep, 1.0)
+}
+
+/// [`rank`] when no candidate can hold more than `ceiling` of the query's weight in one
+/// place: the reading stops as soon as no later candidate could reach the page at that
+/// concentration. After the closest-match fallback every article misses at least one word
+/// ([`closest_ceiling`]), so the bound is tighter and fewer long articles are read.
+///
+/// # Errors
+/// [`crate::Error::Search`] when an article cannot be read.
+pub fn rank_within(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    plan: &Plan,
+    candidates: &[(f32, DocAddress)],
+    keep: Option<usize>,
+    ceiling: f32,
+) -> Result<Vec<Ranked>> {
     let mut ranked: Vec<Ranked> = Vec::with_capacity(candidates.len());
     let mut best: Vec<f32> = Vec::with_capacity(candidates.len());
     for (at, &(bm25, address)) in candidates.iter().enumerate() {
@@ -70,7 +88,7 @@ pub fn rank(
         if let (Some(keep), Some(&(next, _))) = (keep, candidates.get(at + 1))
             && keep > 0
             && best.len() >= keep
-            && best[keep - 1] > upper_bound(next)
+            && best[keep - 1] > scaled(next, ceiling.clamp(0.0, 1.0))
         {
             break;
         }
@@ -84,9 +102,20 @@ pub fn rank(
     Ok(ranked)
 }
 
-/// The highest score an article with this BM25 score can reach: all the query in one passage.
-fn upper_bound(bm25: f32) -> f32 {
-    scaled(bm25, 1.0)
+/// The largest concentration an article can have when none holds every concept of `plan`
+/// (the closest-match fallback): all but the lightest concept, `1 − w_min / W`.
+pub fn closest_ceiling(plan: &Plan) -> f32 {
+    let total: f32 = plan.concepts.iter().map(|c| c.weight).sum();
+    let lightest = plan
+        .concepts
+        .iter()
+        .map(|c| c.weight)
+        .fold(f32::INFINITY, f32::min);
+    if total > 0.0 && lightest.is_finite() {
+        (1.0 - lightest / total).clamp(0.0, 1.0)
+    } else {
+        1.0
+    }
 }
 
 /// Reads and scores one candidate.

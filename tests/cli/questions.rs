@@ -444,3 +444,65 @@ fn issue_11_an_unknown_source_is_an_error_naming_the_candidates() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("reutres"), "{stderr}");
 }
+
+/// After the closest-match fallback no article holds every word, so re-ranking may stop
+/// reading sooner (`rank::closest_ceiling`); the page must be the one a full re-ranking gives.
+#[test]
+fn issue_11_the_fallback_stops_reading_sooner_and_keeps_the_page_a_full_re_ranking_gives() {
+    use newsindex::search::{query, rank};
+    let corpus = wikinews();
+    let index = NewsIndex::open(&corpus.index_dir()).unwrap();
+    let searcher = index.reader().searcher();
+    let mut read_fewer = 0;
+    for text in [
+        "security qxzvj",
+        "election qxzvj minister",
+        "president qxzvj",
+    ] {
+        let request = SearchRequest {
+            query: text.to_string(),
+            ..SearchRequest::default()
+        };
+        let compiled = query::compile(&index, &request).unwrap();
+        let strict = searcher
+            .search(&*compiled.query, &tantivy::collector::Count)
+            .unwrap();
+        assert_eq!(strict, 0, "{text}: falls back");
+        let relaxed = compiled.relaxed.as_ref().unwrap();
+        let candidates = searcher
+            .search(&**relaxed, &TopDocs::with_limit(30).order_by_score())
+            .unwrap();
+        let ceiling = rank::closest_ceiling(&compiled.plan);
+        assert!(ceiling < 1.0, "{text}");
+        let full = rank::rank(&index, &searcher, &compiled.plan, &candidates, None).unwrap();
+        for keep in [1, 3, 10] {
+            let plain =
+                rank::rank(&index, &searcher, &compiled.plan, &candidates, Some(keep)).unwrap();
+            let early = rank::rank_within(
+                &index,
+                &searcher,
+                &compiled.plan,
+                &candidates,
+                Some(keep),
+                ceiling,
+            )
+            .unwrap();
+            let ids = |ranked: &[rank::Ranked]| {
+                ranked
+                    .iter()
+                    .take(keep)
+                    .map(|r| r.article.id.clone())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&early), ids(&full), "{text}, best {keep}");
+            assert!(early.len() <= plain.len(), "{text}");
+            if early.len() < plain.len() {
+                read_fewer += 1;
+            }
+        }
+    }
+    assert!(
+        read_fewer > 0,
+        "the ceiling never let the re-ranking stop sooner"
+    );
+}
