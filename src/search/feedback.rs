@@ -12,6 +12,7 @@
 //! collections at once (BENCHMARKS.md lists every setting tried).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -56,17 +57,7 @@ pub fn expand(
     }
     let fields = index.fields();
     let mut analyzer = news_analyzer();
-    let stop: Vec<String> = COMMON_WORDS
-        .iter()
-        .map(|word| {
-            let mut stream = analyzer.token_stream(word);
-            if stream.advance() {
-                stream.token().text.clone()
-            } else {
-                (*word).to_string()
-            }
-        })
-        .collect();
+    let stop = stop_stems();
     let mut model: HashMap<String, f32> = HashMap::new();
     for &(score, address) in top {
         let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
@@ -126,6 +117,25 @@ pub fn expand(
     }
     let expanded: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
     Ok(Some((compiled.scoped(expanded), Expansion { words })))
+}
+
+/// [`COMMON_WORDS`] as the index analyses them, computed once.
+fn stop_stems() -> &'static [String] {
+    static STEMS: OnceLock<Vec<String>> = OnceLock::new();
+    STEMS.get_or_init(|| {
+        let mut analyzer = news_analyzer();
+        COMMON_WORDS
+            .iter()
+            .map(|word| {
+                let mut stream = analyzer.token_stream(word);
+                if stream.advance() {
+                    stream.token().text.clone()
+                } else {
+                    (*word).to_string()
+                }
+            })
+            .collect()
+    })
 }
 
 /// Whether an analysed word may join the model: letters and digits, 2 to 20 of them, not all
