@@ -201,9 +201,9 @@ fn parse_budget(text: &str) -> std::result::Result<std::time::Duration, String> 
     let seconds: f64 = text
         .parse()
         .map_err(|_| format!("'{text}' is not a number of seconds"))?;
-    if !seconds.is_finite() || seconds <= 0.0 || seconds > 86_400.0 {
+    if !seconds.is_finite() || !(0.001..=86_400.0).contains(&seconds) {
         return Err(format!(
-            "'{text}': give a number of seconds above 0 and at most 86400"
+            "'{text}': give a number of seconds from 0.001 to 86400"
         ));
     }
     Ok(std::time::Duration::from_secs_f64(seconds))

@@ -116,7 +116,10 @@ pub fn expand(
         }
     }
     let expanded: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-    Ok(Some((compiled.scoped(expanded), Expansion { words })))
+    Ok(Some((
+        compiled.scoped_question(expanded),
+        Expansion { words },
+    )))
 }
 
 /// [`COMMON_WORDS`] as the index analyses them, computed once.

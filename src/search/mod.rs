@@ -66,8 +66,8 @@ pub enum Mode {
     /// weight of the words they hold, and the words the best of them share join the search
     /// ([`feedback`]).
     Question,
-    /// No article has every plain word (or 80% of a long query's): any will do, and articles
-    /// holding more of them (rare words weigh more) in one place come first.
+    /// No article has every plain word of a keyword search: any will do, and articles holding
+    /// more of them (rare words weigh more) in one place come first.
     Closest,
     /// `--any`: any plain word will do, more of them rank higher.
     Any,
@@ -197,7 +197,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
                 // Passage hits rank every candidate's passages; article hits need the page.
                 let keep = (request.group == Group::Article).then_some(end);
                 let ceiling = match mode {
-                    Mode::Closest => rank::closest_ceiling(plan),
+                    Mode::Closest if !compiled.nested_exclusion => rank::closest_ceiling(plan),
                     _ => 1.0,
                 };
                 let mut ranked = rank::rank_within(index, &searcher, plan, head, keep, ceiling)?;
@@ -233,9 +233,11 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             let Some(candidate) = ranked.iter().find(|r| r.article.id == hit.id) else {
                 continue;
             };
-            // tantivy 0.27 explains a union of words by seeking a fresh scorer, which may
-            // already stand past the article (a debug assertion, and no explanation): only
-            // queries whose words are all required are explained by tantivy.
+            // tantivy 0.27's explain of a top-level union of optional clauses (a question, a
+            // fallback, `--any`) seeks a fresh union scorer to the article, which may already
+            // stand past it (a debug assertion, and no explanation); with every plain word
+            // required (mode "all") it has explained correctly in every test, so only then is
+            // it asked. The other modes explain by their own parts (`feedback`, passages).
             let tantivy = if mode == Mode::All {
                 query
                     .explain(&searcher, candidate.address)
@@ -297,13 +299,23 @@ pub(crate) fn resolve(
     let mut query = compiled.query.box_clone();
     let mut found = collect(index, searcher, query.as_ref(), request, end)?;
     let mut expansion = feedback::Expansion::default();
-    if compiled.question && request.sort == SortOrder::Relevance && found.total > 0 {
-        let first = if found.candidates.len() >= feedback::FEEDBACK_ARTICLES {
-            found.candidates.clone()
+    // Whatever the order asked for, so that a question's list, count and facets (which take
+    // no order) are drawn from the same search.
+    if compiled.question && found.total > 0 {
+        let by_score = request.sort == SortOrder::Relevance
+            && found.candidates.len() >= feedback::FEEDBACK_ARTICLES;
+        let top = if by_score {
+            None
         } else {
-            collect_top(index, searcher, query.as_ref(), feedback::FEEDBACK_ARTICLES)?
+            Some(collect_top(
+                index,
+                searcher,
+                query.as_ref(),
+                feedback::FEEDBACK_ARTICLES,
+            )?)
         };
-        if let Some((second, words)) = feedback::expand(index, searcher, compiled, &first)? {
+        let first = top.as_deref().unwrap_or(&found.candidates);
+        if let Some((second, words)) = feedback::expand(index, searcher, compiled, first)? {
             found = collect(index, searcher, second.as_ref(), request, end)?;
             query = second;
             expansion = words;

@@ -32,16 +32,17 @@ use crate::index::sources::resolve_source;
 pub const MAX_PREFIX_WORDS: usize = 128;
 /// A fuzzy word matches at most this many indexed words (the closest, then most frequent).
 pub const MAX_FUZZY_WORDS: usize = 32;
-/// A query's prefix and fuzzy words expand to at most this many indexed words in all (per
-/// field); later ones are searched as written, with a note, so no query's cost is unbounded.
+/// A query's prefix and fuzzy words expand to at most this many indexed words in all (title
+/// and body counted together); later ones are searched as written, with a note, so no query's
+/// cost is unbounded.
 pub const MAX_QUERY_EXPANSIONS: usize = 1024;
 /// Title matches weigh this much more than body matches.
 pub const TITLE_BOOST: f32 = 2.0;
 
 /// A request ready to run.
 pub struct Compiled {
-    /// The query with its filters, as written: plain words all required (80% of them in a
-    /// question; any of them with `--any`).
+    /// The query with its filters, as written: plain words all required (none in a question;
+    /// any of them with `--any`).
     pub query: Box<dyn Query>,
     /// The same query with plain words optional, for the closest-match fallback; `None` when
     /// it would match the same articles.
@@ -60,9 +61,26 @@ pub struct Compiled {
     /// Filters (must match, no score) and top-level exclusions (must not match): every
     /// search this request runs, fallbacks included, keeps them ([`Compiled::scoped`]).
     scope: Vec<(Occur, Box<dyn Query>)>,
+    /// The query's own top-level restrictions and required clauses, unscored: the feedback
+    /// search, whose words are all optional, keeps them too ([`Compiled::scoped_question`]).
+    kept: Vec<Box<dyn Query>>,
+    /// Whether an exclusion sits inside a group: an article may then fail the strict query
+    /// while holding every word, so the closest-match bound on re-ranking does not hold.
+    pub nested_exclusion: bool,
 }
 
 impl Compiled {
+    /// [`Compiled::scoped`], and the query's own restrictions and required clauses as well:
+    /// for a search made of optional words only (the question's feedback search).
+    pub fn scoped_question(&self, query: Box<dyn Query>) -> Box<dyn Query> {
+        if self.kept.is_empty() {
+            return self.scoped(query);
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        clauses.extend(self.kept.iter().map(|q| (Occur::Must, q.box_clone())));
+        self.scoped(Box::new(BooleanQuery::new(clauses)))
+    }
+
     /// `query` restricted by the request's filters and the query's top-level exclusions.
     pub fn scoped(&self, query: Box<dyn Query>) -> Box<dyn Query> {
         if self.scope.is_empty() {
@@ -138,9 +156,13 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
     let blank = request.query.trim().is_empty();
     let mut question = false;
     let mut excluded = Vec::new();
+    let mut kept = Vec::new();
+    let mut nested_exclusion = false;
     let (user_query, relaxed_user) = if let Some(root) = built {
         question = !request.match_any && !request.match_all && root.is_question();
         excluded = root.excluded();
+        kept = root.kept();
+        nested_exclusion = root.has_nested_exclusion(true);
         let strict = root.to_query(request.match_any || question, question);
         let relaxed = (!request.match_any && !question && root.has_implicit_siblings())
             .then(|| root.to_query(true, false));
@@ -197,6 +219,8 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
         question,
         question_query: user_query.box_clone(),
         scope,
+        kept,
+        nested_exclusion,
     };
     compiled.query = compiled.scoped(user_query);
     compiled.relaxed = relaxed_user.map(|q| compiled.scoped(q));
@@ -334,6 +358,34 @@ impl Built {
             .count();
         let sentence = clauses.iter().any(|c| c.optional);
         (sentence && plain >= QUESTION_WORDS) || plain >= KEYWORD_LIST_WORDS
+    }
+
+    /// The top group's restrictions (`source:`, `url:`, `id:`) and required (`+`, `AND`)
+    /// clauses, which a question's feedback search must keep without scoring them again.
+    fn kept(&self) -> Vec<Box<dyn Query>> {
+        match self {
+            Built::Leaf(_) => Vec::new(),
+            Built::Group(clauses) => clauses
+                .iter()
+                .filter(|c| c.filter || c.role == Role::Required)
+                .map(|c| {
+                    let query: Box<dyn Query> =
+                        Box::new(ConstScoreQuery::new(c.node.to_query(false, false), 0.0));
+                    query
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether an exclusion sits below the top group (`a (b -c)`): then an article can fail
+    /// the query for that exclusion alone, holding every word.
+    fn has_nested_exclusion(&self, top: bool) -> bool {
+        match self {
+            Built::Leaf(_) => false,
+            Built::Group(clauses) => clauses
+                .iter()
+                .any(|c| (!top && c.role == Role::Excluded) || c.node.has_nested_exclusion(false)),
+        }
     }
 
     /// The excluded clauses of the top group, which every reading of the query keeps.
@@ -598,7 +650,7 @@ impl Compiler<'_> {
                 } else {
                     vec![stem.clone()]
                 };
-                if prefix || fuzzy.is_some() {
+                if prefix || fuzzy.is_some_and(|d| d > 0) {
                     self.expanded += words.len();
                 }
                 let query: Box<dyn Query> = match words.as_slice() {

@@ -267,6 +267,14 @@ fn issue_11_source_filters_survive_the_closest_match_fallback() {
             );
         }
     }
+    // A question's feedback search adds optional words; the restriction holds there too.
+    let question =
+        corpus.search_json(&["source:reuters what did the delegates say about security talks"]);
+    assert_eq!(question.mode, Mode::Question);
+    assert!(question.total >= 1);
+    for hit in &question.hits {
+        assert_eq!(hit.source.as_deref(), Some("Reuters"), "{}", hit.title);
+    }
     let unfiltered = corpus.search_json(&["security qxzvj"]);
     assert!(
         unfiltered.total > 1,
@@ -282,11 +290,18 @@ fn issue_11_source_filters_survive_the_closest_match_fallback() {
 #[test]
 fn issue_11_facets_and_timeline_count_the_articles_the_list_is_drawn_from() {
     let corpus = wikinews();
-    for query in [
-        "president qxzvj",
-        "what did the ambassador say about the president's policies",
+    for (query, sort) in [
+        ("president qxzvj", "relevance"),
+        (
+            "what did the ambassador say about the president's policies",
+            "relevance",
+        ),
+        (
+            "what did the ambassador say about the president's policies",
+            "newest",
+        ),
     ] {
-        let results = corpus.search_json(&[query, "--facets", "--limit", "1000"]);
+        let results = corpus.search_json(&[query, "--facets", "--limit", "1000", "--sort", sort]);
         assert_ne!(results.mode, Mode::All, "{query}: a fallback or a question");
         let facets = results.facets.as_ref().unwrap();
         assert_eq!(facets.total, results.total, "{query}");
@@ -411,7 +426,7 @@ fn issue_11_a_200_word_fuzzy_query_on_the_1916_pages_answers_within_the_budget()
     }
     stop_server(server);
     // A budget too small for any search answers 503 saying so, as JSON.
-    let (server, addr) = start_server_with(&corpus, &["--budget", "0.000001"]);
+    let (server, addr) = start_server_with(&corpus, &["--budget", "0.001"]);
     let response = http::get(addr, &format!("/api/search?q={encoded}&limit=10"));
     assert_eq!(response.status, 503, "{}", response.body);
     let message = response.json()["error"].as_str().unwrap().to_string();
