@@ -17,6 +17,7 @@ use tantivy::query::QueryParser;
 use tantivy::{TantivyDocument, schema::Value};
 
 use crate::http;
+use crate::search::early_pages;
 use crate::server::{start_server_with, stop_server};
 use crate::util::{TestCorpus, article, shared_corpora};
 
@@ -489,29 +490,11 @@ fn issue_11_the_fallback_stops_reading_sooner_and_keeps_the_page_a_full_re_ranki
             .unwrap();
         let ceiling = rank::closest_ceiling(&compiled.plan);
         assert!(ceiling < 1.0, "{text}");
-        let full = rank::rank(&index, &searcher, &compiled.plan, &candidates, None).unwrap();
-        for keep in [1, 3, 10] {
-            let plain =
-                rank::rank(&index, &searcher, &compiled.plan, &candidates, Some(keep)).unwrap();
-            let early = rank::rank_within(
-                &index,
-                &searcher,
-                &compiled.plan,
-                &candidates,
-                Some(keep),
-                ceiling,
-            )
-            .unwrap();
-            let ids = |ranked: &[rank::Ranked]| {
-                ranked
-                    .iter()
-                    .take(keep)
-                    .map(|r| r.article.id.clone())
-                    .collect::<Vec<_>>()
-            };
-            assert_eq!(ids(&early), ids(&full), "{text}, best {keep}");
-            assert!(early.len() <= plain.len(), "{text}");
-            if early.len() < plain.len() {
+        let plain = early_pages(&index, &compiled.plan, &candidates, 1.0, text);
+        let early = early_pages(&index, &compiled.plan, &candidates, ceiling, text);
+        for ((_, read_plain), (_, read_early)) in plain.into_iter().zip(early) {
+            assert!(read_early <= read_plain, "{text}");
+            if read_early < read_plain {
                 read_fewer += 1;
             }
         }

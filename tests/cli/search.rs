@@ -350,12 +350,44 @@ fn show_prints_the_whole_article_and_stats_counts_it() {
     );
 }
 
+/// For pages of 1, 3 and 10 articles: re-ranks `candidates` stopping as soon as the page
+/// cannot change with no article above `ceiling` (see `rank::rank_within`), asserts that the
+/// page is the one a full re-ranking of every candidate gives, and returns how many articles
+/// each early re-ranking read.
+pub fn early_pages(
+    index: &newsindex::index::NewsIndex,
+    plan: &newsindex::search::query::Plan,
+    candidates: &[(f32, tantivy::DocAddress)],
+    ceiling: f32,
+    text: &str,
+) -> Vec<(usize, usize)> {
+    use newsindex::search::rank;
+    let searcher = index.reader().searcher();
+    let full = rank::rank(index, &searcher, plan, candidates, None).unwrap();
+    let ids = |ranked: &[rank::Ranked], keep: usize| {
+        ranked
+            .iter()
+            .take(keep)
+            .map(|r| r.article.id.clone())
+            .collect::<Vec<_>>()
+    };
+    [1, 3, 10]
+        .into_iter()
+        .map(|keep| {
+            let early =
+                rank::rank_within(index, &searcher, plan, candidates, Some(keep), ceiling).unwrap();
+            assert_eq!(ids(&early, keep), ids(&full, keep), "{text}, best {keep}");
+            (keep, early.len())
+        })
+        .collect()
+}
+
 /// Re-ranking stops reading candidates once the page cannot change; the page it returns must
 /// be the one a full re-ranking of every candidate gives, for one word, several words, a
 /// phrase and a question.
 #[test]
 fn stopping_the_re_ranking_early_keeps_the_page_a_full_re_ranking_gives() {
-    use newsindex::search::{SearchRequest, query, rank};
+    use newsindex::search::{SearchRequest, query};
     use tantivy::collector::TopDocs;
 
     let corpus = sample();
@@ -377,21 +409,10 @@ fn stopping_the_re_ranking_early_keeps_the_page_a_full_re_ranking_gives() {
         let candidates = searcher
             .search(&*compiled.query, &TopDocs::with_limit(30).order_by_score())
             .unwrap();
-        let full = rank::rank(&index, &searcher, &compiled.plan, &candidates, None).unwrap();
-        for keep in [1, 3, 10] {
-            let early =
-                rank::rank(&index, &searcher, &compiled.plan, &candidates, Some(keep)).unwrap();
-            if early.len() < full.len() {
+        for (_, read) in early_pages(&index, &compiled.plan, &candidates, 1.0, text) {
+            if read < candidates.len() {
                 stopped_early += 1;
             }
-            let ids = |ranked: &[rank::Ranked]| {
-                ranked
-                    .iter()
-                    .take(keep)
-                    .map(|r| r.article.id.clone())
-                    .collect::<Vec<_>>()
-            };
-            assert_eq!(ids(&early), ids(&full), "{text}, best {keep}");
         }
     }
     assert!(stopped_early > 0, "no query let the re-ranking stop early");
