@@ -512,15 +512,13 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
             GroupArg::None => Group::None,
         },
         explain: args.explain,
+        facets: args.facets.then_some(Period::Year),
     };
     let mut index = NewsIndex::open(&settings.index_dir)?;
     if args.filter.utc {
         index.read_days_in_utc();
     }
-    let mut results = crate::search::search(&index, &request)?;
-    if args.facets {
-        results.facets = Some(crate::search::facets(&index, &request, Period::Year)?);
-    }
+    let results = crate::search::search(&index, &request)?;
     if !settings.quiet {
         let mut err = std::io::stderr().lock();
         for note in &results.notes {

@@ -11,7 +11,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::Query;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::{SearchRequest, query};
 use crate::error::Result;
@@ -108,9 +109,20 @@ pub fn facets(index: &NewsIndex, request: &SearchRequest, by: Period) -> Result<
     let searcher = index.reader().searcher();
     // The same reading the list is drawn from, fallbacks included.
     let resolved = super::resolve(index, &searcher, &compiled, request, 0)?;
+    count(index, &searcher, resolved.query.as_ref(), by)
+}
+
+/// Counts the articles matching `query`, already resolved ([`super::resolve`]), per source
+/// and per `by` period; [`super::search`] calls it for a request with `facets`.
+pub(crate) fn count(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    query: &dyn Query,
+    by: Period,
+) -> Result<Facets> {
     let counts = searcher
         .search(
-            resolved.query.as_ref(),
+            query,
             &CoverageCollector {
                 date_field: index.fields().date_name().to_string(),
             },

@@ -98,6 +98,9 @@ pub struct SearchRequest {
     pub group: Group,
     /// Attach an [`Explain`] to each hit (`--explain`).
     pub explain: bool,
+    /// Count the matching articles per source and per this period too (`search --facets`),
+    /// from the same reading as the hits.
+    pub facets: Option<Period>,
 }
 
 impl Default for SearchRequest {
@@ -114,6 +117,7 @@ impl Default for SearchRequest {
             passages: 1,
             group: Group::default(),
             explain: false,
+            facets: None,
         }
     }
 }
@@ -255,10 +259,14 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             hit.explain = Some(explain);
         }
     }
+    let facets = match request.facets {
+        Some(by) => Some(facets::count(index, &searcher, query.as_ref(), by)?),
+        None => None,
+    };
     Ok(SearchResults {
         total: found.total as u64,
         hits,
-        facets: None,
+        facets,
         mode,
         group: request.group,
         notes,
