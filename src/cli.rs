@@ -19,7 +19,7 @@ use crate::export::{
 };
 use crate::index::{IndexEvent, NewsIndex};
 use crate::output::{self, OutputFormat};
-use crate::search::{CLOSEST_NOTE, Group, Period, SearchRequest, SortOrder, passage};
+use crate::search::{CLOSEST_NOTE, CopiesMode, Group, Period, SearchRequest, SortOrder, passage};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -73,6 +73,23 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Serve the search page and the JSON API over HTTP
     Serve(ServeArgs),
+    /// List every copy of an article in date order with what differs, and where its passages
+    /// were reprinted
+    Copies(CopiesArgs),
+}
+
+/// `newsindex copies`.
+#[derive(Debug, Args)]
+pub struct CopiesArgs {
+    /// The article id, as search prints it
+    #[arg(value_name = "ID", required_unless_present = "all", conflicts_with = "all")]
+    pub id: Option<String>,
+    /// Every pair of copies in the index, as JSON (articles, and passages of OCR pages)
+    #[arg(long)]
+    pub all: bool,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `newsindex index`.
@@ -163,6 +180,18 @@ pub struct SearchArgs {
     /// Add the number of matching articles per source and per year
     #[arg(long)]
     pub facets: bool,
+    /// Copies of one story: collapse them into one hit listing the others, or show them all
+    #[arg(long, value_name = "HOW", default_value = "collapse")]
+    pub copies: CopiesArg,
+}
+
+/// `--copies`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CopiesArg {
+    /// One hit per story; it lists the other articles that carried it
+    Collapse,
+    /// Every copy is a hit of its own
+    All,
 }
 
 /// `newsindex timeline`.
@@ -363,6 +392,27 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ExitCode::Success
         }
         Command::Export(args) => run_export(&settings, args, &mut out)?,
+        Command::Copies(args) => {
+            let index = NewsIndex::open(&settings.index_dir)?;
+            let format = if args.json {
+                OutputFormat::Json
+            } else {
+                OutputFormat::Human {
+                    color: settings.color,
+                }
+            };
+            match &args.id {
+                Some(id) => {
+                    let report = crate::search::copies::copies_of(&index, id)?;
+                    output::write_copies(&mut out, &report, format)?;
+                }
+                None => {
+                    let pairs = crate::search::copies::all_pairs(&index)?;
+                    crate::output::json::write(&mut out, &pairs).map_err(Error::WriteOutput)?;
+                }
+            }
+            ExitCode::Success
+        }
         Command::Timeline(args) => run_timeline(&settings, args, &mut out)?,
         Command::Serve(args) => {
             let index = NewsIndex::open_live(&settings.index_dir)?;
@@ -513,6 +563,10 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         },
         explain: args.explain,
         facets: args.facets.then_some(Period::Year),
+        copies: match args.copies {
+            CopiesArg::Collapse => CopiesMode::Collapse,
+            CopiesArg::All => CopiesMode::All,
+        },
     };
     let mut index = NewsIndex::open(&settings.index_dir)?;
     if args.filter.utc {

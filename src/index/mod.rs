@@ -4,6 +4,7 @@
 //! schema version and the folders it was built from), so metadata and documents commit together.
 //! Keeping it in step with a folder is [`writer`]'s job.
 
+pub mod copies;
 pub mod schema;
 pub mod sources;
 pub mod stem;
@@ -135,6 +136,16 @@ impl NewsIndex {
     /// [`Error::ArticleNotFound`] when no article has it.
     pub fn article(&self, id: &str) -> Result<Article> {
         let searcher = self.reader.searcher();
+        let address = self.address(&searcher, id)?;
+        let document: TantivyDocument = searcher.doc(address).map_err(|e| self.search_error(e))?;
+        Ok(self.fields.to_article(&document))
+    }
+
+    /// Where `searcher` holds the article with this id.
+    ///
+    /// # Errors
+    /// [`Error::ArticleNotFound`] when no article has it.
+    pub fn address(&self, searcher: &tantivy::Searcher, id: &str) -> Result<tantivy::DocAddress> {
         let query = TermQuery::new(
             Term::from_field_text(self.fields.id, id),
             IndexRecordOption::Basic,
@@ -142,14 +153,13 @@ impl NewsIndex {
         let top = searcher
             .search(&query, &TopDocs::with_limit(1).order_by_score())
             .map_err(|e| self.search_error(e))?;
-        let Some((_, address)) = top.first() else {
-            return Err(Error::ArticleNotFound {
+        match top.first() {
+            Some((_, address)) => Ok(*address),
+            None => Err(Error::ArticleNotFound {
                 id: id.to_string(),
                 path: self.dir.clone(),
-            });
-        };
-        let document: TantivyDocument = searcher.doc(*address).map_err(|e| self.search_error(e))?;
-        Ok(self.fields.to_article(&document))
+            }),
+        }
     }
 
     /// Counts articles, their date span and sources, and the index's size on disk.

@@ -18,12 +18,16 @@ use crate::article::Article;
 use crate::date::ArticleDate;
 
 /// Version of the field layout; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Analyzer for title, body and byline: words, lowercased, accents folded, English stems.
 pub const NEWS_TOKENIZER: &str = "news";
 /// Analyzer for the source facet: the whole value, lowercased.
 pub const SOURCE_TOKENIZER: &str = "source";
+/// The fast field of an article's MinHash bands.
+pub const COPY_ARTICLE: &str = "copy_article";
+/// The fast field of an OCR page's passage band keys.
+pub const COPY_PASSAGE: &str = "copy_passage";
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
@@ -68,6 +72,10 @@ pub struct Fields {
     pub file_hash: Field,
     /// [`FileState::context`] (fast).
     pub file_context: Field,
+    /// The article's MinHash bands ([`super::copies`]; fast, multi-valued).
+    pub copy_article: Field,
+    /// The band keys of an OCR page's passages ([`super::copies`]; fast, multi-valued).
+    pub copy_passage: Field,
 }
 
 impl Fields {
@@ -115,7 +123,9 @@ impl Fields {
         let file_mtime = builder.add_i64_field("file_mtime", fast.clone());
         let file_size = builder.add_u64_field("file_size", fast.clone());
         let file_hash = builder.add_u64_field("file_hash", fast.clone());
-        let file_context = builder.add_u64_field("file_context", fast);
+        let file_context = builder.add_u64_field("file_context", fast.clone());
+        let copy_article = builder.add_u64_field(COPY_ARTICLE, fast.clone());
+        let copy_passage = builder.add_u64_field(COPY_PASSAGE, fast);
         Fields {
             schema: builder.build(),
             id,
@@ -136,6 +146,8 @@ impl Fields {
             file_size,
             file_hash,
             file_context,
+            copy_article,
+            copy_passage,
         }
     }
 
@@ -179,6 +191,13 @@ impl Fields {
         document.add_u64(self.file_size, file.size);
         document.add_u64(self.file_hash, file.hash);
         document.add_u64(self.file_context, file.context);
+        let copies = super::copies::stored(&article.body);
+        for value in copies.article {
+            document.add_u64(self.copy_article, value);
+        }
+        for value in copies.passages {
+            document.add_u64(self.copy_passage, value);
+        }
         document
     }
 

@@ -8,9 +8,10 @@ use std::path::Path;
 
 use crate::article::Article;
 use crate::index::IndexStats;
+use crate::search::copies::CopiesReport;
 use crate::search::passage::Context;
 use crate::search::{
-    CLOSEST_NOTE, Explain, Facets, Group, Mode, Passage, SearchRequest, SearchResults,
+    CLOSEST_NOTE, Copy, Explain, Facets, Group, Mode, Passage, SearchRequest, SearchResults,
 };
 
 const BOLD: &str = "\x1b[1m";
@@ -49,11 +50,19 @@ pub fn write_results(
         Group::Article => "",
         Group::None => "passages ",
     };
-    writeln!(
-        out,
-        "{} {noun} (showing {unit}{first}-{last})",
-        results.total
-    )?;
+    match results.stories {
+        Some(stories) => writeln!(
+            out,
+            "{stories} {} ({} {noun}; showing {unit}{first}-{last})",
+            if stories == 1 { "story" } else { "stories" },
+            results.total
+        )?,
+        None => writeln!(
+            out,
+            "{} {noun} (showing {unit}{first}-{last})",
+            results.total
+        )?,
+    }
     for (number, hit) in (first..).zip(&results.hits) {
         writeln!(out)?;
         let title = if hit.title.is_empty() {
@@ -85,6 +94,23 @@ pub fn write_results(
             write!(out, "   ")?;
             write_passage(out, passage, color)?;
             writeln!(out)?;
+            if !passage.reprints.is_empty() {
+                writeln!(
+                    out,
+                    "   reprinted in {}: {}",
+                    passage.reprints.len(),
+                    copy_list(&passage.reprints)
+                )?;
+            }
+        }
+        if !hit.copies.is_empty() {
+            writeln!(
+                out,
+                "   also carried by {}: {} (newsindex copies {})",
+                hit.copies.len(),
+                copy_list(&hit.copies),
+                hit.id
+            )?;
         }
         if let Some(explain) = &hit.explain {
             write_explain(out, explain)?;
@@ -446,4 +472,95 @@ fn shown_path(path: &str) -> String {
         Some(relative) => relative.display().to_string(),
         None => path.to_string(),
     }
+}
+
+/// "Source, date" of the first few copies, then how many more.
+fn copy_list(copies: &[Copy]) -> String {
+    const SHOWN: usize = 5;
+    let mut parts: Vec<String> = copies
+        .iter()
+        .take(SHOWN)
+        .map(|copy| {
+            let date = copy
+                .date
+                .map_or_else(|| "undated".to_string(), |d| d.to_string());
+            match &copy.source {
+                Some(source) => format!("{source}, {date}"),
+                None => format!("{date} (id {})", copy.id),
+            }
+        })
+        .collect();
+    if copies.len() > SHOWN {
+        parts.push(format!("{} more", copies.len() - SHOWN));
+    }
+    parts.join("; ")
+}
+
+/// Writes an article's copies in date order with their added and removed sentences, then
+/// its reprinted passages (`newsindex copies`).
+///
+/// # Errors
+/// The writer's error.
+pub fn write_copies(out: &mut impl Write, report: &CopiesReport, color: bool) -> io::Result<()> {
+    let date = |d: &Option<crate::date::ArticleDate>| {
+        d.map_or_else(|| "undated".to_string(), |d| d.to_string())
+    };
+    let title = if report.title.is_empty() {
+        "(untitled)"
+    } else {
+        report.title.as_str()
+    };
+    if color {
+        writeln!(out, "{BOLD}{title}{RESET}")?;
+    } else {
+        writeln!(out, "{title}")?;
+    }
+    writeln!(
+        out,
+        "{} · {} · id {}",
+        date(&report.date),
+        report.source.as_deref().unwrap_or("no source"),
+        report.id
+    )?;
+    match report.copies.len() {
+        0 => writeln!(out, "\nNo copies of the whole article.")?,
+        n => writeln!(out, "\n{n} {}:", if n == 1 { "copy" } else { "copies" })?,
+    }
+    for diff in &report.copies {
+        let copy = &diff.copy;
+        writeln!(
+            out,
+            "\n  {} · {} · similarity {:.2} · id {}",
+            date(&copy.date),
+            copy.source.as_deref().unwrap_or("no source"),
+            copy.similarity,
+            copy.id
+        )?;
+        for sentence in &diff.added {
+            writeln!(out, "    + {sentence}")?;
+        }
+        for sentence in &diff.removed {
+            writeln!(out, "    - {sentence}")?;
+        }
+    }
+    if !report.passages.is_empty() {
+        writeln!(out, "\n{} passages printed elsewhere:", report.passages.len())?;
+    }
+    for passage in &report.passages {
+        let text: String = passage.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text: String = text.chars().take(160).collect();
+        writeln!(out, "\n  [{}-{}] {text}…", passage.start, passage.end)?;
+        for reprint in &passage.reprints {
+            writeln!(
+                out,
+                "    {} · {} · similarity {:.2} · id {} at {}",
+                date(&reprint.date),
+                reprint.source.as_deref().unwrap_or("no source"),
+                reprint.similarity,
+                reprint.id,
+                reprint.start.unwrap_or(0)
+            )?;
+        }
+    }
+    Ok(())
 }

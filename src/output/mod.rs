@@ -42,6 +42,22 @@ pub fn write_results(
     .map_err(Error::WriteOutput)
 }
 
+/// Writes an article's copies and reprints (`newsindex copies`).
+///
+/// # Errors
+/// [`Error::WriteOutput`] when `out` fails.
+pub fn write_copies(
+    out: &mut impl Write,
+    report: &crate::search::copies::CopiesReport,
+    format: OutputFormat,
+) -> Result<()> {
+    match format {
+        OutputFormat::Human { color } => human::write_copies(out, report, color),
+        OutputFormat::Json => json::write(out, report),
+    }
+    .map_err(Error::WriteOutput)
+}
+
 /// Writes one whole article.
 ///
 /// # Errors

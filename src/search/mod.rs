@@ -4,6 +4,7 @@
 //! highlights passages, [`rank`] re-ranks BM25's best candidates by them, and
 //! [`facets`](mod@facets) counts matches per source and period.
 
+pub mod copies;
 pub mod facets;
 pub mod feedback;
 pub mod passage;
@@ -16,6 +17,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::{DateTime, DocAddress, Order, Searcher};
 
+pub use copies::{CopiesMode, Copy};
 pub use facets::{Facets, Period, PeriodCount, facets};
 pub use passage::Passage;
 pub use rank::Explain;
@@ -101,6 +103,8 @@ pub struct SearchRequest {
     /// Count the matching articles per source and per this period too (`search --facets`),
     /// from the same reading as the hits.
     pub facets: Option<Period>,
+    /// Whether copies of a story collapse into one hit (`--copies`).
+    pub copies: CopiesMode,
 }
 
 impl Default for SearchRequest {
@@ -118,6 +122,7 @@ impl Default for SearchRequest {
             group: Group::default(),
             explain: false,
             facets: None,
+            copies: CopiesMode::default(),
         }
     }
 }
@@ -127,6 +132,10 @@ impl Default for SearchRequest {
 pub struct SearchResults {
     /// How many articles match in all (not just this page).
     pub total: u64,
+    /// How many stories those articles make, copies counted once (estimated from the stored
+    /// signatures; [`copies::count_stories`]); only when copies collapse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stories: Option<u64>,
     /// This page of hits, best (or newest/oldest) first.
     pub hits: Vec<Hit>,
     /// Counts per source and year, only when asked for (`search --facets`).
@@ -171,6 +180,10 @@ pub struct Hit {
     /// Why the hit ranks where it does, with `--explain`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explain>,
+    /// Other articles carrying the same story (exact Jaccard of word 5-shingles at least
+    /// [`crate::index::copies::THRESHOLD`]), most similar first; only when copies collapse.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<Copy>,
 }
 
 /// Runs `request` against `index`.
@@ -182,7 +195,12 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     let compiled = query::compile(index, request)?;
     let searcher = index.reader().searcher();
     let limit = request.limit.min(MAX_LIMIT);
-    let end = request.offset.saturating_add(limit);
+    let collapse = request.copies == CopiesMode::Collapse && request.group == Group::Article;
+    // Collapsing copies takes hits off the list: rank twice the page, so it stays full.
+    let end = match collapse {
+        true => request.offset.saturating_add(limit).saturating_mul(2),
+        false => request.offset.saturating_add(limit),
+    };
     let Resolved {
         query,
         mode,
@@ -223,6 +241,9 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             }
         };
     }
+    if collapse {
+        ranked = copies::collapse(ranked);
+    }
     let mut hits = match request.group {
         Group::Article => ranked
             .iter()
@@ -259,12 +280,18 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             hit.explain = Some(explain);
         }
     }
+    let mut stories = None;
+    if request.copies == CopiesMode::Collapse {
+        copies::annotate(index, &searcher, &ranked, &mut hits)?;
+        stories = Some(copies::count_stories(index, &searcher, query.as_ref())?);
+    }
     let facets = match request.facets {
         Some(by) => Some(facets::count(index, &searcher, query.as_ref(), by)?),
         None => None,
     };
     Ok(SearchResults {
         total: found.total as u64,
+        stories,
         hits,
         facets,
         mode,
@@ -454,6 +481,7 @@ fn hit(candidate: &rank::Ranked, passages: Vec<Passage>, by_date: bool) -> Hit {
         score: (!by_date).then_some(candidate.score),
         passages,
         explain: None,
+        copies: Vec::new(),
     }
 }
 

@@ -46,6 +46,9 @@ pub struct Passage {
     /// shown because only its title matched.
     #[serde(default)]
     pub score: f32,
+    /// Where else this passage was printed (OCR pages; [`super::copies`]), in date order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reprints: Vec<super::copies::Copy>,
 }
 
 /// One analysed word of a text: its index form, position and byte range.
@@ -411,6 +414,7 @@ pub fn plain_passage(body: &str, span: (usize, usize)) -> Passage {
         end: char_start + text.chars().count(),
         highlights: Vec::new(),
         score: 0.0,
+        reprints: Vec::new(),
     }
 }
 

@@ -17,6 +17,7 @@ use super::error::ApiError;
 use super::{AppState, params};
 use crate::article::Article;
 use crate::index::IndexStats;
+use crate::search::copies::CopiesReport;
 use crate::search::{self, Facets, SearchResults};
 
 const PAGE: &str = include_str!("web/index.html");
@@ -82,6 +83,24 @@ pub async fn article(
     }
     let article = state.with_index(move |index| index.article(&id)).await?;
     Ok(Json(article))
+}
+
+/// `GET /api/articles/{id}/copies`: the article's copies in date order with their added and
+/// removed sentences, and its reprinted passages, as `copies --json` prints them.
+pub async fn copies(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<CopiesReport>, ApiError> {
+    let Path(id) = id.map_err(|rejection| ApiError::BadRequest(format!("id: {rejection}")))?;
+    if !is_article_id(&id) {
+        return Err(ApiError::BadRequest(
+            "id: not an article id (16 characters, 0-9 and a-f)".to_string(),
+        ));
+    }
+    let report = state
+        .with_index(move |index| search::copies::copies_of(index, &id))
+        .await?;
+    Ok(Json(report))
 }
 
 /// `GET /api/stats`: the figures of `stats --json`.

@@ -87,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/search", get(handlers::search))
         .route("/api/facets", get(handlers::facets))
         .route("/api/articles/{id}", get(handlers::article))
+        .route("/api/articles/{id}/copies", get(handlers::copies))
         .route("/api/stats", get(handlers::stats))
         .fallback(handlers::not_found)
         .layer(axum::middleware::from_fn(handlers::finish_response))

@@ -4,7 +4,7 @@
 //! dates, lengths. Values only ever become a search request; none reaches the filesystem.
 
 use crate::date::DateRange;
-use crate::search::{Period, SearchRequest, SortOrder};
+use crate::search::{CopiesMode, Period, SearchRequest, SortOrder};
 
 use super::error::ApiError;
 
@@ -22,7 +22,7 @@ pub const MAX_SOURCES: usize = 50;
 const MAX_SOURCE_CHARS: usize = 200;
 
 const SEARCH_PARAMETERS: &[&str] = &[
-    "q", "from", "to", "source", "sort", "limit", "offset", "passages", "any", "all",
+    "q", "from", "to", "source", "sort", "limit", "offset", "passages", "any", "all", "copies",
 ];
 const FACET_PARAMETERS: &[&str] = &["q", "from", "to", "source", "any", "all", "by"];
 
@@ -40,6 +40,15 @@ pub fn search_request(raw: &str) -> Result<SearchRequest, ApiError> {
         Some(other) => {
             return Err(bad(format!(
                 "sort: '{other}' is not one of relevance, newest, oldest"
+            )));
+        }
+    };
+    request.copies = match params.single("copies")? {
+        None | Some("collapse") => CopiesMode::Collapse,
+        Some("all") => CopiesMode::All,
+        Some(other) => {
+            return Err(bad(format!(
+                "copies: '{other}' is not one of collapse, all"
             )));
         }
     };

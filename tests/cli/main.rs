@@ -9,6 +9,7 @@
 
 mod archive;
 mod browser;
+mod copies;
 mod crash;
 mod errors;
 mod export;

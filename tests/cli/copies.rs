@@ -1,0 +1,259 @@
+//! Copies and reprints: one story collapsed into one hit listing the papers that carried it,
+//! `newsindex copies`, and the evaluation against exact Jaccard on the shared corpora.
+
+use crate::util::{TestCorpus, article, shared_corpora};
+
+const PARAGRAPHS: [&str; 8] = [
+    "The harbour authority said on Tuesday that it would close the northern container terminal for six weeks from March while engineers replace the cranes that were damaged in the January storm.",
+    "About 1,200 dock workers will be moved to the southern terminal during the closure, the authority said in a statement, and no jobs will be lost as a result of the repairs.",
+    "Shipping lines have been told to expect delays of up to two days for vessels arriving at the port, which handles a third of the country's imported food and most of its fuel.",
+    "The union representing crane operators welcomed the decision but said the authority had ignored warnings about the condition of the cranes for more than three years before the storm.",
+    "Officials declined to say how much the repairs would cost.",
+    "Local businesses near the northern terminal said they feared a drop in trade during the six weeks, with cafes and repair shops depending on the workers who pass through each day.",
+    "The authority's chief executive said the new cranes would be able to handle the largest container ships now in service and would make the port safer for the people who work there.",
+    "A public meeting on the plans will be held at the town hall on Thursday evening.",
+];
+
+fn story(skip: Option<usize>) -> String {
+    PARAGRAPHS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != skip)
+        .map(|(_, p)| *p)
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// The story and three edited copies, plus an unrelated article that matches the same query.
+fn wire_archive() -> TestCorpus {
+    let corpus = TestCorpus::new();
+    corpus.write(
+        "a.txt",
+        article(
+            "Port to close terminal for crane repairs",
+            "2024-03-01",
+            "Coast Gazette",
+            &story(None),
+        ),
+    );
+    corpus.write(
+        "b.txt",
+        article(
+            "Northern terminal shut for six weeks",
+            "2024-03-02",
+            "Harbour Times",
+            &story(None),
+        ),
+    );
+    corpus.write(
+        "c.txt",
+        article(
+            "Port to close terminal for crane repairs",
+            "2024-03-03",
+            "Daily Ledger",
+            &story(Some(4)),
+        ),
+    );
+    corpus.write(
+        "d.txt",
+        article(
+            "Port to close terminal for crane repairs",
+            "2024-03-04",
+            "Evening Star",
+            &format!(
+                "By Jane Morrow, Transport Correspondent\n\n{}\n\nFollow the Evening Star for more local news every day, and write to our letters page with your views.",
+                story(None)
+            ),
+        ),
+    );
+    corpus.write(
+        "e.txt",
+        article(
+            "Cranes arrive for the southern terminal",
+            "2024-03-05",
+            "Coast Gazette",
+            "Two new cranes for the southern container terminal arrived by sea on Monday and will be assembled over the next month, the harbour authority said.\n\nThe cranes were built abroad and carried on a heavy-lift ship that took five weeks to reach the port.",
+        ),
+    );
+    corpus.index();
+    corpus
+}
+
+#[test]
+fn a_story_and_three_edited_copies_collapse_into_one_hit_listing_three_copies() {
+    let corpus = wire_archive();
+    let results = corpus.search_json(&["terminal", "cranes"]);
+    assert_eq!(results.total, 5);
+    assert_eq!(results.stories, Some(2));
+    assert_eq!(results.hits.len(), 2, "{:#?}", results.hits);
+    let story = results
+        .hits
+        .iter()
+        .find(|hit| hit.copies.len() == 3)
+        .expect("one hit lists three copies");
+    let mut sources: Vec<_> = std::iter::once(&story.source)
+        .chain(story.copies.iter().map(|c| &c.source))
+        .map(|s| s.clone().unwrap())
+        .collect();
+    sources.sort();
+    assert_eq!(
+        sources,
+        ["Coast Gazette", "Daily Ledger", "Evening Star", "Harbour Times"]
+    );
+    for copy in &story.copies {
+        assert!(copy.similarity >= 0.8 && copy.similarity <= 1.0, "{copy:?}");
+    }
+    let other = results.hits.iter().find(|hit| hit.copies.is_empty()).unwrap();
+    assert_eq!(other.title, "Cranes arrive for the southern terminal");
+
+    let all = corpus.search_json(&["terminal", "cranes", "--copies", "all"]);
+    assert_eq!(all.hits.len(), 5);
+    assert!(all.hits.iter().all(|hit| hit.copies.is_empty()));
+    assert_eq!(all.stories, None);
+
+    // By date, the earliest copy stands for the story.
+    let oldest = corpus.search_json(&["terminal", "cranes", "--sort", "oldest"]);
+    assert_eq!(oldest.hits.len(), 2);
+    assert_eq!(oldest.hits[0].source.as_deref(), Some("Coast Gazette"));
+    assert_eq!(oldest.hits[0].copies.len(), 3);
+
+    let human = corpus
+        .cmd()
+        .args(["search", "terminal", "cranes"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(text.starts_with("2 stories (5 articles match"), "{text}");
+    assert!(text.contains("also carried by 3: "), "{text}");
+}
+
+#[test]
+fn deleting_one_copys_file_updates_the_group() {
+    let corpus = wire_archive();
+    std::fs::remove_file(corpus.archive().join("c.txt")).unwrap();
+    corpus.index();
+    let results = corpus.search_json(&["terminal", "cranes"]);
+    assert_eq!(results.total, 4);
+    assert_eq!(results.stories, Some(2));
+    let story = results.hits.iter().find(|h| !h.copies.is_empty()).unwrap();
+    assert_eq!(story.copies.len(), 2);
+    assert!(
+        story
+            .copies
+            .iter()
+            .all(|c| c.source.as_deref() != Some("Daily Ledger"))
+    );
+}
+
+#[test]
+fn the_copies_command_lists_copies_by_date_with_added_and_removed_sentences() {
+    let corpus = wire_archive();
+    let results = corpus.search_json(&["terminal", "cranes", "--sort", "oldest"]);
+    let id = &results.hits[0].id;
+    let output = corpus
+        .cmd()
+        .args(["copies", id, "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let copies = report["copies"].as_array().unwrap();
+    let sources: Vec<&str> = copies
+        .iter()
+        .map(|c| c["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["Harbour Times", "Daily Ledger", "Evening Star"]);
+    assert_eq!(copies[0]["added"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        copies[1]["removed"],
+        serde_json::json!(["Officials declined to say how much the repairs would cost."])
+    );
+    let added: Vec<&str> = copies[2]["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(added.contains(&"By Jane Morrow, Transport Correspondent"), "{added:?}");
+    assert!(
+        added.iter().any(|s| s.starts_with("Follow the Evening Star")),
+        "{added:?}"
+    );
+    let human = corpus.cmd().args(["copies", id]).output().unwrap();
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(text.contains("3 copies:"), "{text}");
+    assert!(text.contains("    - Officials declined"), "{text}");
+}
+
+#[test]
+fn two_articles_that_share_only_a_boilerplate_paragraph_are_not_copies() {
+    let corpus = TestCorpus::new();
+    let footer = "Subscribe to the Coast Gazette for unlimited access to local news, weather and sport, and sign up for our morning newsletter to get the day's headlines in your inbox before breakfast.";
+    corpus.write(
+        "a.txt",
+        article(
+            "Council approves new library",
+            "2024-05-01",
+            "Coast Gazette",
+            &format!("The council voted on Monday to build a new library beside the station, replacing the old building that closed after a fire last year.\n\n{footer}"),
+        ),
+    );
+    corpus.write(
+        "b.txt",
+        article(
+            "School wins regional chess final",
+            "2024-05-02",
+            "Coast Gazette",
+            &format!("Pupils from the harbour school won the regional chess final on Saturday, beating six other teams over a long day of games in the town hall.\n\n{footer}"),
+        ),
+    );
+    corpus.index();
+    let results = corpus.search_json(&["newsletter"]);
+    assert_eq!(results.total, 2);
+    assert_eq!(results.stories, Some(2));
+    assert_eq!(results.hits.len(), 2);
+    assert!(results.hits.iter().all(|hit| hit.copies.is_empty()));
+}
+
+/// The index's groups against exact Jaccard by brute force (bench/copies_eval.py): Reuters
+/// for articles, a week of the January 1916 pages for articles and OCR passages.
+#[test]
+fn copy_detection_meets_its_floors_against_exact_jaccard() {
+    let test = "copy_detection_meets_its_floors_against_exact_jaccard";
+    let Some(corpora) = shared_corpora(test) else {
+        return;
+    };
+    let has_python = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_python {
+        eprintln!("SKIPPED {test}: python3 is not available");
+        return;
+    }
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/copies_eval.py");
+    let days: Vec<std::path::PathBuf> = (10..=16)
+        .map(|day| corpora.join(format!("chronam-1916/dates/191601{day}")))
+        .collect();
+    for roots in [vec![corpora.join("reuters21578/sgm-data")], days] {
+        let corpus = TestCorpus::new();
+        let output = corpus
+            .cmd()
+            .arg("-q")
+            .arg("index")
+            .args(&roots)
+            .output()
+            .unwrap();
+        assert!(output.status.code() == Some(0) || output.status.code() == Some(4));
+        let output = std::process::Command::new("python3")
+            .arg(&script)
+            .arg(assert_cmd::cargo::cargo_bin("newsindex"))
+            .arg(corpus.index_dir())
+            .args(["--min-precision", "0.95", "--min-recall", "0.95"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        eprintln!("{text}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success(), "{roots:?}: {text}");
+    }
+}
