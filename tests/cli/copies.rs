@@ -257,3 +257,76 @@ fn copy_detection_meets_its_floors_against_exact_jaccard() {
         assert!(output.status.success(), "{roots:?}: {text}");
     }
 }
+
+/// An AP paragraph about Villa printed by the Rock Island Argus on 26 January 1916 and the
+/// Ottumwa Tri-Weekly Courier the next day, OCR errors and all: each page's hit says where
+/// else the passage was printed.
+#[test]
+fn a_reprinted_1916_passage_lists_the_other_paper_that_printed_it() {
+    let test = "a_reprinted_1916_passage_lists_the_other_paper_that_printed_it";
+    let Some(corpora) = shared_corpora(test) else {
+        return;
+    };
+    let corpus = TestCorpus::new();
+    let output = corpus
+        .cmd()
+        .arg("-q")
+        .arg("index")
+        .arg(corpora.join("chronam-1916/dates/19160126"))
+        .arg(corpora.join("chronam-1916/dates/19160127"))
+        .output()
+        .unwrap();
+    assert!(output.status.code() == Some(0) || output.status.code() == Some(4));
+    let results = corpus.search_json(&["villa", "\"thrown into prison\""]);
+    let reprinted: Vec<(String, String)> = results
+        .hits
+        .iter()
+        .flat_map(|hit| {
+            hit.passages.iter().flat_map(move |p| {
+                p.reprints.iter().map(move |r| {
+                    (
+                        hit.source.clone().unwrap_or_default(),
+                        r.source.clone().unwrap_or_default(),
+                    )
+                })
+            })
+        })
+        .collect();
+    assert!(
+        reprinted.contains(&(
+            "Rock Island Argus.".to_string(),
+            "Ottumwa tri-weekly courier.".to_string()
+        )),
+        "{reprinted:?}"
+    );
+    assert!(
+        reprinted.contains(&(
+            "Ottumwa tri-weekly courier.".to_string(),
+            "Rock Island Argus.".to_string()
+        )),
+        "{reprinted:?}"
+    );
+    let passage = results
+        .hits
+        .iter()
+        .flat_map(|h| &h.passages)
+        .find(|p| !p.reprints.is_empty())
+        .unwrap();
+    assert!(passage.text.contains("Thirty-six Americans"), "{passage:?}");
+    assert!(passage.reprints[0].similarity >= 0.8);
+    // The copies command lists it too, with where it stands in the other page.
+    let id = &results
+        .hits
+        .iter()
+        .find(|h| h.source.as_deref() == Some("Rock Island Argus."))
+        .unwrap()
+        .id;
+    let output = corpus.cmd().args(["copies", id, "--json"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let passages = report["passages"].as_array().unwrap();
+    assert!(passages.iter().any(|p| {
+        p["text"].as_str().unwrap().contains("Thirty-six Americans")
+            && p["reprints"][0]["source"] == "Ottumwa tri-weekly courier."
+            && p["reprints"][0]["start"].as_u64().is_some()
+    }));
+}
