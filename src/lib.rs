@@ -13,7 +13,8 @@
 //! - [`export`]: every article as NDJSON for Quickwit or `_bulk` pairs for Elasticsearch.
 //! - `server` (the `serve` feature, on by default): `newsindex serve`, the same searches over
 //!   HTTP with a web page.
-//! - [`error`]: failures and exit codes.
+//! - [`error`]: failures and exit codes; [`diagnostic`]: problems with single files and
+//!   records, kept as data until the edge.
 //!
 //! The library never prints or exits: the command line, the text for people and the progress
 //! bar are the `newsindex` binary's (`src/main.rs` and `src/cli/`), which the library cannot
@@ -43,6 +44,7 @@
 
 pub mod article;
 pub mod date;
+pub mod diagnostic;
 pub mod error;
 pub mod export;
 pub mod index;

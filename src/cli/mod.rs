@@ -22,6 +22,7 @@ use newsindex::index::UpdateOptions;
 use self::output::OutputFormat;
 use self::settings::Settings;
 use newsindex::date::DateRange;
+use newsindex::diagnostic::Severity;
 use newsindex::error::{Error, ExitCode, Result};
 use newsindex::export::{
     ExportEvent, ExportFormat, ExportSettings, ExportSource, ExportTarget, export,
@@ -470,23 +471,16 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
                     bar.inc(1);
                 }
             }
-            IndexEvent::Warning(message) => {
-                if !quiet {
-                    let line = format!("newsindex: warning: {message}");
-                    match &progress {
-                        Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
-                        None => writeln!(err, "{line}").ok(),
-                    };
-                }
-            }
-            IndexEvent::Note(message) => {
-                if verbose > 0 {
-                    let line = format!("newsindex: {message}");
-                    match &progress {
-                        Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
-                        None => writeln!(err, "{line}").ok(),
-                    };
-                }
+            IndexEvent::Diagnostic(diagnostic) => {
+                let line = match diagnostic.severity() {
+                    Severity::Warning if !quiet => format!("newsindex: warning: {diagnostic}"),
+                    Severity::Note if verbose > 0 => format!("newsindex: {diagnostic}"),
+                    _ => return,
+                };
+                match &progress {
+                    Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
+                    None => writeln!(err, "{line}").ok(),
+                };
             }
         }
     };
@@ -585,13 +579,15 @@ fn run_export(settings: &Settings, args: ExportArgs, out: &mut impl Write) -> Re
     let mut report_event = |event: ExportEvent| {
         let mut err = std::io::stderr().lock();
         match event {
-            ExportEvent::Warning(message) if !quiet => {
-                writeln!(err, "newsindex: warning: {message}").ok();
-            }
-            ExportEvent::Note(message) if verbose > 0 => {
-                writeln!(err, "newsindex: {message}").ok();
-            }
-            _ => {}
+            ExportEvent::Diagnostic(diagnostic) => match diagnostic.severity() {
+                Severity::Warning if !quiet => {
+                    writeln!(err, "newsindex: warning: {diagnostic}").ok();
+                }
+                Severity::Note if verbose > 0 => {
+                    writeln!(err, "newsindex: {diagnostic}").ok();
+                }
+                _ => {}
+            },
         }
     };
     let report = export(&source, &export_settings, out, &mut report_event)?;
