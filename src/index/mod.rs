@@ -5,6 +5,7 @@
 //! Keeping it in step with a folder is [`writer`]'s job.
 
 pub mod copies;
+mod plan;
 pub mod schema;
 pub mod sources;
 pub mod stem;
@@ -20,7 +21,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 pub use schema::{Fields, FileState};
-pub use writer::{IndexEvent, IndexReport, update};
+pub use writer::{IndexEvent, IndexReport, UpdateOptions, update};
 
 use crate::article::Article;
 use crate::error::{Error, Result};
@@ -184,10 +185,10 @@ impl NewsIndex {
                 let roots_of: Vec<Option<usize>> = names
                     .iter()
                     .map(|path| {
-                        self.meta.roots.iter().position(|root| {
-                            path.strip_prefix(root.as_str())
-                                .is_some_and(|rest| rest.starts_with(std::path::MAIN_SEPARATOR))
-                        })
+                        self.meta
+                            .roots
+                            .iter()
+                            .position(|root| crate::article::relative_key(path, root).is_some())
                     })
                     .collect();
                 for doc in segment.doc_ids_alive() {

@@ -6,11 +6,11 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::article::Article;
-use crate::index::IndexStats;
-use crate::search::copies::CopiesReport;
-use crate::search::passage::Context;
-use crate::search::{
+use newsindex::article::Article;
+use newsindex::index::IndexStats;
+use newsindex::search::copies::CopiesReport;
+use newsindex::search::passage::Context;
+use newsindex::search::{
     CLOSEST_NOTE, Copy, Explain, Facets, Group, Mode, Passage, SearchRequest, SearchResults,
 };
 
@@ -502,7 +502,7 @@ fn copy_list(copies: &[Copy]) -> String {
 /// # Errors
 /// The writer's error.
 pub fn write_copies(out: &mut impl Write, report: &CopiesReport, color: bool) -> io::Result<()> {
-    let date = |d: &Option<crate::date::ArticleDate>| {
+    let date = |d: &Option<newsindex::date::ArticleDate>| {
         d.map_or_else(|| "undated".to_string(), |d| d.to_string())
     };
     let title = if report.title.is_empty() {
