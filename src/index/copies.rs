@@ -60,10 +60,15 @@ pub struct Signature(pub [u64; BANDS]);
 impl Signature {
     /// The signature of a set of shingle hashes, or `None` below [`MIN_SHINGLES`].
     pub fn of(shingles: &HashSet<u64>) -> Option<Signature> {
-        if shingles.len() < MIN_SHINGLES {
+        Signature::of_distinct(shingles.len(), shingles.iter().copied())
+    }
+
+    /// The signature of `count` distinct shingle hashes (repeats change no minimum).
+    fn of_distinct(count: usize, shingles: impl Iterator<Item = u64>) -> Option<Signature> {
+        if count < MIN_SHINGLES {
             return None;
         }
-        let mins = min_hashes::<ARTICLE_HASHES>(shingles.iter().copied());
+        let mins = min_hashes::<ARTICLE_HASHES>(shingles);
         let mut bands = [0u64; BANDS];
         for (band, value) in bands.iter_mut().enumerate() {
             let mut packed = 0u64;
@@ -136,8 +141,10 @@ pub struct Stored {
 /// Computes what `body` stores.
 pub fn stored(body: &str) -> Stored {
     let mut stored = Stored::default();
-    let shingle_set = shingles(body);
-    if let Some(signature) = Signature::of(&shingle_set) {
+    let mut hashes = shingle_list(body);
+    hashes.sort_unstable();
+    hashes.dedup();
+    if let Some(signature) = Signature::of_distinct(hashes.len(), hashes.iter().copied()) {
         stored.article = signature.0.to_vec();
     }
     if is_page(body) {
@@ -184,19 +191,23 @@ const COLUMN_LINES: usize = 40;
 /// The hashes of `text`'s word shingles (a text shorter than [`SHINGLE`] words has one, of
 /// all its words, unless it has none).
 pub fn shingles(text: &str) -> HashSet<u64> {
+    shingle_list(text).into_iter().collect()
+}
+
+/// The hashes of `text`'s word shingles in order, repeats included.
+fn shingle_list(text: &str) -> Vec<u64> {
     let words = word_hashes(text);
-    let mut set = HashSet::with_capacity(words.len());
     if words.is_empty() {
-        return set;
+        return Vec::new();
     }
-    for window in words.windows(SHINGLE.min(words.len())) {
-        let mut hash = 0x2545_f491_4f6c_dd1du64;
-        for word in window {
-            hash = mix(hash.rotate_left(17) ^ word);
-        }
-        set.insert(hash);
-    }
-    set
+    words
+        .windows(SHINGLE.min(words.len()))
+        .map(|window| {
+            window.iter().fold(0x2545_f491_4f6c_dd1du64, |hash, word| {
+                mix(hash.rotate_left(17) ^ word)
+            })
+        })
+        .collect()
 }
 
 /// The exact Jaccard similarity of two shingle sets (0 when both are empty).

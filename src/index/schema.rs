@@ -151,8 +151,14 @@ impl Fields {
         }
     }
 
-    /// The tantivy document for `article`, read from a file with the given state.
-    pub fn to_document(&self, article: &Article, file: &FileState) -> TantivyDocument {
+    /// The tantivy document for `article`, read from a file with the given state, with what it
+    /// stores for finding its copies ([`super::copies::stored`]).
+    pub fn to_document(
+        &self,
+        article: &Article,
+        file: &FileState,
+        copies: &super::copies::Stored,
+    ) -> TantivyDocument {
         let mut document = TantivyDocument::default();
         document.add_text(self.id, &article.id);
         document.add_text(self.path, &article.path);
@@ -191,12 +197,11 @@ impl Fields {
         document.add_u64(self.file_size, file.size);
         document.add_u64(self.file_hash, file.hash);
         document.add_u64(self.file_context, file.context);
-        let copies = super::copies::stored(&article.body);
-        for value in copies.article {
-            document.add_u64(self.copy_article, value);
+        for value in &copies.article {
+            document.add_u64(self.copy_article, *value);
         }
-        for value in copies.passages {
-            document.add_u64(self.copy_passage, value);
+        for value in &copies.passages {
+            document.add_u64(self.copy_passage, *value);
         }
         document
     }
@@ -337,7 +342,7 @@ mod tests {
         let fingerprint = hasher.finalize().to_hex()[..16].to_string();
         assert_eq!(
             (SCHEMA_VERSION, fingerprint.as_str()),
-            (6, "c1e0fa3c6ca801b8"),
+            (7, "e0434b2e51edcd8e"),
             "the schema or the analysis changed: bump SCHEMA_VERSION and record the new hash"
         );
     }

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
+use super::copies;
 use super::plan::{Candidate, Found, Known, SyncPlan};
 use super::schema::{self, Fields, FileState, SCHEMA_VERSION};
 use super::{IndexMeta, damaged, open_checked};
@@ -144,7 +145,9 @@ pub(crate) fn per_second(count: u64, elapsed: Duration) -> f64 {
 enum Outcome {
     /// Same content as indexed (only the timestamp moved).
     Same,
-    Parsed(Parsed, u64),
+    /// The articles, what each stores for finding its copies (computed here, on the worker),
+    /// and the content hash.
+    Parsed(Parsed, Vec<copies::Stored>, u64),
     Failed(Error),
 }
 
@@ -618,7 +621,8 @@ fn repoint_root(
             let address = tantivy::DocAddress::new(ordinal as u32, doc);
             let mut article = fields.to_article(&searcher.doc::<TantivyDocument>(address)?);
             article.path = new_path;
-            writer.add_document(fields.to_document(&article, &entry.state))?;
+            let stored = copies::stored(&article.body);
+            writer.add_document(fields.to_document(&article, &entry.state, &stored))?;
         }
     }
     let old: Vec<String> = known
@@ -815,6 +819,16 @@ impl Drop for CloseOnDrop<'_> {
     }
 }
 
+/// A parsed file's outcome, with what each article stores for finding its copies.
+fn parsed_outcome(parsed: Parsed, hash: u64) -> Outcome {
+    let stored = parsed
+        .articles
+        .iter()
+        .map(|article| copies::stored(&article.body))
+        .collect();
+    Outcome::Parsed(parsed, stored, hash)
+}
+
 /// Reads and parses one candidate on a worker thread.
 fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
     let absolute = candidate.file.as_path();
@@ -845,7 +859,7 @@ fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
         return Outcome::Same;
     }
     match parse::parse_bytes(absolute, candidate.format, &bytes, candidate.context) {
-        Ok(parsed) => Outcome::Parsed(parsed, hash),
+        Ok(parsed) => parsed_outcome(parsed, hash),
         Err(error) => Outcome::Failed(relocate(error, &candidate.shown)),
     }
 }
@@ -876,7 +890,7 @@ fn read_web_archive(candidate: &Candidate, max_bytes: u64) -> Outcome {
         return Outcome::Same;
     }
     match parse::parse_file(absolute, candidate.format, max_bytes, candidate.context) {
-        Ok(parsed) => Outcome::Parsed(parsed, hash),
+        Ok(parsed) => parsed_outcome(parsed, hash),
         Err(error) => Outcome::Failed(relocate(error, &candidate.shown)),
     }
 }
@@ -930,7 +944,7 @@ fn apply(
             report.count(&diagnostic);
             report_event(IndexEvent::Diagnostic(diagnostic));
         }
-        Outcome::Parsed(parsed, hash) => {
+        Outcome::Parsed(parsed, stored, hash) => {
             for diagnostic in parsed.placed_diagnostics(&candidate.shown) {
                 report.count(&diagnostic);
                 report_event(IndexEvent::Diagnostic(diagnostic));
@@ -946,8 +960,8 @@ fn apply(
             } else {
                 report.added_files += 1;
             }
-            for article in &parsed.articles {
-                writer.add_document(fields.to_document(article, &state))?;
+            for (article, stored) in parsed.articles.iter().zip(&stored) {
+                writer.add_document(fields.to_document(article, &state, stored))?;
                 report.articles_added += 1;
                 if article.date.is_none() {
                     report.undated += 1;

@@ -36,6 +36,13 @@
 //!   "passages": [{"start", "end", "score", "share", "parts": [{"what", "count", "weight",
 //!   "score"}]}], "tantivy": {"value", "description", "details"}}` ([`crate::search::Explain`]).
 //!
+//! - `stories` (copies collapsed, the default): the stories the `total` articles make. A hit's
+//!   `copies` lists the other articles carrying it (`{"id", "title", "source", "date",
+//!   "similarity"}`, [`crate::search::Copy`]); a passage's `reprints` where else it was
+//!   printed (the same, with `start`/`end` in that article). `copies ID --json` prints a
+//!   [`crate::search::copies::CopiesReport`], `copies --all` an
+//!   [`crate::search::copies::AllPairs`].
+//!
 //! `newsindex serve` answers `GET /api/search` with this same object. Later versions only add
 //! fields. `show --json` prints an [`crate::article::Article`];
 //! `show --json --at N` the same object with `context` added ([`ArticleAt`]); `stats --json` an

@@ -7,6 +7,7 @@
 //! (exact Jaccard of word 5-shingles at least [`THRESHOLD`]). Groups are therefore always
 //! those of what the index holds now.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -67,8 +68,10 @@ pub struct Copy {
 struct Target {
     /// The article's own address, left out of its copies.
     address: DocAddress,
-    /// Its body's shingles and signature.
-    shingles: HashSet<u64>,
+    /// Its body, whose shingles are computed only when a candidate needs comparing.
+    body: String,
+    shingles: OnceCell<HashSet<u64>>,
+    /// Its stored signature.
     signature: Option<Signature>,
     /// Passages (byte span in the body) with their shingles and band keys.
     passages: Vec<((usize, usize), HashSet<u64>, Vec<u64>)>,
@@ -77,9 +80,13 @@ struct Target {
 impl Target {
     /// The target for `body`, its passages limited to those overlapping `spans` (byte spans;
     /// `None`: every passage of an OCR page).
-    fn new(address: DocAddress, body: &str, spans: Option<&[(usize, usize)]>) -> Target {
-        let shingles = signatures::shingles(body);
-        let signature = Signature::of(&shingles);
+    fn new(
+        searcher: &Searcher,
+        address: DocAddress,
+        body: &str,
+        spans: Option<&[(usize, usize)]>,
+    ) -> Target {
+        let signature = stored_signature(searcher, address);
         let mut passages = Vec::new();
         if signatures::is_page(body) {
             for span in signatures::passages(body) {
@@ -97,11 +104,26 @@ impl Target {
         }
         Target {
             address,
-            shingles,
+            body: body.to_string(),
+            shingles: OnceCell::new(),
             signature,
             passages,
         }
     }
+
+    fn shingles(&self) -> &HashSet<u64> {
+        self.shingles
+            .get_or_init(|| signatures::shingles(&self.body))
+    }
+}
+
+/// The signature stored with the article at `address`, if it has one.
+fn stored_signature(searcher: &Searcher, address: DocAddress) -> Option<Signature> {
+    let segment = searcher
+        .segment_readers()
+        .get(address.segment_ord as usize)?;
+    let column = segment.fast_fields().u64(COPY_ARTICLE).ok()?;
+    Signature::from_values(column.values_for_doc(address.doc_id))
 }
 
 /// What [`find`] found for one target.
@@ -201,7 +223,7 @@ fn find(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Ve
         addresses.sort();
         for address in addresses {
             let candidate = candidate(index, searcher, &mut cache, address)?;
-            let similarity = signatures::jaccard(&target.shingles, &candidate.shingles);
+            let similarity = signatures::jaccard(target.shingles(), candidate.shingles());
             if similarity >= THRESHOLD {
                 result.copies.push(candidate.copy(similarity, None));
             }
@@ -241,11 +263,16 @@ fn find(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Ve
 /// A candidate copy, read once.
 struct Candidate {
     article: Article,
-    shingles: HashSet<u64>,
-    passages: std::cell::OnceCell<Vec<((usize, usize), HashSet<u64>)>>,
+    shingles: OnceCell<HashSet<u64>>,
+    passages: OnceCell<Vec<((usize, usize), HashSet<u64>)>>,
 }
 
 impl Candidate {
+    fn shingles(&self) -> &HashSet<u64> {
+        self.shingles
+            .get_or_init(|| signatures::shingles(&self.article.body))
+    }
+
     fn passages(&self) -> &[((usize, usize), HashSet<u64>)] {
         self.passages.get_or_init(|| {
             let body = &self.article.body;
@@ -280,13 +307,12 @@ fn candidate<'a>(
     if !cache.contains_key(&address) {
         let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
         let article = index.fields().to_article(&document);
-        let shingles = signatures::shingles(&article.body);
         cache.insert(
             address,
             Candidate {
                 article,
-                shingles,
-                passages: std::cell::OnceCell::new(),
+                shingles: OnceCell::new(),
+                passages: OnceCell::new(),
             },
         );
     }
@@ -314,21 +340,25 @@ fn sort_by_date(copies: &mut [Copy]) {
 
 /// Drops from `ranked` every article that is a copy of one ranked before it, keeping the
 /// order: the best-ranked copy (or the first by date) stands for the story.
-pub fn collapse(ranked: Vec<Ranked>) -> Vec<Ranked> {
-    let mut kept: Vec<(Ranked, Option<Signature>, Option<HashSet<u64>>)> = Vec::new();
+pub fn collapse(searcher: &Searcher, ranked: Vec<Ranked>) -> Vec<Ranked> {
+    type Kept = (Ranked, Option<Signature>, OnceCell<HashSet<u64>>);
+    let mut kept: Vec<Kept> = Vec::new();
     for candidate in ranked {
-        let shingles = signatures::shingles(&candidate.article.body);
-        let signature = Signature::of(&shingles);
+        let signature = stored_signature(searcher, candidate.address);
+        let own: OnceCell<HashSet<u64>> = OnceCell::new();
         let is_copy = signature.is_some_and(|signature| {
-            kept.iter().any(|(_, other, other_shingles)| {
-                other.is_some_and(|other| other.shares_band(&signature))
-                    && other_shingles
-                        .as_ref()
-                        .is_some_and(|o| signatures::jaccard(o, &shingles) >= THRESHOLD)
+            kept.iter().any(|(other, other_signature, other_shingles)| {
+                other_signature.is_some_and(|o| o.shares_band(&signature)) && {
+                    let theirs = other_shingles
+                        .get_or_init(|| signatures::shingles(&other.article.body));
+                    let mine =
+                        own.get_or_init(|| signatures::shingles(&candidate.article.body));
+                    signatures::jaccard(theirs, mine) >= THRESHOLD
+                }
             })
         });
         if !is_copy {
-            kept.push((candidate, signature, signature.map(|_| shingles)));
+            kept.push((candidate, signature, own));
         }
     }
     kept.into_iter().map(|(ranked, _, _)| ranked).collect()
@@ -356,7 +386,12 @@ pub fn annotate(
             .iter()
             .map(|p| (byte_at(body, p.start), byte_at(body, p.end)))
             .collect();
-        targets.push(Some(Target::new(candidate.address, body, Some(&spans))));
+        targets.push(Some(Target::new(
+            searcher,
+            candidate.address,
+            body,
+            Some(&spans),
+        )));
     }
     let present: Vec<Target> = targets.iter_mut().filter_map(Option::take).collect();
     let mut found = find(index, searcher, &present)?.into_iter();
@@ -448,7 +483,7 @@ pub fn copies_of(index: &NewsIndex, id: &str) -> Result<CopiesReport> {
     let address = index.address(&searcher, id)?;
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
     let article = index.fields().to_article(&document);
-    let target = Target::new(address, &article.body, None);
+    let target = Target::new(&searcher, address, &article.body, None);
     let found = find(index, &searcher, std::slice::from_ref(&target))?
         .into_iter()
         .next()
@@ -664,7 +699,7 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
             let document: TantivyDocument =
                 searcher.doc(address).map_err(|e| index.search_error(e))?;
             let article = index.fields().to_article(&document);
-            let target = Target::new(address, &article.body, None);
+            let target = Target::new(&searcher, address, &article.body, None);
             if signatures::is_page(&article.body) {
                 for span in signatures::passages(&article.body) {
                     let shown = passage::plain_passage(&article.body, span);

@@ -29,6 +29,10 @@ use crate::index::NewsIndex;
 /// The most hits one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
 
+/// Candidates ranked beyond the page's end when copies collapse, to fill the places of the
+/// copies taken off it.
+const COLLAPSE_MARGIN: usize = 5;
+
 /// What the results say when no article has every plain word.
 pub const CLOSEST_NOTE: &str = "no article has all words; showing closest matches";
 
@@ -196,9 +200,10 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     let searcher = index.reader().searcher();
     let limit = request.limit.min(MAX_LIMIT);
     let collapse = request.copies == CopiesMode::Collapse && request.group == Group::Article;
-    // Collapsing copies takes hits off the list: rank twice the page, so it stays full.
+    // Collapsing copies takes hits off the list: rank a few more, so the page stays full
+    // unless the page's stories have many copies among the best candidates.
     let end = match collapse {
-        true => request.offset.saturating_add(limit).saturating_mul(2),
+        true => request.offset.saturating_add(limit).saturating_add(COLLAPSE_MARGIN),
         false => request.offset.saturating_add(limit),
     };
     let Resolved {
@@ -242,7 +247,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         };
     }
     if collapse {
-        ranked = copies::collapse(ranked);
+        ranked = copies::collapse(&searcher, ranked);
     }
     let mut hits = match request.group {
         Group::Article => ranked

@@ -25,7 +25,7 @@ fn story(skip: Option<usize>) -> String {
 }
 
 /// The story and three edited copies, plus an unrelated article that matches the same query.
-fn wire_archive() -> TestCorpus {
+pub fn wire_archive() -> TestCorpus {
     let corpus = TestCorpus::new();
     corpus.write(
         "a.txt",

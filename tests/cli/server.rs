@@ -577,3 +577,31 @@ fn serve_without_an_index_exits_3_before_listening() {
     let err = String::from_utf8(output.stderr).unwrap();
     assert!(err.contains("no index at"), "{err}");
 }
+
+#[tokio::test]
+async fn api_copies_lists_an_articles_copies_and_search_collapses_them() {
+    let corpus = crate::copies::wire_archive();
+    let results: SearchResults = get_json(&corpus, "/api/search?q=terminal+cranes").await;
+    assert_eq!((results.total, results.stories), (5, Some(2)));
+    let story = results.hits.iter().find(|h| h.copies.len() == 3).unwrap();
+    let all: SearchResults = get_json(&corpus, "/api/search?q=terminal+cranes&copies=all").await;
+    assert_eq!(all.hits.len(), 5);
+    let report: serde_json::Value =
+        get_json(&corpus, &format!("/api/articles/{}/copies", story.id)).await;
+    assert_eq!(report["id"], story.id.as_str());
+    assert_eq!(report["copies"].as_array().unwrap().len(), 3);
+    assert_error(
+        &corpus,
+        "/api/search?q=a&copies=some",
+        StatusCode::BAD_REQUEST,
+        "copies:",
+    )
+    .await;
+    assert_error(
+        &corpus,
+        "/api/articles/0000000000000000/copies",
+        StatusCode::NOT_FOUND,
+        "",
+    )
+    .await;
+}

@@ -296,8 +296,11 @@ function drawResults(results, sort) {
   else {
     const noun = total === 1 ? "article" : "articles";
     const order = sort === "relevance" ? "best match first" : sort === "newest" ? "newest first" : "oldest first";
-    summary = total.toLocaleString("en-GB") + " " + noun + (state.q.trim() ? " match" + (total === 1 ? "es" : "") : " in view") +
-      ", " + order + ". Showing " + first + "–" + (first + results.hits.length - 1) + ".";
+    const stories = results.stories != null && results.stories !== total
+      ? results.stories.toLocaleString("en-GB") + (results.stories === 1 ? " story" : " stories") + " ("
+      : "";
+    summary = stories + total.toLocaleString("en-GB") + " " + noun + (state.q.trim() ? " match" + (total === 1 ? "es" : "") : " in view") +
+      (stories ? ")" : "") + ", " + order + ". Showing " + first + "–" + (first + results.hits.length - 1) + ".";
   }
   $("summary").textContent = summary;
   // How the query was read: closest matches, a question, corrected spellings, ignored words.
@@ -333,8 +336,10 @@ function drawResults(results, sort) {
       const paragraph = element("p", "passage");
       appendMarked(paragraph, chars, 0, chars.length, mergeRanges(chars, passage.highlights || []));
       item.appendChild(paragraph);
+      if (passage.reprints && passage.reprints.length) item.appendChild(drawCopies(passage.reprints, "Passage reprinted in "));
     }
     if (hit.byline) item.appendChild(element("p", "hit-byline", "By " + hit.byline));
+    if (hit.copies && hit.copies.length) item.appendChild(drawCopies(hit.copies, "Also carried by "));
     hits.appendChild(item);
   }
   const pages = Math.ceil(Math.min(total, MAX_OFFSET + PAGE_SIZE) / PAGE_SIZE);
@@ -342,6 +347,23 @@ function drawResults(results, sort) {
   $("previous").disabled = state.page <= 1;
   $("next").disabled = state.page >= pages;
   $("page-info").textContent = "Page " + state.page + " of " + Math.max(pages, 1);
+}
+
+// A story's other copies (or a passage's reprints), collapsed until asked for.
+function drawCopies(copies, label) {
+  const box = element("details", "copies");
+  box.appendChild(element("summary", null, label + copies.length + (copies.length === 1 ? " other" : " others")));
+  const list = element("ul");
+  for (const copy of copies) {
+    const line = element("li");
+    const link = element("a", null, (copy.source || "No source") + ", " + longDate(copy.date));
+    link.href = stateUrl(Object.assign({}, state, { article: copy.id }));
+    line.appendChild(link);
+    line.appendChild(document.createTextNode(" · similarity " + copy.similarity.toFixed(2)));
+    list.appendChild(line);
+  }
+  box.appendChild(list);
+  return box;
 }
 
 function drawSources(sources) {

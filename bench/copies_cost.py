@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""The cost of copy detection, measured in one run: build time and index size with and
+without it, and search time with copies collapsed against `--copies all`.
+
+Usage: copies_cost.py BASE_NEWSINDEX NEW_NEWSINDEX WORKDIR CORPUS_DIR... [--reps N]
+
+BASE_NEWSINDEX is a build without copy detection (the commit before it), NEW_NEWSINDEX a
+build with it. Both index the same folders into WORKDIR/base and WORKDIR/new, alternately
+(--reps times each, the median kept), then NEW_NEWSINDEX runs each query of QUERIES with
+`--copies all` and with `--copies collapse` (the default), alternately, --reps times; the
+median of the summed wall times is reported. Search times are whole process runs (opening
+the index included), as a user sees them. Prints one JSON object.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import time
+
+QUERIES = [
+    "oil prices", "bank rate", "trade deficit", "wheat", "dollar", "opec", "merger",
+    "earnings", "coffee", "gold", "japan", "interest rates", "villa bandits", "war",
+    "germany", "president wilson", "mexico", "submarine", "congress", "snow storm",
+]
+
+
+def size(folder):
+    return sum(
+        os.path.getsize(os.path.join(root, name))
+        for root, _, names in os.walk(folder)
+        for name in names
+    )
+
+
+def build(binary, index, corpora):
+    shutil.rmtree(index, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run([binary, "--index", index, "-q", "index", *corpora], check=False)
+    return time.perf_counter() - start
+
+
+def searches(binary, index, mode):
+    start = time.perf_counter()
+    for query in QUERIES:
+        subprocess.run(
+            [binary, "--index", index, "-q", "search", *query.split(), "--copies", mode, "--json"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("base")
+    parser.add_argument("new")
+    parser.add_argument("workdir")
+    parser.add_argument("corpora", nargs="+")
+    parser.add_argument("--reps", type=int, default=3)
+    args = parser.parse_args()
+    os.makedirs(args.workdir, exist_ok=True)
+    base_index = os.path.join(args.workdir, "base")
+    new_index = os.path.join(args.workdir, "new")
+    base_times, new_times = [], []
+    for _ in range(args.reps):
+        base_times.append(build(args.base, base_index, args.corpora))
+        new_times.append(build(args.new, new_index, args.corpora))
+    all_times, collapse_times = [], []
+    for _ in range(args.reps):
+        all_times.append(searches(args.new, new_index, "all"))
+        collapse_times.append(searches(args.new, new_index, "collapse"))
+    base_build, new_build = statistics.median(base_times), statistics.median(new_times)
+    base_size, new_size = size(base_index), size(new_index)
+    search_all, search_collapse = statistics.median(all_times), statistics.median(collapse_times)
+    print(json.dumps({
+        "corpora": args.corpora,
+        "build_seconds": {"without": round(base_build, 2), "with": round(new_build, 2),
+                          "ratio": round(new_build / base_build, 3)},
+        "index_bytes": {"without": base_size, "with": new_size,
+                        "ratio": round(new_size / base_size, 3)},
+        "search_seconds_for_%d_queries" % len(QUERIES): {
+            "copies_all": round(search_all, 3), "collapse": round(search_collapse, 3),
+            "ratio": round(search_collapse / search_all, 3)},
+    }))
+
+
+if __name__ == "__main__":
+    main()
