@@ -157,6 +157,8 @@ fn scan(
             }
         }
     }
+    let article_filter = KeyFilter::new(article_keys.keys());
+    let passage_filter = KeyFilter::new(passage_keys.keys());
     let mut articles = vec![HashSet::new(); targets.len()];
     let mut key_holders: HashMap<u64, Vec<DocAddress>> = HashMap::new();
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
@@ -175,6 +177,9 @@ fn scan(
             let address = DocAddress::new(ordinal as SegmentOrdinal, doc);
             if let Some(column) = &article_column {
                 for value in column.values_for_doc(doc) {
+                    if !article_filter.may_hold(value) {
+                        continue;
+                    }
                     if let Some(holders) = article_keys.get(&value) {
                         for &t in holders {
                             articles[t].insert(address);
@@ -184,7 +189,7 @@ fn scan(
             }
             if let Some(column) = &passage_column {
                 for value in column.values_for_doc(doc) {
-                    if passage_keys.contains_key(&value) {
+                    if passage_filter.may_hold(value) && passage_keys.contains_key(&value) {
                         key_holders.entry(value).or_default().push(address);
                     }
                 }
@@ -210,6 +215,26 @@ fn scan(
         }
     }
     Ok((articles, passages))
+}
+
+/// A bit per value of a key's low 16 bits: most values of a scan are told apart from the
+/// wanted keys by one bit test instead of a hash lookup.
+struct KeyFilter(Vec<u64>);
+
+impl KeyFilter {
+    fn new<'a>(keys: impl Iterator<Item = &'a u64>) -> KeyFilter {
+        let mut bits = vec![0u64; 1024];
+        for key in keys {
+            let low = (key & 0xffff) as usize;
+            bits[low / 64] |= 1 << (low % 64);
+        }
+        KeyFilter(bits)
+    }
+
+    fn may_hold(&self, value: u64) -> bool {
+        let low = (value & 0xffff) as usize;
+        self.0[low / 64] & (1 << (low % 64)) != 0
+    }
 }
 
 /// Finds and verifies the copies of each target, reading each candidate's text once.
