@@ -10,6 +10,7 @@ pub mod sources;
 pub mod stem;
 pub mod writer;
 
+use schema::field;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -163,7 +164,7 @@ impl NewsIndex {
         let mut per_root = vec![0u64; self.meta.roots.len()];
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
-            if let Some(paths) = fast.str("path").map_err(|e| self.search_error(e))? {
+            if let Some(paths) = fast.str(field::PATH).map_err(|e| self.search_error(e))? {
                 let names = column_terms(&paths).map_err(|e| self.search_error(e.into()))?;
                 let roots_of: Vec<Option<usize>> = names
                     .iter()
@@ -185,8 +186,8 @@ impl NewsIndex {
                     }
                 }
             }
-            let dates = fast.date("date").map_err(|e| self.search_error(e))?;
-            let source_column = fast.str("source").map_err(|e| self.search_error(e))?;
+            let dates = fast.date(field::DATE).map_err(|e| self.search_error(e))?;
+            let source_column = fast.str(field::SOURCE).map_err(|e| self.search_error(e))?;
             let mut ords: BTreeMap<u64, u64> = BTreeMap::new();
             for doc in segment.doc_ids_alive() {
                 stats.articles += 1;

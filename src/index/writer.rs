@@ -4,6 +4,7 @@
 //! differs; files gone from the folder lose their articles. Parsing runs on worker threads;
 //! this module reports progress and warnings through [`IndexEvent`]s and never prints.
 
+use super::schema::field;
 use std::collections::{HashMap, HashSet};
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
@@ -599,7 +600,7 @@ fn repoint_root(
     };
     let searcher = index.reader()?.searcher();
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
-        let Some(paths) = segment.fast_fields().str("path")? else {
+        let Some(paths) = segment.fast_fields().str(field::PATH)? else {
             continue;
         };
         let names = super::column_terms(&paths)?;
@@ -699,13 +700,13 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
     let mut known: HashMap<String, Known> = HashMap::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        let Some(paths) = fast.str("path")? else {
+        let Some(paths) = fast.str(field::PATH)? else {
             continue;
         };
-        let mtimes = fast.i64("file_mtime")?;
-        let sizes = fast.u64("file_size")?;
-        let hashes = fast.u64("file_hash")?;
-        let contexts = fast.u64("file_context")?;
+        let mtimes = fast.i64(field::FILE_MTIME)?;
+        let sizes = fast.u64(field::FILE_SIZE)?;
+        let hashes = fast.u64(field::FILE_HASH)?;
+        let contexts = fast.u64(field::FILE_CONTEXT)?;
         let names = super::column_terms(&paths)?;
         for doc in segment.doc_ids_alive() {
             let Some(ord) = paths.term_ords(doc).next() else {

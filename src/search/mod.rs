@@ -12,6 +12,7 @@ pub mod rank;
 pub mod syntax;
 
 use crate::choice::Choice;
+use crate::index::schema::field;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
@@ -497,7 +498,10 @@ fn collect(
             let (total, hits) = searcher
                 .search(
                     query,
-                    &(Count, top.order_by_fast_field::<DateTime>("date", order)),
+                    &(
+                        Count,
+                        top.order_by_fast_field::<DateTime>(field::DATE, order),
+                    ),
                 )
                 .map_err(|e| index.search_error(e))?;
             let candidates = hits
