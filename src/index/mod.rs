@@ -151,6 +151,8 @@ impl NewsIndex {
     ///
     /// # Errors
     /// [`Error::Search`] when the index cannot be read.
+    // Longer than most: one pass over every segment's fast fields gathers all the figures at once; split, it would
+    // walk the segments once per figure.
     pub fn stats(&self) -> Result<IndexStats> {
         let searcher = self.reader.searcher();
         let mut stats = IndexStats {

@@ -268,6 +268,8 @@ pub struct Hit {
 /// # Errors
 /// [`crate::Error::InvalidQuery`] when the query cannot be read; [`crate::Error::Search`] when
 /// the index cannot be read.
+// Longer than most: the request's steps (compile, resolve, re-rank, build hits) in order, with the early
+// exits each allows; each step is a function of its own.
 pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResults> {
     let compiled = query::compile(index, request)?;
     let searcher = index.reader().searcher();

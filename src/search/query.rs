@@ -135,6 +135,8 @@ pub enum Pattern {
 /// # Errors
 /// [`Error::InvalidQuery`] when the text names an unknown field; [`Error::Search`] when the
 /// index's word lists cannot be read.
+// Longer than most: builds the query, its relaxed copy, its scope and its plan from one pass of the
+// compiler; the four are kept together so they cannot disagree.
 pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
     let parsed = syntax::parse(&request.query).map_err(|reason| Error::InvalidQuery {
         query: request.query.clone(),
@@ -555,6 +557,8 @@ impl Compiler<'_> {
     }
 
     /// The query for one leaf, and its [`Concept`] when it is positive and in title or body.
+    // Longer than most: one match over every kind of word (plain, prefix, fuzzy, phrase) and field, each
+    // arm short; splitting by kind would repeat the analysis and the concept bookkeeping.
     fn leaf(&mut self, leaf: &Leaf, positive: bool) -> Result<Option<Box<dyn Query>>> {
         let target = self.target(leaf);
         let Target::Text(fields) = target else {

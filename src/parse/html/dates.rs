@@ -435,6 +435,8 @@ struct Evidence {
 ///
 /// `urls` are the page's own addresses (Open Graph, canonical, WARC-Target-URI); `latest` is
 /// the crawl day (dates after it are someone's typo or an event calendar).
+// Longer than most: htmldate's cascade: each source of a date in order of trust, tried in turn; one list
+// reads better than a chain of functions each calling the next.
 pub(crate) fn page_date(
     root: ElementRef,
     urls: &[&str],
@@ -600,6 +602,8 @@ fn most_frequent(text: &str, evidence: &Evidence, latest: NaiveDate) -> Option<N
 }
 
 /// One walk over the page for everything [`page_date`] weighs.
+// Longer than most: one walk over the page gathers every kind of evidence; a walk per kind would read the
+// page many times.
 fn gather(root: ElementRef, urls: &[&str]) -> Evidence {
     let lang = root
         .value()
