@@ -50,12 +50,7 @@ pub(super) fn split_front_matter(text: &str) -> Option<(FrontMatter, &str, &str)
 
 /// Parses one Markdown (or front-matter text) file into one article.
 pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
-    // Most files have no carriage return: borrow those rather than copy them.
-    let text: std::borrow::Cow<str> = if text.contains('\r') {
-        text.replace("\r\n", "\n").into()
-    } else {
-        text.into()
-    };
+    let text = super::unix_newlines(text);
     let mut article = Article::new(file.path, None);
     let mut warnings = Vec::new();
     let mut body: &str = &text;

@@ -36,12 +36,7 @@ enum Field {
 
 /// Parses one text file into one article.
 pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
-    // Most files have no carriage return: borrow those rather than copy them.
-    let text: std::borrow::Cow<str> = if text.contains('\r') {
-        text.replace("\r\n", "\n").into()
-    } else {
-        text.into()
-    };
+    let text = super::unix_newlines(text);
     let mut article = Article::new(file.path, None);
     let mut warnings = Vec::new();
     let (head, rest) = split_head(&text);
