@@ -48,6 +48,24 @@ pub enum ExportFormat {
     EsBulk,
 }
 
+impl crate::choice::Choice for ExportFormat {
+    const NAMES: &'static [(&'static str, ExportFormat, &'static str)] = &[
+        (
+            "quickwit",
+            ExportFormat::Quickwit,
+            "One JSON object per line, for Quickwit's ingest API and `quickwit tool local-ingest`",
+        ),
+        (
+            "es-bulk",
+            ExportFormat::EsBulk,
+            "An action line and a document line per article, for the Elasticsearch/OpenSearch _bulk API",
+        ),
+    ];
+    const WHAT: &'static str = "export format";
+}
+
+crate::choice::by_name!(ExportFormat);
+
 /// What to export: an index folder (it holds `meta.json`) or an archive folder or file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportSource {
@@ -264,7 +282,7 @@ impl ExportReport {
 /// [`Error::IndexMissing`]/[`Error::OpenIndex`]/[`Error::Search`] when an index cannot be
 /// read; [`Error::ReadCorpus`], [`Error::InvalidCorpus`] or [`Error::ArchiveConfig`] when a
 /// folder cannot be read at all; [`Error::WriteOutput`] or [`Error::Io`] when output cannot be
-/// written. Problems with single files and articles are [`ExportEvent::Warning`]s.
+/// written. Problems with single files and articles are [`ExportEvent::Diagnostic`]s.
 pub fn export(
     source: &ExportSource,
     settings: &ExportSettings,

@@ -13,6 +13,7 @@
 //! - [`export`]: every article as NDJSON for Quickwit or `_bulk` pairs for Elasticsearch.
 //! - `server` (the `serve` feature, on by default): `newsindex serve`, the same searches over
 //!   HTTP with a web page.
+//! - [`choice`]: the names of the values people choose (`--sort newest`, `sort=newest`).
 //! - [`error`]: failures and exit codes; [`diagnostic`]: problems with single files and
 //!   records, kept as data until the edge.
 //!
@@ -43,6 +44,7 @@
 #![warn(missing_docs)]
 
 pub mod article;
+pub mod choice;
 pub mod date;
 pub mod diagnostic;
 pub mod error;

@@ -11,7 +11,7 @@ use newsindex::index::IndexStats;
 use newsindex::search::copies::CopiesReport;
 use newsindex::search::passage::Context;
 use newsindex::search::{
-    CLOSEST_NOTE, Copy, Explain, Facets, Group, Mode, Passage, SearchRequest, SearchResults,
+    Copy, Explain, Facets, Group, Mode, Note, Passage, SearchRequest, SearchResults,
 };
 
 const BOLD: &str = "\x1b[1m";
@@ -38,7 +38,7 @@ pub fn write_results(
         (_, false) => "articles have some of the words",
     };
     if results.mode == Mode::Closest {
-        writeln!(out, "{CLOSEST_NOTE}")?;
+        writeln!(out, "{}", Note::Closest)?;
     }
     if results.hits.is_empty() {
         writeln!(out, "{} {noun}; none on this page", results.total)?;
@@ -48,7 +48,7 @@ pub fn write_results(
     let last = request.offset + results.hits.len();
     let unit = match results.group {
         Group::Article => "",
-        Group::None => "passages ",
+        Group::Passage => "passages ",
     };
     match results.stories {
         Some(stories) => writeln!(

@@ -43,6 +43,20 @@ pub enum CopiesMode {
     All,
 }
 
+impl crate::choice::Choice for CopiesMode {
+    const NAMES: &'static [(&'static str, CopiesMode, &'static str)] = &[
+        (
+            "collapse",
+            CopiesMode::Collapse,
+            "One hit per story; it lists the other articles that carried it",
+        ),
+        ("all", CopiesMode::All, "Every copy is a hit of its own"),
+    ];
+    const WHAT: &'static str = "way to show copies";
+}
+
+crate::choice::by_name!(CopiesMode);
+
 /// Another article carrying the same story, or the same passage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Copy {

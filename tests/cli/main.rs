@@ -9,6 +9,7 @@
 
 mod archive;
 mod browser;
+mod contract;
 mod copies;
 mod crash;
 mod errors;
