@@ -50,7 +50,7 @@ pub fn write_results(
         Group::Article => "",
         Group::Passage => "passages ",
     };
-    match results.stories {
+    match results.stories.filter(|&stories| stories != results.total) {
         Some(stories) => writeln!(
             out,
             "{stories} {} ({} {noun}; showing {unit}{first}-{last})",
@@ -544,10 +544,18 @@ pub fn write_copies(out: &mut impl Write, report: &CopiesReport, color: bool) ->
         }
     }
     if !report.passages.is_empty() {
-        writeln!(out, "\n{} passages printed elsewhere:", report.passages.len())?;
+        writeln!(
+            out,
+            "\n{} passages printed elsewhere:",
+            report.passages.len()
+        )?;
     }
     for passage in &report.passages {
-        let text: String = passage.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text: String = passage
+            .text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let text: String = text.chars().take(160).collect();
         writeln!(out, "\n  [{}-{}] {text}…", passage.start, passage.end)?;
         for reprint in &passage.reprints {

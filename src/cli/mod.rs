@@ -92,7 +92,11 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct CopiesArgs {
     /// The article id, as search prints it
-    #[arg(value_name = "ID", required_unless_present = "all", conflicts_with = "all")]
+    #[arg(
+        value_name = "ID",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
     pub id: Option<String>,
     /// Every pair of copies in the index, as JSON (articles, and passages of OCR pages)
     #[arg(long)]

@@ -322,10 +322,12 @@ pub fn passages(body: &str) -> Vec<(usize, usize)> {
             start = Some(line_start);
         }
         let closes = trimmed.ends_with(['.', '!', '?', '"', '\'', '”']);
-        if closes && width > 0 && trimmed.chars().count() * 20 < width * 17 {
-            if let Some(from) = start.take() {
-                spans.push((from, offset));
-            }
+        if closes
+            && width > 0
+            && trimmed.chars().count() * 20 < width * 17
+            && let Some(from) = start.take()
+        {
+            spans.push((from, offset));
         }
     }
     if let Some(from) = start {
@@ -335,7 +337,10 @@ pub fn passages(body: &str) -> Vec<(usize, usize)> {
         .into_iter()
         .map(|(from, to)| {
             let text = &body[from..to];
-            (from + (text.len() - text.trim_start().len()), from + text.trim_end().len())
+            (
+                from + (text.len() - text.trim_start().len()),
+                from + text.trim_end().len(),
+            )
         })
         .filter(|&(from, to)| {
             to > from && body[from..to].split_whitespace().count() >= PASSAGE_MIN_WORDS
@@ -374,7 +379,9 @@ mod tests {
         };
         assert!((sa.estimate(&sb) - exact).abs() < 0.25, "{exact}");
         assert_eq!(sa.estimate(&sa), 1.0);
-        let other = shingles("Heavy rain flooded roads across the north of the county on Sunday and the river burst its banks in two places near the old mill.");
+        let other = shingles(
+            "Heavy rain flooded roads across the north of the county on Sunday and the river burst its banks in two places near the old mill.",
+        );
         let Some(so) = Signature::of(&other) else {
             panic!("signature");
         };

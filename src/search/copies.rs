@@ -88,7 +88,7 @@ struct Target {
     /// Its stored signature.
     signature: Option<Signature>,
     /// Passages (byte span in the body) with their shingles and band keys.
-    passages: Vec<((usize, usize), HashSet<u64>, Vec<u64>)>,
+    passages: Vec<TargetPassage>,
 }
 
 impl Target {
@@ -140,6 +140,15 @@ fn stored_signature(searcher: &Searcher, address: DocAddress) -> Option<Signatur
     Signature::from_values(column.values_for_doc(address.doc_id))
 }
 
+/// A passage of a target: its byte span, its shingles and its band keys.
+type TargetPassage = ((usize, usize), HashSet<u64>, Vec<u64>);
+/// A candidate's passage: its byte span and its shingles.
+type Shingled = ((usize, usize), HashSet<u64>);
+/// Per target, the articles sharing a band; per target and passage, those sharing a key.
+type Scanned = (Vec<HashSet<DocAddress>>, Vec<Vec<HashSet<DocAddress>>>);
+/// A passage as (article id, start, end) in characters.
+pub type PassageAt = (String, usize, usize);
+
 /// What [`find`] found for one target.
 #[derive(Debug, Default)]
 struct Found {
@@ -152,11 +161,7 @@ struct Found {
 /// The articles that share a band with a target, and those that share a passage key, in one
 /// pass over the fast fields; a passage key held by more than [`MAX_PASSAGE_ARTICLES`]
 /// articles is dropped.
-fn scan(
-    index: &NewsIndex,
-    searcher: &Searcher,
-    targets: &[Target],
-) -> Result<(Vec<HashSet<DocAddress>>, Vec<Vec<HashSet<DocAddress>>>)> {
+fn scan(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Scanned> {
     let mut article_keys: HashMap<u64, Vec<usize>> = HashMap::new();
     let mut passage_keys: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
     for (t, target) in targets.iter().enumerate() {
@@ -303,7 +308,7 @@ fn find(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Ve
 struct Candidate {
     article: Article,
     shingles: OnceCell<HashSet<u64>>,
-    passages: OnceCell<Vec<((usize, usize), HashSet<u64>)>>,
+    passages: OnceCell<Vec<Shingled>>,
 }
 
 impl Candidate {
@@ -312,7 +317,7 @@ impl Candidate {
             .get_or_init(|| signatures::shingles(&self.article.body))
     }
 
-    fn passages(&self) -> &[((usize, usize), HashSet<u64>)] {
+    fn passages(&self) -> &[Shingled] {
         self.passages.get_or_init(|| {
             let body = &self.article.body;
             signatures::passages(body)
@@ -343,24 +348,19 @@ fn candidate<'a>(
     cache: &'a mut HashMap<DocAddress, Candidate>,
     address: DocAddress,
 ) -> Result<&'a Candidate> {
-    if !cache.contains_key(&address) {
-        let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
-        let article = index.fields().to_article(&document);
-        cache.insert(
-            address,
-            Candidate {
+    match cache.entry(address) {
+        std::collections::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
+        std::collections::hash_map::Entry::Vacant(entry) => {
+            let document: TantivyDocument =
+                searcher.doc(address).map_err(|e| index.search_error(e))?;
+            let article = index.fields().to_article(&document);
+            Ok(entry.insert(Candidate {
                 article,
                 shingles: OnceCell::new(),
                 passages: OnceCell::new(),
-            },
-        );
+            }))
+        }
     }
-    cache
-        .get(&address)
-        .ok_or_else(|| crate::error::Error::ArticleNotFound {
-            id: format!("{address:?}"),
-            path: index.dir().to_path_buf(),
-        })
 }
 
 /// Date order, undated last, then id.
@@ -388,10 +388,9 @@ pub fn collapse(searcher: &Searcher, ranked: Vec<Ranked>) -> Vec<Ranked> {
         let is_copy = signature.is_some_and(|signature| {
             kept.iter().any(|(other, other_signature, other_shingles)| {
                 other_signature.is_some_and(|o| o.shares_band(&signature)) && {
-                    let theirs = other_shingles
-                        .get_or_init(|| signatures::shingles(&other.article.body));
-                    let mine =
-                        own.get_or_init(|| signatures::shingles(&candidate.article.body));
+                    let theirs =
+                        other_shingles.get_or_init(|| signatures::shingles(&other.article.body));
+                    let mine = own.get_or_init(|| signatures::shingles(&candidate.article.body));
                     signatures::jaccard(theirs, mine) >= THRESHOLD
                 }
             })
@@ -585,7 +584,10 @@ fn sentences(text: &str) -> Vec<(String, String)> {
     let mut start = 0;
     let bytes = text.as_bytes();
     let push = |from: usize, to: usize, out: &mut Vec<(String, String)>| {
-        let sentence = text[from..to].split_whitespace().collect::<Vec<_>>().join(" ");
+        let sentence = text[from..to]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let key: String = sentence
             .chars()
             .filter(|c| c.is_alphanumeric())
@@ -712,9 +714,9 @@ pub struct AllPairs {
     /// Article pairs: ids and exact similarity.
     pub articles: Vec<(String, String, f32)>,
     /// Passage pairs: (id, start, end) character spans of both, and exact similarity.
-    pub passages: Vec<((String, usize, usize), (String, usize, usize), f32)>,
+    pub passages: Vec<(PassageAt, PassageAt, f32)>,
     /// The passages compared (OCR pages): id and character span.
-    pub compared: Vec<(String, usize, usize)>,
+    pub compared: Vec<PassageAt>,
 }
 
 /// Every copy pair in the index: each article's copies and its passages' reprints, as
@@ -775,7 +777,11 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
             }
         }
     }
-    pairs.articles.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-    pairs.passages.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    pairs
+        .articles
+        .sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    pairs
+        .passages
+        .sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     Ok(pairs)
 }

@@ -295,7 +295,10 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     // Collapsing copies takes hits off the list: rank a few more, so the page stays full
     // unless the page's stories have many copies among the best candidates.
     let end = match collapse {
-        true => request.offset.saturating_add(limit).saturating_add(COLLAPSE_MARGIN),
+        true => request
+            .offset
+            .saturating_add(limit)
+            .saturating_add(COLLAPSE_MARGIN),
         false => request.offset.saturating_add(limit),
     };
     let Resolved {

@@ -98,12 +98,21 @@ fn a_story_and_three_edited_copies_collapse_into_one_hit_listing_three_copies() 
     sources.sort();
     assert_eq!(
         sources,
-        ["Coast Gazette", "Daily Ledger", "Evening Star", "Harbour Times"]
+        [
+            "Coast Gazette",
+            "Daily Ledger",
+            "Evening Star",
+            "Harbour Times"
+        ]
     );
     for copy in &story.copies {
         assert!(copy.similarity >= 0.8 && copy.similarity <= 1.0, "{copy:?}");
     }
-    let other = results.hits.iter().find(|hit| hit.copies.is_empty()).unwrap();
+    let other = results
+        .hits
+        .iter()
+        .find(|hit| hit.copies.is_empty())
+        .unwrap();
     assert_eq!(other.title, "Cranes arrive for the southern terminal");
 
     let all = corpus.search_json(&["terminal", "cranes", "--copies", "all"]);
@@ -174,9 +183,14 @@ fn the_copies_command_lists_copies_by_date_with_added_and_removed_sentences() {
         .iter()
         .map(|s| s.as_str().unwrap())
         .collect();
-    assert!(added.contains(&"By Jane Morrow, Transport Correspondent"), "{added:?}");
     assert!(
-        added.iter().any(|s| s.starts_with("Follow the Evening Star")),
+        added.contains(&"By Jane Morrow, Transport Correspondent"),
+        "{added:?}"
+    );
+    assert!(
+        added
+            .iter()
+            .any(|s| s.starts_with("Follow the Evening Star")),
         "{added:?}"
     );
     let human = corpus.cmd().args(["copies", id]).output().unwrap();
@@ -321,7 +335,11 @@ fn a_reprinted_1916_passage_lists_the_other_paper_that_printed_it() {
         .find(|h| h.source.as_deref() == Some("Rock Island Argus."))
         .unwrap()
         .id;
-    let output = corpus.cmd().args(["copies", id, "--json"]).output().unwrap();
+    let output = corpus
+        .cmd()
+        .args(["copies", id, "--json"])
+        .output()
+        .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let passages = report["passages"].as_array().unwrap();
     assert!(passages.iter().any(|p| {
