@@ -141,16 +141,21 @@ pub struct Stored {
 /// Computes what `body` stores.
 pub fn stored(body: &str) -> Stored {
     let mut stored = Stored::default();
-    let mut hashes = shingle_list(body);
-    hashes.sort_unstable();
-    hashes.dedup();
-    if let Some(signature) = Signature::of_distinct(hashes.len(), hashes.iter().copied()) {
+    // The body is read into words once; a passage's words are a slice of them.
+    let (hashes, starts): (Vec<u64>, Vec<usize>) = words(body).into_iter().unzip();
+    let mut shingled = shingles_of(&hashes);
+    shingled.sort_unstable();
+    shingled.dedup();
+    if let Some(signature) = Signature::of_distinct(shingled.len(), shingled.iter().copied()) {
         stored.article = signature.0.to_vec();
     }
     if is_page(body) {
         let mut keys = HashSet::new();
-        for span in passages(body) {
-            if let Some(passage) = passage_keys(&shingles(&body[span.0..span.1])) {
+        for (from, to) in passages(body) {
+            let first = starts.partition_point(|&at| at < from);
+            let last = starts.partition_point(|&at| at < to);
+            let set: HashSet<u64> = shingles_of(&hashes[first..last]).into_iter().collect();
+            if let Some(passage) = passage_keys(&set) {
                 keys.extend(passage);
             }
         }
@@ -196,7 +201,12 @@ pub fn shingles(text: &str) -> HashSet<u64> {
 
 /// The hashes of `text`'s word shingles in order, repeats included.
 fn shingle_list(text: &str) -> Vec<u64> {
-    let words = word_hashes(text);
+    let words: Vec<u64> = words(text).into_iter().map(|(hash, _)| hash).collect();
+    shingles_of(&words)
+}
+
+/// The hashes of the shingles of a run of word hashes.
+fn shingles_of(words: &[u64]) -> Vec<u64> {
     if words.is_empty() {
         return Vec::new();
     }
@@ -222,33 +232,43 @@ pub fn jaccard(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
     }
 }
 
-/// The folded words of `text`, each hashed; a word cut by a hyphen at a line's end
-/// ("com-\nmanded") is joined first.
-fn word_hashes(text: &str) -> Vec<u64> {
+/// The folded words of `text`, each hashed, with the byte offset in `text` where each starts;
+/// a word cut by a hyphen at a line's end ("com-\nmanded") is joined first.
+fn words(text: &str) -> Vec<(u64, usize)> {
+    let mut removed = Vec::new();
     let joined;
-    let text = if text.contains("-\n") {
-        joined = join_hyphenated(text);
+    let read = if text.contains("-\n") {
+        joined = join_hyphenated(text, &mut removed);
         joined.as_str()
     } else {
         text
     };
     let mut analyzer = folding_analyzer();
-    let mut stream = analyzer.token_stream(text);
+    let mut stream = analyzer.token_stream(read);
     let mut words = Vec::new();
     while stream.advance() {
-        words.push(word_hash(stream.token().text.as_bytes()));
+        let token = stream.token();
+        // Back to an offset in `text`: two bytes for each "-\n" removed before the word.
+        let before = removed.partition_point(|&at| at <= token.offset_from);
+        words.push((
+            word_hash(token.text.as_bytes()),
+            token.offset_from + 2 * before,
+        ));
     }
     words
 }
 
-/// `text` with "-\n" removed where a lower-case letter follows.
-fn join_hyphenated(text: &str) -> String {
+/// `text` with "-\n" removed where a lower-case letter follows; `removed` receives where each
+/// removal was, as offsets in the result.
+fn join_hyphenated(text: &str, removed: &mut Vec<usize>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find("-\n") {
         let after = &rest[at + 2..];
         out.push_str(&rest[..at]);
-        if !after.chars().next().is_some_and(char::is_lowercase) {
+        if after.chars().next().is_some_and(char::is_lowercase) {
+            removed.push(out.len());
+        } else {
             out.push_str("-\n");
         }
         rest = after;
@@ -388,6 +408,30 @@ mod tests {
         assert!(sa.estimate(&so) < 0.2);
         assert!(!sa.shares_band(&so));
         assert_eq!(Signature::from_values(sa.0.iter().rev().copied()), Some(sa));
+    }
+
+    #[test]
+    fn a_pages_stored_keys_are_those_of_its_passages_read_alone() {
+        let line = "the council met last night and voted to pave\n";
+        let mut page = String::new();
+        for n in 0..50 {
+            page.push_str(&format!("Item {n} of the minutes: {line}"));
+            page.push_str("the main street from the de-\npot to the court house before\n");
+            page.push_str("the rains.\n");
+        }
+        assert!(is_page(&page));
+        let mut expected: Vec<u64> = passages(&page)
+            .into_iter()
+            .filter_map(|(from, to)| passage_keys(&shingles(&page[from..to])))
+            .flatten()
+            .collect::<HashSet<u64>>()
+            .into_iter()
+            .collect();
+        expected.sort_unstable();
+        assert!(!expected.is_empty());
+        assert_eq!(stored(&page).passages, expected);
+        let whole = Signature::of(&shingles(&page)).map(|s| s.0.to_vec());
+        assert_eq!(Some(stored(&page).article), whole);
     }
 
     #[test]
