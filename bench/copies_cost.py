@@ -15,6 +15,7 @@ the index included), as a user sees them. Prints one JSON object.
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,11 +36,16 @@ def size(folder):
     )
 
 
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def build(binary, index, corpora):
     shutil.rmtree(index, ignore_errors=True)
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), cpu()
     subprocess.run([binary, "--index", index, "-q", "index", *corpora], check=False)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu() - start_cpu
 
 
 def searches(binary, index, mode):
@@ -72,13 +78,18 @@ def main():
     for _ in range(args.reps):
         all_times.append(searches(args.new, new_index, "all"))
         collapse_times.append(searches(args.new, new_index, "collapse"))
-    base_build, new_build = statistics.median(base_times), statistics.median(new_times)
+    base_cpu = statistics.median(t[1] for t in base_times)
+    new_cpu = statistics.median(t[1] for t in new_times)
+    base_build = statistics.median(t[0] for t in base_times)
+    new_build = statistics.median(t[0] for t in new_times)
     base_size, new_size = size(base_index), size(new_index)
     search_all, search_collapse = statistics.median(all_times), statistics.median(collapse_times)
     print(json.dumps({
         "corpora": args.corpora,
         "build_seconds": {"without": round(base_build, 2), "with": round(new_build, 2),
                           "ratio": round(new_build / base_build, 3)},
+        "build_cpu_seconds": {"without": round(base_cpu, 2), "with": round(new_cpu, 2),
+                              "ratio": round(new_cpu / base_cpu, 3)},
         "index_bytes": {"without": base_size, "with": new_size,
                         "ratio": round(new_size / base_size, 3)},
         "search_seconds_for_%d_queries" % len(QUERIES): {
