@@ -194,6 +194,14 @@ pub struct ServeArgs {
     /// Longest a request may take, in seconds; a slower one answers 503 saying so
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_budget)]
     pub budget: std::time::Duration,
+    /// Let pages on this origin call the API from a browser (repeat for more, or '*' for any)
+    /// [default: none]
+    #[arg(long, value_name = "ORIGIN", value_parser = crate::server::Cors::check_origin)]
+    pub cors: Vec<String>,
+    /// Keep server paths private: hits and articles name files relative to their archive, and
+    /// /api/stats leaves out the index folder and the indexed folders
+    #[arg(long)]
+    pub public: bool,
 }
 
 /// Reads `--budget`: a positive number of seconds.
@@ -368,8 +376,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let index = NewsIndex::open_live(&settings.index_dir)?;
             let quiet = settings.quiet;
             let shown_index = settings.index_dir.display().to_string();
-            let threads = args.threads.unwrap_or_else(crate::server::default_threads);
-            crate::server::run(index, &args.addr, threads, args.budget, |bound| {
+            let options = crate::server::ServeOptions {
+                threads: args.threads.unwrap_or_else(crate::server::default_threads),
+                budget: args.budget,
+                cors: crate::server::Cors::from_origins(&args.cors),
+                public: args.public,
+            };
+            crate::server::run(index, &args.addr, &options, |bound| {
                 if !quiet {
                     let mut err = std::io::stderr().lock();
                     writeln!(

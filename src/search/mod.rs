@@ -10,6 +10,7 @@ pub mod passage;
 pub mod query;
 pub mod rank;
 pub mod syntax;
+pub mod within;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
@@ -19,6 +20,7 @@ use tantivy::{DateTime, DocAddress, Order, Searcher};
 pub use facets::{Facets, Period, PeriodCount, facets};
 pub use passage::Passage;
 pub use rank::Explain;
+pub use within::{ArticlePassages, article_passages};
 
 use crate::date::{ArticleDate, DateRange};
 use crate::error::Result;

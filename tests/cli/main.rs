@@ -10,6 +10,7 @@
 mod archive;
 mod browser;
 mod crash;
+mod deploy;
 mod errors;
 mod export;
 mod extraction;
