@@ -161,6 +161,9 @@ pub struct Hit {
     pub date: Option<ArticleDate>,
     /// Source as the archive wrote it.
     pub source: Option<String>,
+    /// The source's normalised key: what `--source`, the facets and `stats` name it by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_key: Option<String>,
     /// Author(s).
     #[serde(default)]
     pub byline: Option<String>,
@@ -451,6 +454,7 @@ fn hit(candidate: &rank::Ranked, passages: Vec<Passage>, by_date: bool) -> Hit {
         title: article.title.clone(),
         date: article.date,
         source: article.source.clone(),
+        source_key: article.source_key(),
         byline: article.byline.clone(),
         url: article.url.clone(),
         score: (!by_date).then_some(candidate.score),
