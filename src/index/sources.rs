@@ -64,11 +64,16 @@ pub fn display_names(
         let best = seen
             .into_iter()
             .max_by(|(a, count_a), (b, count_b)| {
-                (!looks_like_address(a), count_a, std::cmp::Reverse(a.as_str())).cmp(&(
-                    !looks_like_address(b),
-                    count_b,
-                    std::cmp::Reverse(b.as_str()),
-                ))
+                (
+                    !looks_like_address(a),
+                    count_a,
+                    std::cmp::Reverse(a.as_str()),
+                )
+                    .cmp(&(
+                        !looks_like_address(b),
+                        count_b,
+                        std::cmp::Reverse(b.as_str()),
+                    ))
             })
             .map(|(name, _)| name);
         names.push(best.unwrap_or_else(|| source.source.clone()));

@@ -372,3 +372,49 @@ async fn issue_15_article_passages_come_from_that_article_whatever_the_query() {
         "the other article's words are not here"
     );
 }
+
+#[tokio::test]
+async fn issue_15_each_source_has_one_display_name_from_its_articles() {
+    let corpus = TestCorpus::new();
+    for (n, source) in [
+        "en.wikinews.org",
+        "en.wikinews.org",
+        "Wikinews",
+        "EL PASO HERALD.",
+    ]
+    .iter()
+    .enumerate()
+    {
+        corpus.write(
+            &format!("{n}.txt"),
+            crate::util::article(
+                &format!("Story {n}"),
+                "2019-05-17",
+                source,
+                "Talks went on.",
+            ),
+        );
+    }
+    corpus.index();
+    let stats = send(router(state(&corpus), &Cors::Off), get("/api/stats")).await;
+    let stats: IndexStats = serde_json::from_value(json(stats).await).unwrap();
+    let names: Vec<(&str, Option<&str>)> = stats
+        .sources
+        .iter()
+        .map(|s| (s.source.as_str(), s.name.as_deref()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("wikinews", Some("Wikinews")),
+            ("el paso herald", Some("EL PASO HERALD"))
+        ]
+    );
+    let results = send(
+        router(state(&corpus), &Cors::Off),
+        get("/api/search?q=talks"),
+    )
+    .await;
+    let results: SearchResults = serde_json::from_value(json(results).await).unwrap();
+    assert!(results.hits.iter().all(|hit| hit.source_key.is_some()));
+}

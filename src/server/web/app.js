@@ -393,9 +393,10 @@ function drawResults(results, sort) {
   else if (results.hits.length === 0) summary = total.toLocaleString("en-GB") + (total === 1 ? " article matches" : " articles match") + "; the last is on page " + Math.ceil(total / PAGE_SIZE) + ".";
   else {
     const noun = total === 1 ? "article" : "articles";
-    const order = sort === "relevance" ? "best match first" : sort === "newest" ? "newest first" : "oldest first";
+    const order = sort === "newest" ? ", newest first" : sort === "oldest" ? ", oldest first"
+      : state.q.trim() ? ", best match first" : "";
     summary = total.toLocaleString("en-GB") + " " + noun + (state.q.trim() ? " match" + (total === 1 ? "es" : "") : " in view") +
-      ", " + order + ". Showing " + first + "–" + (first + results.hits.length - 1) + ".";
+      order + ". Showing " + first + "–" + (first + results.hits.length - 1) + ".";
   }
   $("summary").textContent = summary;
   // How the query was read: closest matches, a question, corrected spellings, ignored words.
@@ -413,8 +414,11 @@ function drawResults(results, sort) {
     const item = element("li", "hit");
     const meta = element("p", "hit-meta");
     if (hit.source) meta.appendChild(element("span", "hit-source", sourceName(hit.source_key, hit.source)));
-    meta.appendChild(element("time", "hit-date", longDate(hit.date)));
-    if (hit.date) meta.lastChild.dateTime = hit.date.slice(0, 10);
+    // In an archive without dates, "Undated" on every hit says nothing.
+    if (hit.date || archiveDated()) {
+      meta.appendChild(element("time", "hit-date", longDate(hit.date)));
+      if (hit.date) meta.lastChild.dateTime = hit.date.slice(0, 10);
+    }
     item.appendChild(meta);
     const heading = element("h3", "hit-title");
     const link = element("a", null, hit.title || "(untitled)");
@@ -496,7 +500,9 @@ function drawSources(sources) {
   const list = $("sources");
   list.replaceChildren();
   // One source has nothing to choose between.
-  $("sources-panel").hidden = Boolean(archive) && archive.sources.length <= 1 && !state.sources.length;
+  const single = Boolean(archive) && archive.sources.length <= 1 && !state.sources.length;
+  $("sources-panel").hidden = single;
+  $("sources-panel").parentElement.classList.toggle("no-sources", single);
   const shown = new Map(sources.map((s) => [s.source, s.articles]));
   for (const selected of state.sources) {
     if (!shown.has(selected)) shown.set(selected, 0);
