@@ -5,7 +5,9 @@
 use std::io::Write;
 
 use clap::Parser;
-use newsindex::cli::{Cli, run};
+use cli::{Cli, run};
+
+mod cli;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();

@@ -19,7 +19,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 pub use schema::{Fields, FileState};
-pub use writer::{IndexEvent, IndexReport, update};
+pub use writer::{IndexEvent, IndexReport, UpdateOptions, update};
 
 use crate::article::Article;
 use crate::error::{Error, Result};

@@ -6,7 +6,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
@@ -159,6 +160,39 @@ enum Outcome {
     Failed(Error),
 }
 
+/// How [`update`] runs: what `newsindex index` sets from its flags.
+#[derive(Debug, Clone)]
+pub struct UpdateOptions {
+    /// Commit at least this often, so an interrupted run keeps most of its work.
+    pub commit_interval: Duration,
+    /// Set (e.g. by a Ctrl-C handler) to stop early: what was read so far is committed.
+    pub stop: Arc<AtomicBool>,
+    /// Start from an empty index.
+    pub rebuild: bool,
+    /// Remove the articles of indexed folders that are gone.
+    pub prune: bool,
+    /// Files larger than this are skipped with a warning.
+    pub max_file_size: u64,
+    /// The index writer's memory budget, in bytes.
+    pub memory_bytes: usize,
+    /// Threads for parsing and indexing.
+    pub threads: usize,
+}
+
+impl Default for UpdateOptions {
+    fn default() -> UpdateOptions {
+        UpdateOptions {
+            prune: false,
+            commit_interval: Duration::from_secs(60),
+            stop: Arc::new(AtomicBool::new(false)),
+            rebuild: false,
+            max_file_size: 64 * 1024 * 1024,
+            memory_bytes: 256 * 1024 * 1024,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+}
+
 /// Brings the index at `index_dir` in step with `roots`, creating it if needed.
 ///
 /// # Errors
@@ -168,7 +202,7 @@ enum Outcome {
 pub fn update(
     index_dir: &Path,
     roots: &[PathBuf],
-    settings: &crate::config::IndexSettings,
+    settings: &UpdateOptions,
     report_event: &mut dyn FnMut(IndexEvent),
 ) -> Result<IndexReport> {
     let started = Instant::now();

@@ -6,10 +6,10 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::article::Article;
-use crate::index::IndexStats;
-use crate::search::passage::Context;
-use crate::search::{
+use newsindex::article::Article;
+use newsindex::index::IndexStats;
+use newsindex::search::passage::Context;
+use newsindex::search::{
     CLOSEST_NOTE, Explain, Facets, Group, Mode, Passage, SearchRequest, SearchResults,
 };
 

@@ -1,7 +1,13 @@
-//! The command line: clap types ([`Cli`], [`Command`]) and [`run`], which dispatches to the library.
+//! The command line: clap types ([`Cli`], [`Command`]) and [`run`], which dispatches to the
+//! library.
 //!
-//! Nothing past this module sees clap types: flags are resolved into [`crate::config`] values
-//! first. Only this module and `main.rs` talk to the terminal.
+//! This tree is the binary's, outside the library: nothing in `newsindex` sees clap types,
+//! prints or exits. Flags are resolved into [`Settings`] and the library's own values first;
+//! `human` writes text for people, `output` picks it or the JSON contract.
+
+mod human;
+mod output;
+mod settings;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -11,15 +17,17 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{IndexSettings, Settings};
-use crate::date::DateRange;
-use crate::error::{Error, ExitCode, Result};
-use crate::export::{
+use newsindex::index::UpdateOptions;
+
+use self::output::OutputFormat;
+use self::settings::Settings;
+use newsindex::date::DateRange;
+use newsindex::error::{Error, ExitCode, Result};
+use newsindex::export::{
     ExportEvent, ExportFormat, ExportSettings, ExportSource, ExportTarget, export,
 };
-use crate::index::{IndexEvent, NewsIndex};
-use crate::output::{self, OutputFormat};
-use crate::search::{CLOSEST_NOTE, Group, Period, SearchRequest, SortOrder, passage};
+use newsindex::index::{IndexEvent, NewsIndex};
+use newsindex::search::{CLOSEST_NOTE, Group, Period, SearchRequest, SortOrder, passage};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -98,8 +106,8 @@ pub struct IndexArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Commit at least every this many seconds, so an interrupted run keeps its work
-    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
-    pub commit_interval: f64,
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_commit_interval)]
+    pub commit_interval: Duration,
 }
 
 /// Which articles a query looks at: the date span, the sources, and whether any word will do
@@ -193,10 +201,10 @@ pub struct ServeArgs {
     pub threads: Option<usize>,
     /// Longest a request may take, in seconds; a slower one answers 503 saying so
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_budget)]
-    pub budget: std::time::Duration,
+    pub budget: Duration,
     /// Let pages on this origin call the API from a browser (repeat for more, or '*' for any)
     /// [default: none]
-    #[arg(long, value_name = "ORIGIN", value_parser = crate::server::Cors::check_origin)]
+    #[arg(long, value_name = "ORIGIN", value_parser = newsindex::server::Cors::check_origin)]
     pub cors: Vec<String>,
     /// Keep server paths private: hits and articles name files relative to their archive, and
     /// /api/stats leaves out the index folder and the indexed folders
@@ -204,17 +212,29 @@ pub struct ServeArgs {
     pub public: bool,
 }
 
-/// Reads `--budget`: a positive number of seconds.
-fn parse_budget(text: &str) -> std::result::Result<std::time::Duration, String> {
+/// Reads `--budget`: a number of seconds from a millisecond to a day.
+fn parse_budget(text: &str) -> std::result::Result<Duration, String> {
+    parse_seconds(text, 0.001, 86_400.0)
+}
+
+/// Reads `--commit-interval`: a number of seconds from 10 ms to a week.
+fn parse_commit_interval(text: &str) -> std::result::Result<Duration, String> {
+    parse_seconds(text, 0.01, 604_800.0)
+}
+
+/// Reads a number of seconds within `low..=high`; anything else (negative, NaN, a word) is
+/// refused with the range to give, never replaced by a default.
+fn parse_seconds(text: &str, low: f64, high: f64) -> std::result::Result<Duration, String> {
     let seconds: f64 = text
+        .trim()
         .parse()
         .map_err(|_| format!("'{text}' is not a number of seconds"))?;
-    if !seconds.is_finite() || !(0.001..=86_400.0).contains(&seconds) {
+    if !seconds.is_finite() || !(low..=high).contains(&seconds) {
         return Err(format!(
-            "'{text}': give a number of seconds from 0.001 to 86400"
+            "'{text}': give a number of seconds from {low} to {high}"
         ));
     }
-    Ok(std::time::Duration::from_secs_f64(seconds))
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// `newsindex show`.
@@ -376,13 +396,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let index = NewsIndex::open_live(&settings.index_dir)?;
             let quiet = settings.quiet;
             let shown_index = settings.index_dir.display().to_string();
-            let options = crate::server::ServeOptions {
-                threads: args.threads.unwrap_or_else(crate::server::default_threads),
+            let options = newsindex::server::ServeOptions {
+                threads: args.threads.unwrap_or_else(newsindex::server::default_threads),
                 budget: args.budget,
-                cors: crate::server::Cors::from_origins(&args.cors),
+                cors: newsindex::server::Cors::from_origins(&args.cors),
                 public: args.public,
             };
-            crate::server::run(index, &args.addr, &options, |bound| {
+            newsindex::server::run(index, &args.addr, &options, |bound| {
                 if !quiet {
                     let mut err = std::io::stderr().lock();
                     writeln!(
@@ -415,23 +435,26 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let index_settings = IndexSettings {
+    let index_settings = UpdateOptions {
         rebuild: args.rebuild,
         prune: args.prune,
         max_file_size: args.max_file_size,
         memory_bytes: args.memory.saturating_mul(1024 * 1024),
         threads,
-        commit_interval: Duration::try_from_secs_f64(args.commit_interval)
-            .unwrap_or(Duration::from_secs(60)),
+        commit_interval: args.commit_interval,
         stop: Arc::new(AtomicBool::new(false)),
     };
     let stop = Arc::clone(&index_settings.stop);
     // The first Ctrl-C (or SIGTERM) stops the run cleanly; a second one ends it at once.
-    let _ = ctrlc::set_handler(move || {
+    // Without the handler Ctrl-C still ends the run, committing nothing since the last commit:
+    // worth saying, not worth refusing to index.
+    if let Err(error) = ctrlc::set_handler(move || {
         if stop.swap(true, Ordering::SeqCst) {
             std::process::exit(ExitCode::Interrupted as i32);
         }
-    });
+    }) {
+        tracing::warn!("Ctrl-C will not stop indexing cleanly: {error}");
+    }
     let quiet = settings.quiet;
     let verbose = settings.verbose;
     let show_progress = !quiet && std::io::stderr().is_terminal();
@@ -478,7 +501,7 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
             }
         }
     };
-    let report = crate::index::update(
+    let report = newsindex::index::update(
         &settings.index_dir,
         &args.paths,
         &index_settings,
@@ -531,7 +554,7 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
     if args.filter.utc {
         index.read_days_in_utc();
     }
-    let results = crate::search::search(&index, &request)?;
+    let results = newsindex::search::search(&index, &request)?;
     if !settings.quiet {
         let mut err = std::io::stderr().lock();
         for note in &results.notes {
@@ -615,7 +638,7 @@ fn run_timeline(settings: &Settings, args: TimelineArgs, out: &mut impl Write) -
     if args.filter.utc {
         index.read_days_in_utc();
     }
-    let facets = crate::search::facets(&index, &request, by)?;
+    let facets = newsindex::search::facets(&index, &request, by)?;
     let format = if args.json {
         OutputFormat::Json
     } else {
