@@ -40,7 +40,26 @@ pub fn write_results(
         writeln!(out, "{CLOSEST_NOTE}")?;
     }
     if results.hits.is_empty() {
-        writeln!(out, "{} {noun}; none on this page", results.total)?;
+        let total = results.total;
+        if total == 0 || request.limit == 0 {
+            writeln!(out, "{total} {noun}")?;
+        } else {
+            let hint = match results.group {
+                Group::Article => {
+                    let limit = request.limit as u64;
+                    format!(
+                        "the last page starts at --offset {}",
+                        (total - 1) / limit * limit
+                    )
+                }
+                Group::None => "try a smaller --offset".to_string(),
+            };
+            writeln!(
+                out,
+                "{total} {noun}; --offset {} is past the last of them ({hint})",
+                request.offset
+            )?;
+        }
         return write_facet_lines(out, results.facets.as_ref());
     }
     let first = request.offset + 1;

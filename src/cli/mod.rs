@@ -8,6 +8,7 @@
 mod human;
 mod output;
 mod settings;
+mod warnings;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -108,6 +109,9 @@ pub struct IndexArgs {
     /// Commit at least every this many seconds, so an interrupted run keeps its work
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_commit_interval)]
     pub commit_interval: Duration,
+    /// Print a JSON summary of the run on stdout (counts, time, every warning)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which articles a query looks at: the date span, the sources, and whether any word will do
@@ -150,11 +154,13 @@ pub struct SearchArgs {
     /// Order of the hits
     #[arg(long, value_name = "ORDER", default_value = "relevance")]
     pub sort: SortArg,
-    /// Number of hits to show
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    /// Number of hits to show (0: only count the matching articles)
+    #[arg(short = 'n', long, value_name = "N", default_value = "10",
+          allow_negative_numbers = true, value_parser = parse_count)]
     pub limit: usize,
     /// Number of hits to skip (for paging)
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value = "0",
+          allow_negative_numbers = true, value_parser = parse_count)]
     pub offset: usize,
     /// Passages to show per article [default: 1, or 3 with --json]
     #[arg(long, value_name = "N")]
@@ -210,6 +216,14 @@ pub struct ServeArgs {
     /// /api/stats leaves out the index folder and the indexed folders
     #[arg(long)]
     pub public: bool,
+}
+
+/// Reads `-n`/`--offset`: a whole number of at least 0. Negative numbers reach this parser
+/// (rather than clap's "use `-- -1`" tip, which would make them query words) and are refused.
+fn parse_count(text: &str) -> std::result::Result<usize, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a whole number of at least 0"))
 }
 
 /// Reads `--budget`: a number of seconds from a millisecond to a day.
@@ -397,7 +411,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let quiet = settings.quiet;
             let shown_index = settings.index_dir.display().to_string();
             let options = newsindex::server::ServeOptions {
-                threads: args.threads.unwrap_or_else(newsindex::server::default_threads),
+                threads: args
+                    .threads
+                    .unwrap_or_else(newsindex::server::default_threads),
                 budget: args.budget,
                 cors: newsindex::server::Cors::from_origins(&args.cors),
                 public: args.public,
@@ -419,14 +435,28 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     Ok(code)
 }
 
+impl Cli {
+    /// Whether what goes to stderr (log lines, the progress bar) may be coloured: `--color`,
+    /// and for `auto` a terminal on stderr and no `NO_COLOR`.
+    pub fn stderr_color(&self) -> bool {
+        match self.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => std::io::stderr().is_terminal() && no_color_unset(),
+        }
+    }
+}
+
+/// True unless `NO_COLOR` is set to something (<https://no-color.org>).
+fn no_color_unset() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 fn color_choice(arg: ColorArg) -> bool {
     match arg {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorArg::Auto => std::io::stdout().is_terminal() && no_color_unset(),
     }
 }
 
@@ -468,6 +498,10 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
         );
         bar
     });
+    let mut warnings = warnings::Warnings::new(verbose > 0);
+    if args.json {
+        warnings = warnings.keeping_all();
+    }
     let mut report_event = |event: IndexEvent| {
         let mut err = std::io::stderr().lock();
         match event {
@@ -482,8 +516,7 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
                 }
             }
             IndexEvent::Warning(message) => {
-                if !quiet {
-                    let line = format!("newsindex: warning: {message}");
+                if let Some(line) = warnings.add(&message).filter(|_| !quiet) {
                     match &progress {
                         Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
                         None => writeln!(err, "{line}").ok(),
@@ -512,7 +545,20 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
     }
     if !quiet {
         let mut err = std::io::stderr().lock();
-        writeln!(err, "{}", report.summary()).ok();
+        for line in warnings.summary() {
+            writeln!(err, "{line}").ok();
+        }
+        if !args.json {
+            writeln!(err, "{}", report.summary()).ok();
+        }
+    }
+    if args.json {
+        let mut out = std::io::stdout().lock();
+        output::write_index_summary(
+            &mut out,
+            &output::IndexSummary::new(&report, warnings.all()),
+        )?;
+        out.flush().map_err(Error::WriteOutput)?;
     }
     Ok(if report.interrupted {
         ExitCode::Interrupted
@@ -572,7 +618,9 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         }
     };
     output::write_results(out, &results, &request, format)?;
-    Ok(if results.hits.is_empty() {
+    // Exit 1 says no article matches; an empty page of matching articles (`-n 0`, an offset
+    // past the end) is still a success.
+    Ok(if results.total == 0 {
         ExitCode::NoHits
     } else {
         ExitCode::Success
@@ -593,11 +641,14 @@ fn run_export(settings: &Settings, args: ExportArgs, out: &mut impl Write) -> Re
         max_file_size: args.max_file_size,
     };
     let (quiet, verbose) = (settings.quiet, settings.verbose);
+    let mut warnings = warnings::Warnings::new(verbose > 0);
     let mut report_event = |event: ExportEvent| {
         let mut err = std::io::stderr().lock();
         match event {
-            ExportEvent::Warning(message) if !quiet => {
-                writeln!(err, "newsindex: warning: {message}").ok();
+            ExportEvent::Warning(message) => {
+                if let Some(line) = warnings.add(&message).filter(|_| !quiet) {
+                    writeln!(err, "{line}").ok();
+                }
             }
             ExportEvent::Note(message) if verbose > 0 => {
                 writeln!(err, "newsindex: {message}").ok();
@@ -607,7 +658,11 @@ fn run_export(settings: &Settings, args: ExportArgs, out: &mut impl Write) -> Re
     };
     let report = export(&source, &export_settings, out, &mut report_event)?;
     if !quiet {
-        writeln!(std::io::stderr().lock(), "{}", report.summary()).ok();
+        let mut err = std::io::stderr().lock();
+        for line in warnings.summary() {
+            writeln!(err, "{line}").ok();
+        }
+        writeln!(err, "{}", report.summary()).ok();
     }
     Ok(if report.has_skipped() {
         ExitCode::Skipped

@@ -22,6 +22,7 @@ mod quality;
 mod questions;
 mod search;
 mod server;
+mod terminal;
 mod timeline;
 mod util;
 mod warc;

@@ -1,0 +1,190 @@
+//! What a person at a terminal sees: exit codes at the edges of paging, `--color` followed by
+//! log lines too, warnings summed up by kind, and `index --json`.
+
+use predicates::prelude::*;
+
+use crate::util::{TestCorpus, article};
+
+fn sample() -> TestCorpus {
+    let corpus = TestCorpus::new();
+    corpus.copy_sample("seed");
+    corpus.copy_sample("wikinews");
+    corpus.index();
+    corpus
+}
+
+#[test]
+fn issue_15_count_only_and_pages_past_the_end_exit_0_when_articles_match() {
+    let corpus = sample();
+    let total = corpus.search_json(&["election"]).total;
+    assert!(total > 10);
+    corpus
+        .cmd()
+        .args(["search", "election", "-n", "0"])
+        .assert()
+        .code(0)
+        .stdout(format!("{total} articles match\n"));
+    let last = (total - 1) / 10 * 10;
+    corpus
+        .cmd()
+        .args(["search", "election", "--offset", "5000"])
+        .assert()
+        .code(0)
+        .stdout(format!(
+            "{total} articles match; --offset 5000 is past the last of them \
+             (the last page starts at --offset {last})\n"
+        ));
+    corpus
+        .cmd()
+        .args(["search", "election", "--offset", &last.to_string()])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(format!(
+            "(showing {}-{total})",
+            last + 1
+        )));
+    corpus
+        .cmd()
+        .args(["search", "zzyzxqwv", "-n", "0"])
+        .assert()
+        .code(1)
+        .stdout("0 articles match\n");
+}
+
+#[test]
+fn issue_15_a_negative_offset_is_refused_without_suggesting_a_query_word() {
+    let corpus = sample();
+    for (flag, value) in [("--offset", "-1"), ("-n", "-3")] {
+        corpus
+            .cmd()
+            .args(["search", "election", flag, value])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "'{value}' is not a whole number of at least 0"
+            )))
+            .stderr(predicate::str::contains("-- ").not());
+    }
+}
+
+#[test]
+fn issue_15_color_never_keeps_log_lines_plain_and_always_colours_them() {
+    let corpus = TestCorpus::new();
+    corpus.copy_sample("seed");
+    let plain = corpus
+        .cmd()
+        .args(["--color", "never", "-vv", "index"])
+        .arg(corpus.archive())
+        .output()
+        .unwrap();
+    assert!(plain.status.success());
+    let stderr = String::from_utf8(plain.stderr).unwrap();
+    assert!(stderr.contains("DEBUG"), "-vv logs: {stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no ANSI codes: {stderr:?}");
+    // Written to a pipe, `auto` is plain too.
+    let auto = corpus
+        .cmd()
+        .args(["-vv", "index", "--rebuild"])
+        .arg(corpus.archive())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(auto.stderr).unwrap().contains('\u{1b}'));
+    let coloured = corpus
+        .cmd()
+        .args(["--color", "always", "-vv", "index", "--rebuild"])
+        .arg(corpus.archive())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(coloured.stderr)
+            .unwrap()
+            .contains('\u{1b}')
+    );
+}
+
+/// An archive of `n` undated articles and one unreadable file.
+fn undated(n: usize) -> TestCorpus {
+    let corpus = TestCorpus::new();
+    for at in 0..n {
+        corpus.write(
+            &format!("business/{at:03}.txt"),
+            article(&format!("Report {at}"), "", "BBC", "Shares moved."),
+        );
+    }
+    corpus.write("business/broken.json", "{not json");
+    corpus
+}
+
+#[test]
+fn issue_15_warnings_are_summed_up_by_kind_and_listed_under_verbose() {
+    let corpus = undated(40);
+    let index = corpus
+        .cmd()
+        .arg("index")
+        .arg(corpus.archive())
+        .output()
+        .unwrap();
+    assert_eq!(index.status.code(), Some(4));
+    // An undated archive exported for Quickwit leaves out every article: one line says so.
+    let export = corpus
+        .cmd()
+        .args(["export", "--format", "quickwit", "--out"])
+        .arg(corpus.archive().join("../out.ndjson"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(export.stderr).unwrap();
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("newsindex: warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].starts_with("newsindex: warning: 40 × left out 'Report "),
+        "{stderr}"
+    );
+    assert!(warnings[0].contains("it has no date"), "{stderr}");
+    assert!(
+        warnings[0].ends_with(", …; -v lists every one)"),
+        "{stderr}"
+    );
+    // -v lists every one, each naming its file.
+    let verbose = corpus
+        .cmd()
+        .args(["-v", "export", "--format", "quickwit", "--out"])
+        .arg(corpus.archive().join("../out.ndjson"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(verbose.stderr).unwrap();
+    let listed = stderr
+        .lines()
+        .filter(|line| line.starts_with("newsindex: warning:") && line.contains("has no date"))
+        .count();
+    assert_eq!(listed, 40, "{stderr}");
+    assert!(stderr.contains("business/039.txt"), "{stderr}");
+}
+
+#[test]
+fn issue_15_index_json_prints_a_machine_readable_summary() {
+    let corpus = undated(3);
+    let output = corpus
+        .cmd()
+        .args(["index", "--json"])
+        .arg(corpus.archive())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
+    assert_eq!(summary["added_files"], 3);
+    assert_eq!(summary["skipped_files"], 1);
+    assert_eq!(summary["total_articles"], 3);
+    assert_eq!(summary["interrupted"], false);
+    assert!(summary["elapsed_seconds"].as_f64().unwrap() >= 0.0);
+    assert_eq!(summary["warnings"].as_array().unwrap().len(), 1);
+    assert!(
+        summary["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("broken.json")
+    );
+}
