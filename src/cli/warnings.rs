@@ -91,7 +91,7 @@ impl Warnings {
             return Vec::new();
         }
         let mut kinds: Vec<&Kind> = self.kinds.iter().collect();
-        kinds.sort_by(|a, b| b.count.cmp(&a.count));
+        kinds.sort_by_key(|kind| std::cmp::Reverse(kind.count));
         kinds
             .into_iter()
             .map(|kind| {
@@ -154,7 +154,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (at, c) in digits.chars().enumerate() {
-        if at > 0 && (digits.len() - at) % 3 == 0 {
+        if at > 0 && (digits.len() - at).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
