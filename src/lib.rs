@@ -13,7 +13,9 @@
 //! - [`export`]: every article as NDJSON for Quickwit or `_bulk` pairs for Elasticsearch.
 //! - `server` (the `serve` feature, on by default): `newsindex serve`, the same searches over
 //!   HTTP with a web page.
-//! - [`error`]: failures and exit codes.
+//! - [`choice`]: the names of the values people choose (`--sort newest`, `sort=newest`).
+//! - [`error`]: failures and exit codes; [`diagnostic`]: problems with single files and
+//!   records, kept as data until the edge.
 //!
 //! The library never prints or exits: the command line, the text for people and the progress
 //! bar are the `newsindex` binary's (`src/main.rs` and `src/cli/`), which the library cannot
@@ -42,7 +44,9 @@
 #![warn(missing_docs)]
 
 pub mod article;
+pub mod choice;
 pub mod date;
+pub mod diagnostic;
 pub mod error;
 pub mod export;
 pub mod index;

@@ -10,7 +10,7 @@ use newsindex::article::Article;
 use newsindex::index::IndexStats;
 use newsindex::search::passage::Context;
 use newsindex::search::{
-    CLOSEST_NOTE, Explain, Facets, Group, Mode, Passage, SearchRequest, SearchResults,
+    Explain, Facets, Group, Mode, Note, Passage, SearchRequest, SearchResults,
 };
 
 const BOLD: &str = "\x1b[1m";
@@ -37,7 +37,7 @@ pub fn write_results(
         (_, false) => "articles have some of the words",
     };
     if results.mode == Mode::Closest {
-        writeln!(out, "{CLOSEST_NOTE}")?;
+        writeln!(out, "{}", Note::Closest)?;
     }
     if results.hits.is_empty() {
         let total = results.total;
@@ -52,7 +52,7 @@ pub fn write_results(
                         (total - 1) / limit * limit
                     )
                 }
-                Group::None => "try a smaller --offset".to_string(),
+                Group::Passage => "try a smaller --offset".to_string(),
             };
             writeln!(
                 out,
@@ -66,7 +66,7 @@ pub fn write_results(
     let last = request.offset + results.hits.len();
     let unit = match results.group {
         Group::Article => "",
-        Group::None => "passages ",
+        Group::Passage => "passages ",
     };
     writeln!(
         out,

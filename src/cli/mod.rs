@@ -22,13 +22,15 @@ use newsindex::index::UpdateOptions;
 
 use self::output::OutputFormat;
 use self::settings::Settings;
+use newsindex::choice::Choice;
 use newsindex::date::DateRange;
+use newsindex::diagnostic::Severity;
 use newsindex::error::{Error, ExitCode, Result};
 use newsindex::export::{
     ExportEvent, ExportFormat, ExportSettings, ExportSource, ExportTarget, export,
 };
 use newsindex::index::{IndexEvent, NewsIndex};
-use newsindex::search::{CLOSEST_NOTE, Group, Period, SearchRequest, SortOrder, passage};
+use newsindex::search::{Group, Note, Period, SearchRequest, SortOrder, passage};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -152,8 +154,8 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Order of the hits
-    #[arg(long, value_name = "ORDER", default_value = "relevance")]
-    pub sort: SortArg,
+    #[arg(long, value_name = "ORDER", default_value = "relevance", value_parser = choice::<SortOrder>())]
+    pub sort: SortOrder,
     /// Number of hits to show (0: only count the matching articles)
     #[arg(short = 'n', long, value_name = "N", default_value = "10",
           allow_negative_numbers = true, value_parser = parse_count)]
@@ -166,8 +168,8 @@ pub struct SearchArgs {
     #[arg(long, value_name = "N")]
     pub passages: Option<usize>,
     /// What a hit is: an article with its best passages, or one passage (`none`)
-    #[arg(long, value_name = "GROUP", default_value = "article")]
-    pub group: GroupArg,
+    #[arg(long, value_name = "GROUP", default_value = "article", value_parser = choice::<Group>())]
+    pub group: Group,
     /// Show why each hit ranks where it does (BM25 explanation and passage scores)
     #[arg(long)]
     pub explain: bool,
@@ -186,8 +188,8 @@ pub struct TimelineArgs {
     #[arg(value_name = "QUERY", required = true, num_args = 1..)]
     pub query: Vec<String>,
     /// One bar per year, month or day
-    #[arg(long, value_name = "PERIOD", default_value = "month")]
-    pub by: PeriodArg,
+    #[arg(long, value_name = "PERIOD", default_value = "month", value_parser = choice::<Period>())]
+    pub by: Period,
     /// Dates, sources, any word.
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -284,8 +286,8 @@ pub struct ExportArgs {
     #[arg(value_name = "DIR")]
     pub path: Option<PathBuf>,
     /// Line format: quickwit (NDJSON) or es-bulk (Elasticsearch/OpenSearch _bulk pairs)
-    #[arg(long, value_name = "FORMAT", default_value = "quickwit")]
-    pub format: ExportFormatArg,
+    #[arg(long, value_name = "FORMAT", default_value = "quickwit", value_parser = choice::<ExportFormat>())]
+    pub format: ExportFormat,
     /// Where to write: a file, or - for standard output; with --batch-bytes, a folder [default: -]
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -295,15 +297,6 @@ pub struct ExportArgs {
     /// When reading a folder, skip larger files with a warning
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub max_file_size: u64,
-}
-
-/// `export --format`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ExportFormatArg {
-    /// One JSON object per line, for Quickwit's ingest API and `quickwit tool local-ingest`
-    Quickwit,
-    /// An action line and a document line per article, for the Elasticsearch/OpenSearch _bulk API
-    EsBulk,
 }
 
 /// `--color`.
@@ -317,35 +310,19 @@ pub enum ColorArg {
     Never,
 }
 
-/// `--by`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum PeriodArg {
-    /// One bar per year
-    Year,
-    /// One bar per month
-    Month,
-    /// One bar per day
-    Day,
-}
-
-/// `--group`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum GroupArg {
-    /// Each hit is an article with its best passages
-    Article,
-    /// Each hit is one passage, ranked across the archive
-    None,
-}
-
-/// `--sort`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum SortArg {
-    /// Best match first
-    Relevance,
-    /// Latest first; undated articles last
-    Newest,
-    /// Earliest first; undated articles last
-    Oldest,
+/// The parser of a [`Choice`]: its names offered with their help (aliases accepted, not
+/// offered), read into the library's own value, so the names are spelled once.
+fn choice<T: Choice + Send + Sync + Clone>() -> impl clap::builder::TypedValueParser<Value = T> {
+    let offered = T::NAMES.iter().map(|(name, _, help)| {
+        let value = clap::builder::PossibleValue::new(*name);
+        if help.is_empty() {
+            value.hide(true)
+        } else {
+            value.help(*help)
+        }
+    });
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(offered).try_map(|name: String| T::from_name(&name))
 }
 
 /// Runs the parsed command line and returns the exit code.
@@ -515,22 +492,19 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
                     bar.inc(1);
                 }
             }
-            IndexEvent::Warning(message) => {
-                if let Some(line) = warnings.add(&message).filter(|_| !quiet) {
-                    match &progress {
-                        Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
-                        None => writeln!(err, "{line}").ok(),
-                    };
-                }
-            }
-            IndexEvent::Note(message) => {
-                if verbose > 0 {
-                    let line = format!("newsindex: {message}");
-                    match &progress {
-                        Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
-                        None => writeln!(err, "{line}").ok(),
-                    };
-                }
+            IndexEvent::Diagnostic(diagnostic) => {
+                let line = match diagnostic.severity() {
+                    Severity::Warning => match warnings.add(&diagnostic) {
+                        Some(line) if !quiet => line,
+                        _ => return,
+                    },
+                    Severity::Note if verbose > 0 => format!("newsindex: {diagnostic}"),
+                    Severity::Note => return,
+                };
+                match &progress {
+                    Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
+                    None => writeln!(err, "{line}").ok(),
+                };
             }
         }
     };
@@ -579,20 +553,13 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         query: args.query.join(" "),
         dates,
         sources: args.filter.source,
-        sort: match args.sort {
-            SortArg::Relevance => SortOrder::Relevance,
-            SortArg::Newest => SortOrder::Newest,
-            SortArg::Oldest => SortOrder::Oldest,
-        },
+        sort: args.sort,
         limit: args.limit,
         offset: args.offset,
         match_any: args.filter.any,
         match_all: args.filter.all,
         passages: args.passages.unwrap_or(if args.json { 3 } else { 1 }),
-        group: match args.group {
-            GroupArg::Article => Group::Article,
-            GroupArg::None => Group::None,
-        },
+        group: args.group,
         explain: args.explain,
         facets: args.facets.then_some(Period::Year),
     };
@@ -605,7 +572,7 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         let mut err = std::io::stderr().lock();
         for note in &results.notes {
             // People read the closest-match note at the top of the results.
-            if args.json || note != CLOSEST_NOTE {
+            if args.json || *note != Note::Closest {
                 writeln!(err, "newsindex: note: {note}").ok();
             }
         }
@@ -633,10 +600,7 @@ fn run_export(settings: &Settings, args: ExportArgs, out: &mut impl Write) -> Re
         None => ExportSource::Index(settings.index_dir.clone()),
     };
     let export_settings = ExportSettings {
-        format: match args.format {
-            ExportFormatArg::Quickwit => ExportFormat::Quickwit,
-            ExportFormatArg::EsBulk => ExportFormat::EsBulk,
-        },
+        format: args.format,
         target: ExportTarget::new(args.out.as_deref(), args.batch_bytes)?,
         max_file_size: args.max_file_size,
     };
@@ -645,15 +609,17 @@ fn run_export(settings: &Settings, args: ExportArgs, out: &mut impl Write) -> Re
     let mut report_event = |event: ExportEvent| {
         let mut err = std::io::stderr().lock();
         match event {
-            ExportEvent::Warning(message) => {
-                if let Some(line) = warnings.add(&message).filter(|_| !quiet) {
-                    writeln!(err, "{line}").ok();
+            ExportEvent::Diagnostic(diagnostic) => match diagnostic.severity() {
+                Severity::Warning => {
+                    if let Some(line) = warnings.add(&diagnostic).filter(|_| !quiet) {
+                        writeln!(err, "{line}").ok();
+                    }
                 }
-            }
-            ExportEvent::Note(message) if verbose > 0 => {
-                writeln!(err, "newsindex: {message}").ok();
-            }
-            _ => {}
+                Severity::Note if verbose > 0 => {
+                    writeln!(err, "newsindex: {diagnostic}").ok();
+                }
+                Severity::Note => {}
+            },
         }
     };
     let report = export(&source, &export_settings, out, &mut report_event)?;
@@ -684,11 +650,7 @@ fn run_timeline(settings: &Settings, args: TimelineArgs, out: &mut impl Write) -
         match_all: args.filter.all,
         ..SearchRequest::default()
     };
-    let by = match args.by {
-        PeriodArg::Year => Period::Year,
-        PeriodArg::Month => Period::Month,
-        PeriodArg::Day => Period::Day,
-    };
+    let by = args.by;
     let mut index = NewsIndex::open(&settings.index_dir)?;
     if args.filter.utc {
         index.read_days_in_utc();

@@ -1,35 +1,34 @@
 //! Warnings for people ([`Warnings`]): under `-v` each one as it comes; otherwise counted by
-//! kind and told at the end, one line per kind with its count and a few places, so that 2,225
-//! identical warnings read as one line rather than a screenful.
+//! [`Kind`] and told at the end, one line per kind with its count and a few examples, so that
+//! 2,225 identical warnings read as one line rather than a screenful.
 //!
-//! A warning's kind is its reason with the place (`<path>[:line]: `) taken off and quoted
-//! values and numbers blanked, so "record 5: date '3-MAR-1987 16:20:07.21x' has text after the
-//! time" and the same for record 6 are one kind.
+//! The examples of a kind are its first warnings with different messages (numbers and quoted
+//! values aside), so "record 5: date '…' has text after the time" stands for all its records
+//! while another problem of the same kind still shows.
 
-use std::collections::HashMap;
+use newsindex::diagnostic::{Diagnostic, Kind};
 
-/// How many places a summary line names.
+/// How many examples a summary shows per kind.
 const EXAMPLES: usize = 3;
 
 /// The warnings of one run.
 #[derive(Debug, Default)]
 pub struct Warnings {
     verbose: bool,
-    /// Every message, when asked for (`index --json` lists them).
+    /// Every warning, when asked for (`index --json` lists them).
     all: Option<Vec<String>>,
-    kinds: Vec<Kind>,
-    by_key: HashMap<String, usize>,
+    kinds: Vec<Counted>,
 }
 
+/// The warnings of one kind.
 #[derive(Debug)]
-struct Kind {
-    /// The first warning of the kind, whole.
-    first: String,
-    /// Its reason: the warning without its place.
-    reason: String,
+struct Counted {
+    kind: Kind,
     count: u64,
-    /// The places of the first few.
-    places: Vec<String>,
+    /// Examples with different messages, each with its message's shape.
+    examples: Vec<(String, String)>,
+    /// Further examples, for a kind whose warnings all say the same.
+    repeats: Vec<String>,
 }
 
 impl Warnings {
@@ -41,7 +40,7 @@ impl Warnings {
         }
     }
 
-    /// The same, keeping every message for [`Warnings::all`].
+    /// The same, keeping every warning for [`Warnings::all`].
     pub fn keeping_all(self) -> Warnings {
         Warnings {
             all: Some(Vec::new()),
@@ -49,82 +48,87 @@ impl Warnings {
         }
     }
 
-    /// Every message, when kept ([`Warnings::keeping_all`]).
+    /// Every warning as `path:line: message`, when kept ([`Warnings::keeping_all`]).
     pub fn all(&self) -> &[String] {
         self.all.as_deref().unwrap_or_default()
     }
 
-    /// Counts `message` (`<place>: <reason>`); returns the line to print now, under `-v`.
-    pub fn add(&mut self, message: &str) -> Option<String> {
+    /// Counts a warning; returns the line to print now, under `-v`.
+    pub fn add(&mut self, diagnostic: &Diagnostic) -> Option<String> {
+        let text = diagnostic.to_string();
         if let Some(all) = &mut self.all {
-            all.push(message.to_string());
+            all.push(text.clone());
         }
-        let (place, reason) = split_place(message);
-        let key = kind_key(reason);
-        match self.by_key.get(&key) {
-            Some(&at) => {
-                if let Some(kind) = self.kinds.get_mut(at) {
-                    kind.count += 1;
-                    if kind.places.len() < EXAMPLES {
-                        kind.places.push(place.to_string());
-                    }
-                }
-            }
+        let at = match self.kinds.iter().position(|c| c.kind == diagnostic.kind) {
+            Some(at) => at,
             None => {
-                self.by_key.insert(key, self.kinds.len());
-                self.kinds.push(Kind {
-                    first: message.to_string(),
-                    reason: reason.to_string(),
-                    count: 1,
-                    places: vec![place.to_string()],
+                self.kinds.push(Counted {
+                    kind: diagnostic.kind,
+                    count: 0,
+                    examples: Vec::new(),
+                    repeats: Vec::new(),
                 });
+                self.kinds.len() - 1
+            }
+        };
+        if let Some(counted) = self.kinds.get_mut(at) {
+            counted.count += 1;
+            let shape = shape(&diagnostic.message);
+            if counted.examples.iter().any(|(seen, _)| *seen == shape) {
+                if counted.repeats.len() < EXAMPLES {
+                    counted.repeats.push(text.clone());
+                }
+            } else if counted.examples.len() < EXAMPLES {
+                counted.examples.push((shape, text.clone()));
             }
         }
-        self.verbose
-            .then(|| format!("newsindex: warning: {message}"))
+        self.verbose.then(|| format!("newsindex: warning: {text}"))
     }
 
-    /// The lines that sum the warnings up, one per kind, most frequent first; none under `-v`,
-    /// which has printed each one already.
+    /// The lines that sum the warnings up, most frequent kind first: a single warning as it
+    /// is, more as `<count> <kind>`, then a few examples indented. None under `-v`, which has
+    /// printed every one.
     pub fn summary(&self) -> Vec<String> {
         if self.verbose {
             return Vec::new();
         }
-        let mut kinds: Vec<&Kind> = self.kinds.iter().collect();
-        kinds.sort_by_key(|kind| std::cmp::Reverse(kind.count));
-        kinds
-            .into_iter()
-            .map(|kind| {
-                if kind.count == 1 {
-                    return format!("newsindex: warning: {}", kind.first);
+        let mut kinds: Vec<&Counted> = self.kinds.iter().collect();
+        kinds.sort_by_key(|counted| std::cmp::Reverse(counted.count));
+        let mut lines = Vec::new();
+        for counted in kinds {
+            let mut examples: Vec<&str> =
+                counted.examples.iter().map(|(_, t)| t.as_str()).collect();
+            for repeat in &counted.repeats {
+                if examples.len() < EXAMPLES {
+                    examples.push(repeat);
                 }
-                let more = if kind.count as usize > kind.places.len() {
-                    ", …"
-                } else {
-                    ""
-                };
-                format!(
-                    "newsindex: warning: {} × {} (in {}{more}; -v lists every one)",
-                    thousands(kind.count),
-                    kind.reason,
-                    kind.places.join(", ")
-                )
-            })
-            .collect()
+            }
+            if counted.count == 1 {
+                lines.extend(examples.iter().map(|e| format!("newsindex: warning: {e}")));
+                continue;
+            }
+            let listed = if counted.count as usize > examples.len() {
+                "; -v lists every one"
+            } else {
+                ""
+            };
+            lines.push(format!(
+                "newsindex: warning: {} {}{listed}, such as:",
+                thousands(counted.count),
+                counted.kind.label()
+            ));
+            lines.extend(examples.iter().map(|e| format!("  {e}")));
+        }
+        lines
     }
 }
 
-/// `<place>: <reason>` split at the first `": "` (a place is a path with an optional `:line`).
-fn split_place(message: &str) -> (&str, &str) {
-    message.split_once(": ").unwrap_or(("", message))
-}
-
-/// The reason with quoted values and numbers blanked.
-fn kind_key(reason: &str) -> String {
-    let mut key = String::with_capacity(reason.len());
+/// A message with its quoted values and numbers blanked: what warnings of one shape share.
+fn shape(message: &str) -> String {
+    let mut key = String::with_capacity(message.len());
     let mut quoted = false;
     let mut previous_digit = false;
-    for c in reason.chars() {
+    for c in message.chars() {
         if c == '\'' {
             quoted = !quoted;
             if quoted {
@@ -164,50 +168,74 @@ pub fn thousands(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
+    fn not_exported(n: usize) -> Diagnostic {
+        Diagnostic::new(
+            Kind::NotExported,
+            None,
+            format!("left out 'Story {n}': it has no date"),
+        )
+        .at(Path::new(&format!("bbc/{n:04}.txt")))
+    }
+
     #[test]
-    fn warnings_of_one_kind_become_one_line() {
+    fn warnings_of_one_kind_become_one_line_with_examples() {
         let mut warnings = Warnings::new(false);
         for n in 0..2225 {
-            let line = warnings.add(&format!(
-                "bbc/{n:04}.txt: left out 'Story {n}': it has no date"
-            ));
-            assert!(line.is_none());
+            assert!(warnings.add(&not_exported(n)).is_none());
         }
-        warnings.add("bbc/odd.txt:3: a different problem");
+        warnings.add(&Diagnostic::record_skipped(Some(3), "not JSON").at(Path::new("odd.json")));
+        assert_eq!(
+            warnings.summary(),
+            [
+                "newsindex: warning: 2,225 articles not exported; -v lists every one, such as:",
+                "  bbc/0000.txt: left out 'Story 0': it has no date",
+                "  bbc/0001.txt: left out 'Story 1': it has no date",
+                "  bbc/0002.txt: left out 'Story 2': it has no date",
+                "newsindex: warning: odd.json:3: not JSON",
+            ]
+        );
+    }
+
+    #[test]
+    fn different_messages_of_a_kind_are_the_examples() {
+        let mut warnings = Warnings::new(false);
+        for n in 0..10 {
+            warnings.add(&Diagnostic::record_kept(
+                Some(n),
+                format!("date '{n} MAR' has text after the time"),
+            ));
+        }
+        warnings.add(&Diagnostic::record_kept(
+            Some(99),
+            "date 'x' has an impossible time",
+        ));
         let summary = warnings.summary();
-        assert_eq!(summary.len(), 2, "{summary:?}");
-        assert_eq!(
-            summary[0],
-            "newsindex: warning: 2,225 × left out 'Story 0': it has no date \
-             (in bbc/0000.txt, bbc/0001.txt, bbc/0002.txt, …; -v lists every one)"
-        );
-        assert_eq!(
-            summary[1],
-            "newsindex: warning: bbc/odd.txt:3: a different problem"
-        );
+        assert_eq!(summary.len(), 4, "{summary:?}");
+        assert!(summary[1].contains("text after the time"));
+        assert!(summary[2].contains("impossible time"), "{summary:?}");
     }
 
     #[test]
     fn verbose_prints_each_and_sums_up_nothing() {
         let mut warnings = Warnings::new(true);
         assert_eq!(
-            warnings
-                .add("a.sgm:12: record 5: date 'x' has text after the time")
-                .as_deref(),
-            Some("newsindex: warning: a.sgm:12: record 5: date 'x' has text after the time")
+            warnings.add(&not_exported(7)).as_deref(),
+            Some("newsindex: warning: bbc/0007.txt: left out 'Story 7': it has no date")
         );
         assert!(warnings.summary().is_empty());
     }
 
     #[test]
-    fn numbers_and_quoted_values_do_not_make_new_kinds() {
+    fn numbers_and_quoted_values_do_not_change_the_shape() {
         assert_eq!(
-            kind_key("record 5: date '3-MAR-1987 16:20' has text after the time"),
-            kind_key("record 61: date '9-APR-1987 01:02:03.4' has text after the time"),
+            shape("record 5: date '3-MAR-1987 16:20' has text after the time"),
+            shape("record 61: date '9-APR-1987 01:02:03.4' has text after the time"),
         );
-        assert_ne!(kind_key("not UTF-8"), kind_key("empty file"));
+        assert_ne!(shape("not UTF-8"), shape("empty file"));
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(thousands(999), "999");
     }

@@ -4,6 +4,7 @@
 //! schema version and the folders it was built from), so metadata and documents commit together.
 //! Keeping it in step with a folder is [`writer`]'s job.
 
+mod plan;
 pub mod schema;
 pub mod sources;
 pub mod stem;
@@ -174,10 +175,10 @@ impl NewsIndex {
                 let roots_of: Vec<Option<usize>> = names
                     .iter()
                     .map(|path| {
-                        self.meta.roots.iter().position(|root| {
-                            path.strip_prefix(root.as_str())
-                                .is_some_and(|rest| rest.starts_with(std::path::MAIN_SEPARATOR))
-                        })
+                        self.meta
+                            .roots
+                            .iter()
+                            .position(|root| crate::article::relative_key(path, root).is_some())
                     })
                     .collect();
                 for doc in segment.doc_ids_alive() {

@@ -5,7 +5,7 @@
 
 use super::archive::FileContext;
 use super::inference::{dateline, dateline_credit, looks_like_ocr, looks_like_title};
-use super::{Parsed, Warning};
+use super::{Diagnostic, Parsed};
 use crate::article::Article;
 use crate::date::ArticleDate;
 use crate::error::Result;
@@ -47,7 +47,7 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
                 Field::Title => article.title = value.to_string(),
                 Field::Date => match ArticleDate::parse(value) {
                     Some(date) => article.date = Some(date),
-                    None => warnings.push(Warning::record_kept(
+                    None => warnings.push(Diagnostic::record_kept(
                         None,
                         format!("date '{value}' is not a date; indexed without one"),
                     )),
@@ -94,7 +94,7 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
     article.assign_id("");
     Ok(Parsed {
         articles: vec![article],
-        warnings,
+        diagnostics: warnings,
         ..Parsed::default()
     })
 }

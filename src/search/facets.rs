@@ -33,17 +33,18 @@ pub enum Period {
     Day,
 }
 
-impl Period {
-    /// Reads `year`, `month` or `day`.
-    pub fn parse(text: &str) -> Option<Period> {
-        match text {
-            "year" => Some(Period::Year),
-            "month" => Some(Period::Month),
-            "day" => Some(Period::Day),
-            _ => None,
-        }
-    }
+impl crate::choice::Choice for Period {
+    const NAMES: &'static [(&'static str, Period, &'static str)] = &[
+        ("year", Period::Year, "One bar per year"),
+        ("month", Period::Month, "One bar per month"),
+        ("day", Period::Day, "One bar per day"),
+    ];
+    const WHAT: &'static str = "period";
+}
 
+crate::choice::by_name!(Period);
+
+impl Period {
     /// The first day of the period holding `day`.
     fn start(self, day: NaiveDate) -> NaiveDate {
         match self {

@@ -20,7 +20,7 @@ use tantivy::tokenizer::{
 use tantivy::{DateTime, Searcher, TantivyDocument, Term as IndexTerm};
 
 use super::SearchRequest;
-pub use super::syntax::QUERY_FIELDS;
+pub use super::syntax::QueryField;
 use super::syntax::{self, Clause, Leaf, Node, Role, Term};
 use crate::article::source_key;
 use crate::error::{Error, Result};
@@ -440,13 +440,7 @@ pub const COMMON_WORDS: &[&str] = &[
 
 /// Whether `node` restricts the source, url or id rather than naming words to find.
 fn is_restriction(node: &Node) -> bool {
-    matches!(
-        node,
-        Node::Leaf(Leaf {
-            field: Some("source" | "url" | "id"),
-            ..
-        })
-    )
+    matches!(node, Node::Leaf(Leaf { field: Some(field), .. }) if field.restricts())
 }
 
 /// Whether `node` is a plain word (no prefix, no fuzziness) of [`COMMON_WORDS`] in title or body.
@@ -454,7 +448,7 @@ fn is_common_word(node: &Node) -> bool {
     matches!(
         node,
         Node::Leaf(Leaf {
-            field: None | Some("title") | Some("body"),
+            field: None | Some(QueryField::Title | QueryField::Body),
             term: Term::Word { text, prefix: false, fuzzy: None },
             boost: None,
             ..
@@ -551,12 +545,12 @@ impl Compiler<'_> {
         let fields = self.index.fields();
         match leaf.field {
             None => Target::Text(&[(TextField::Title, TITLE_BOOST), (TextField::Body, 1.0)]),
-            Some("title") => Target::Text(&[(TextField::Title, TITLE_BOOST)]),
-            Some("body") => Target::Text(&[(TextField::Body, 1.0)]),
-            Some("byline") => Target::Text(&[(TextField::Byline, 1.0)]),
-            Some("source") => Target::Source,
-            Some("url") => Target::Raw(fields.url),
-            _ => Target::Raw(fields.id),
+            Some(QueryField::Title) => Target::Text(&[(TextField::Title, TITLE_BOOST)]),
+            Some(QueryField::Body) => Target::Text(&[(TextField::Body, 1.0)]),
+            Some(QueryField::Byline) => Target::Text(&[(TextField::Byline, 1.0)]),
+            Some(QueryField::Source) => Target::Source,
+            Some(QueryField::Url) => Target::Raw(fields.url),
+            Some(QueryField::Id) => Target::Raw(fields.id),
         }
     }
 

@@ -241,7 +241,7 @@ pub fn run(
         .max_blocking_threads(options.threads.max(1))
         .build()
         .map_err(Error::Serve)?;
-    runtime.block_on(async {
+    let served = runtime.block_on(async {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| Error::Bind {
@@ -254,7 +254,11 @@ pub fn run(
             .with_budget(options.budget)
             .with_public(options.public);
         serve(listener, state, &options.cors, shutdown_signal()).await
-    })
+    });
+    // Searches still running past their budget were answered already (503) and only read the
+    // index: abandon them rather than hold the exit until they finish.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    served
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM.

@@ -3,8 +3,9 @@
 //! Every parameter is checked here, with a message naming it: unknown names, repeats, numbers,
 //! dates, lengths. Values only ever become a search request; none reaches the filesystem.
 
+use crate::choice::Choice;
 use crate::date::DateRange;
-use crate::search::{Period, SearchRequest, SortOrder};
+use crate::search::{Period, SearchRequest};
 
 use super::error::ApiError;
 
@@ -34,16 +35,7 @@ const PASSAGE_PARAMETERS: &[&str] = &["q", "any", "all"];
 pub fn search_request(raw: &str) -> Result<SearchRequest, ApiError> {
     let params = Params::parse(raw, SEARCH_PARAMETERS)?;
     let mut request = filters(&params)?;
-    request.sort = match params.single("sort")? {
-        None | Some("relevance") => SortOrder::Relevance,
-        Some("newest") => SortOrder::Newest,
-        Some("oldest") => SortOrder::Oldest,
-        Some(other) => {
-            return Err(bad(format!(
-                "sort: '{other}' is not one of relevance, newest, oldest"
-            )));
-        }
-    };
+    request.sort = params.choice("sort")?.unwrap_or_default();
     request.limit = params.number("limit")?.unwrap_or(10).min(MAX_LIMIT);
     let offset = params.number("offset")?.unwrap_or(0);
     if offset > MAX_OFFSET {
@@ -63,11 +55,7 @@ pub fn search_request(raw: &str) -> Result<SearchRequest, ApiError> {
 pub fn facets_request(raw: &str) -> Result<(SearchRequest, Period), ApiError> {
     let params = Params::parse(raw, FACET_PARAMETERS)?;
     let request = filters(&params)?;
-    let by = match params.single("by")? {
-        None => Period::Month,
-        Some(text) => Period::parse(text)
-            .ok_or_else(|| bad(format!("by: '{text}' is not one of year, month, day")))?,
-    };
+    let by = params.choice("by")?.unwrap_or(Period::Month);
     Ok((request, by))
 }
 
@@ -194,6 +182,13 @@ impl Params {
                     ))
                 })
             })
+            .transpose()
+    }
+
+    /// The value of `name` as one of a [`Choice`]'s names, when given.
+    fn choice<T: Choice>(&self, name: &str) -> Result<Option<T>, ApiError> {
+        self.single(name)?
+            .map(|text| T::from_name(text).map_err(|reason| bad(format!("{name}: {reason}"))))
             .transpose()
     }
 }

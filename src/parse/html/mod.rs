@@ -124,7 +124,7 @@ pub(crate) fn parse_page(
     file.complete(&mut article, None, &mut warnings);
     Ok(Parsed {
         articles: vec![article],
-        warnings,
+        diagnostics: warnings,
         ..Parsed::default()
     })
 }
