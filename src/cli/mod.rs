@@ -7,6 +7,7 @@
 
 mod human;
 mod output;
+mod progress;
 mod settings;
 mod warnings;
 
@@ -464,17 +465,7 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
     }
     let quiet = settings.quiet;
     let verbose = settings.verbose;
-    let show_progress = !quiet && std::io::stderr().is_terminal();
-    let progress = show_progress.then(|| {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} files [{elapsed_precise}] {per_sec} {wide_msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let progress = progress::Progress::new(!quiet && std::io::stderr().is_terminal());
     let mut warnings = warnings::Warnings::new(verbose > 0);
     if args.json {
         warnings = warnings.keeping_all();
@@ -482,16 +473,9 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
     let mut report_event = |event: IndexEvent| {
         let mut err = std::io::stderr().lock();
         match event {
-            IndexEvent::Walked { files } => {
-                if let Some(bar) = &progress {
-                    bar.set_length(files as u64);
-                }
-            }
-            IndexEvent::FileDone => {
-                if let Some(bar) = &progress {
-                    bar.inc(1);
-                }
-            }
+            IndexEvent::Walked { files } => progress.set_files(files),
+            IndexEvent::FileDone => progress.file_done(),
+            IndexEvent::Phase(phase) => progress.phase(phase),
             IndexEvent::Diagnostic(diagnostic) => {
                 let line = match diagnostic.severity() {
                     Severity::Warning => match warnings.add(&diagnostic) {
@@ -501,10 +485,7 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
                     Severity::Note if verbose > 0 => format!("newsindex: {diagnostic}"),
                     Severity::Note => return,
                 };
-                match &progress {
-                    Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
-                    None => writeln!(err, "{line}").ok(),
-                };
+                progress.suspend(|| writeln!(err, "{line}")).ok();
             }
         }
     };
@@ -514,9 +495,7 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
         &index_settings,
         &mut report_event,
     )?;
-    if let Some(bar) = &progress {
-        bar.finish_and_clear();
-    }
+    progress.finish();
     if !quiet {
         let mut err = std::io::stderr().lock();
         for line in warnings.summary() {

@@ -10,6 +10,8 @@ use newsindex::diagnostic::{Diagnostic, Kind};
 
 /// How many examples a summary shows per kind.
 const EXAMPLES: usize = 3;
+/// Kinds with at most this many warnings are listed whole: a summary only saves lines beyond.
+const LISTED_WHOLE: u64 = 5;
 
 /// The warnings of one run.
 #[derive(Debug, Default)]
@@ -29,6 +31,8 @@ struct Counted {
     examples: Vec<(String, String)>,
     /// Further examples, for a kind whose warnings all say the same.
     repeats: Vec<String>,
+    /// The first few, whole, for a kind with few warnings.
+    first: Vec<String>,
 }
 
 impl Warnings {
@@ -67,12 +71,16 @@ impl Warnings {
                     count: 0,
                     examples: Vec::new(),
                     repeats: Vec::new(),
+                    first: Vec::new(),
                 });
                 self.kinds.len() - 1
             }
         };
         if let Some(counted) = self.kinds.get_mut(at) {
             counted.count += 1;
+            if counted.first.len() < LISTED_WHOLE as usize {
+                counted.first.push(text.clone());
+            }
             let shape = shape(&diagnostic.message);
             if counted.examples.iter().any(|(seen, _)| *seen == shape) {
                 if counted.repeats.len() < EXAMPLES {
@@ -85,8 +93,8 @@ impl Warnings {
         self.verbose.then(|| format!("newsindex: warning: {text}"))
     }
 
-    /// The lines that sum the warnings up, most frequent kind first: a single warning as it
-    /// is, more as `<count> <kind>`, then a few examples indented. None under `-v`, which has
+    /// The lines that sum the warnings up, most frequent kind first: a kind with up to five
+    /// warnings lists them, one with more says `<count> <kind>` and shows a few indented. None under `-v`, which has
     /// printed every one.
     pub fn summary(&self) -> Vec<String> {
         if self.verbose {
@@ -103,17 +111,17 @@ impl Warnings {
                     examples.push(repeat);
                 }
             }
-            if counted.count == 1 {
-                lines.extend(examples.iter().map(|e| format!("newsindex: warning: {e}")));
+            if counted.count <= LISTED_WHOLE {
+                lines.extend(
+                    counted
+                        .first
+                        .iter()
+                        .map(|e| format!("newsindex: warning: {e}")),
+                );
                 continue;
             }
-            let listed = if counted.count as usize > examples.len() {
-                "; -v lists every one"
-            } else {
-                ""
-            };
             lines.push(format!(
-                "newsindex: warning: {} {}{listed}, such as:",
+                "newsindex: warning: {} {}; -v lists every one, such as:",
                 thousands(counted.count),
                 counted.kind.label()
             ));

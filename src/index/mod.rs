@@ -20,7 +20,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 pub use schema::{Fields, FileState};
-pub use writer::{IndexEvent, IndexReport, UpdateOptions, update};
+pub use writer::{IndexEvent, IndexPhase, IndexReport, UpdateOptions, update};
 
 use crate::article::Article;
 use crate::error::{Error, Result};

@@ -194,3 +194,48 @@ fn issue_15_index_json_prints_a_machine_readable_summary() {
             .contains("broken.json")
     );
 }
+
+#[test]
+fn issue_15_an_index_run_tells_its_phases_so_a_progress_line_never_freezes() {
+    use newsindex::index::{IndexEvent, IndexPhase, UpdateOptions};
+    let corpus = TestCorpus::new();
+    corpus.copy_sample("wikinews");
+    let phases = |options: &UpdateOptions| {
+        let mut seen = Vec::new();
+        newsindex::index::update(
+            &corpus.index_dir(),
+            &[corpus.archive()],
+            options,
+            &mut |event| {
+                if let IndexEvent::Phase(phase) = event {
+                    seen.push(phase);
+                }
+            },
+        )
+        .unwrap();
+        seen
+    };
+    let options = UpdateOptions {
+        memory_bytes: 50_000_000,
+        threads: 1,
+        rebuild: true,
+        ..UpdateOptions::default()
+    };
+    use IndexPhase::*;
+    assert_eq!(
+        phases(&options),
+        [Scanning, Parsing, Writing, Committing, Merging]
+    );
+    // Commits along the way go back to parsing after each.
+    let often = UpdateOptions {
+        commit_interval: std::time::Duration::from_millis(50),
+        ..options
+    };
+    let seen = phases(&often);
+    let periodic = seen
+        .windows(4)
+        .filter(|w| w == &[Parsing, Writing, Committing, Parsing])
+        .count();
+    assert!(periodic > 0, "{seen:?}");
+    assert_eq!(seen.last(), Some(&Merging));
+}
