@@ -152,8 +152,7 @@ mod tests {
         bar.set_prefix(phase.label());
         bar.set_position(position);
         bar.tick();
-        let text = screen.0.lock().unwrap().clone();
-        text
+        screen.0.lock().unwrap().clone()
     }
 
     #[test]
