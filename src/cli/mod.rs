@@ -71,7 +71,9 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build or refresh the index from a folder of articles (.txt, .json, .jsonl)
+    /// Build or refresh the index from a folder of articles (text, Markdown, JSON, CSV, HTML,
+    /// NITF/NewsML, Reuters SGML, WARC)
+    #[command(long_about = index_long_about())]
     Index(IndexArgs),
     /// Search the index: ranked articles with their best matching passages
     Search(SearchArgs),
@@ -219,6 +221,14 @@ pub struct ServeArgs {
     /// /api/stats leaves out the index folder and the indexed folders
     #[arg(long)]
     pub public: bool,
+}
+
+/// `index --help`'s description: every file ending it reads, from the readers' own table.
+fn index_long_about() -> String {
+    format!(
+        "Build or refresh the index from a folder of articles.\n\nFiles read, by name ending: {}.",
+        newsindex::parse::extensions_text()
+    )
 }
 
 /// Reads `-n`/`--offset`: a whole number of at least 0. Negative numbers reach this parser
