@@ -418,3 +418,42 @@ async fn issue_15_each_source_has_one_display_name_from_its_articles() {
     let results: SearchResults = serde_json::from_value(json(results).await).unwrap();
     assert!(results.hits.iter().all(|hit| hit.source_key.is_some()));
 }
+
+#[test]
+fn request_logs_carry_the_query_string_and_no_colour_codes_in_a_file() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let corpus = archive();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("newsindex"))
+        .env_remove("NEWSINDEX_INDEX")
+        .env_remove("RUST_LOG")
+        .env_remove("NO_COLOR")
+        .arg("--index")
+        .arg(corpus.index_dir())
+        .args(["-v", "serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr: std::net::SocketAddr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(http::get(addr, "/api/search?q=talks&limit=2").status, 200);
+    let logged = lines
+        .map(Result::unwrap)
+        .find(|line| line.contains("GET /api/search"))
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        logged.contains("GET /api/search?q=talks&limit=2 200"),
+        "{logged}"
+    );
+    assert!(!logged.contains('\u{1b}'), "no ANSI codes: {logged:?}");
+}

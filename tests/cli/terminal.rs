@@ -239,3 +239,89 @@ fn issue_15_an_index_run_tells_its_phases_so_a_progress_line_never_freezes() {
     assert!(periodic > 0, "{seen:?}");
     assert_eq!(seen.last(), Some(&Merging));
 }
+
+#[test]
+fn issue_15_results_wrap_to_the_width_with_a_hanging_indent() {
+    let corpus = sample();
+    let output = corpus
+        .cmd()
+        .env("COLUMNS", "80")
+        .args(["search", "security talks", "-n", "3", "--passages", "2"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    // Every line fits but a path, which is kept whole on a line of its own.
+    for line in text.lines().filter(|line| !line.ends_with(".txt")) {
+        assert!(line.chars().count() <= 80, "{line:?} is wider than 80");
+    }
+    // The long first title goes on under its first word, not under the number.
+    let lines: Vec<&str> = text.lines().collect();
+    let first = lines
+        .iter()
+        .position(|line| line.starts_with("1. Russia says"))
+        .unwrap();
+    assert!(lines[first + 1].starts_with("   of Ukraine"), "{text}");
+    assert!(
+        lines[first + 2].starts_with("   2024-06-21 · Reuters · id "),
+        "{text}"
+    );
+    assert!(lines[first + 3].starts_with("   archive/seed/"), "{text}");
+    assert!(!text.contains("T00:00:00"), "no RFC 3339 stamps: {text}");
+    // Written to a pipe without COLUMNS, a passage stays on one line.
+    let piped = corpus
+        .cmd()
+        .env_remove("COLUMNS")
+        .args(["search", "security talks", "-n", "1"])
+        .output()
+        .unwrap();
+    let piped = String::from_utf8(piped.stdout).unwrap();
+    assert!(
+        piped.lines().any(|line| line.starts_with("   Russia sees")
+            && line.ends_with("the Kremlin said on Friday.")),
+        "{piped}"
+    );
+}
+
+#[test]
+fn issue_15_stats_and_facets_name_the_top_sources_and_count_the_rest() {
+    let corpus = TestCorpus::new();
+    for n in 0..14 {
+        for copy in 0..=n {
+            corpus.write(
+                &format!("paper{n:02}/{copy:02}.txt"),
+                article(
+                    "Talks",
+                    "2020-01-01",
+                    &format!("Paper {n:02} Gazette."),
+                    "Talks.",
+                ),
+            );
+        }
+    }
+    corpus.index();
+    let stats = corpus.cmd().arg("stats").output().unwrap();
+    let stats = String::from_utf8(stats.stdout).unwrap();
+    assert!(stats.contains("sources:   14"), "{stats}");
+    assert!(
+        stats.contains("      14  Paper 13 Gazette\n"),
+        "display names: {stats}"
+    );
+    assert!(!stats.contains("Paper 03 Gazette"), "{stats}");
+    assert!(
+        stats.contains("      10  in 4 more sources (stats --json lists them all)"),
+        "{stats}"
+    );
+    let facets = corpus
+        .cmd()
+        .args(["search", "talks", "--facets", "-n", "0"])
+        .output()
+        .unwrap();
+    let facets = String::from_utf8(facets.stdout).unwrap();
+    let line = facets.lines().find(|l| l.starts_with("sources:")).unwrap();
+    assert!(
+        line.ends_with("and 4 more (--json lists them all)"),
+        "{line}"
+    );
+    assert_eq!(line.matches(" · ").count(), 10, "{line}");
+}
