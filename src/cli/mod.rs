@@ -448,6 +448,8 @@ fn color_choice(arg: ColorArg) -> bool {
     }
 }
 
+// Longer than most: the Ctrl-C handler, the progress bar and the event printer share one run's state; the
+// terminal's side of indexing reads best in one place.
 fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
     let threads = args
         .threads

@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 
-use super::schema::Fields;
+use super::schema::{Fields, field};
 use super::{NewsIndex, SourceCount, column_terms};
 use crate::article::source_key;
 use crate::error::{Error, Result};
@@ -154,7 +154,7 @@ fn source_keys(index: &NewsIndex) -> Result<BTreeSet<String>> {
     for segment in searcher.segment_readers() {
         let column = segment
             .fast_fields()
-            .str("source")
+            .str(field::SOURCE)
             .map_err(|e| index.search_error(e))?;
         if let Some(column) = column {
             keys.extend(column_terms(&column).map_err(|e| index.search_error(e.into()))?);

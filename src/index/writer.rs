@@ -4,6 +4,7 @@
 //! differs; files gone from the folder lose their articles. Parsing runs on worker threads;
 //! this module reports progress and warnings through [`IndexEvent`]s and never prints.
 
+use super::schema::field;
 use std::collections::{HashMap, HashSet};
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
@@ -221,6 +222,9 @@ impl Default for UpdateOptions {
 /// [`Error::IndexLocked`] when another process is indexing; [`Error::ReadCorpus`] or
 /// [`Error::InvalidCorpus`] when a root cannot be walked at all; [`Error::WriteIndex`] when
 /// the index cannot be written. Problems with single files are [`IndexEvent::Diagnostic`]s.
+// Longer than most: this is the run's outline. Each step is a function of its own; what stays
+// here is the state the steps share (the writer, the report, the event sink, the metadata),
+// which split further would travel as long parameter lists.
 pub fn update(
     index_dir: &Path,
     roots: &[PathBuf],
@@ -229,54 +233,21 @@ pub fn update(
 ) -> Result<IndexReport> {
     let started = Instant::now();
     report_event(IndexEvent::Phase(IndexPhase::Scanning));
-    let roots_abs = roots
-        .iter()
-        .map(|root| {
-            std::fs::canonicalize(root).map_err(|source| Error::ReadCorpus {
-                path: root.clone(),
-                source,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    // An index is created only once the archives' configs have been read without error.
-    let existing = if index_dir.join("meta.json").is_file() {
-        Some(open_or_create(index_dir, settings.rebuild)?)
-    } else {
-        None
-    };
-    let known_meta = existing
-        .as_ref()
-        .map(|(_, _, meta)| meta.clone())
-        .unwrap_or_default();
-    // Each folder is read as part of its archive: a known folder holding it, else the nearest
-    // folder above it with a config or sidecar table, so that path dates, the config and
-    // sidecar rows (and ids) come out as a run over the whole archive gives them.
-    let archive_roots: Vec<PathBuf> = roots_abs
-        .iter()
-        .map(|root| archive_root(root, &known_meta))
-        .collect();
-    let contexts = archive_roots
-        .iter()
-        .map(|root| ParseContext::load(root))
-        .collect::<Result<Vec<_>>>()?;
-    let (index, fields, mut meta) = match existing {
-        Some(opened) => opened,
-        None => open_or_create(index_dir, settings.rebuild)?,
-    };
+    let Opened {
+        roots_abs,
+        archive_roots,
+        contexts,
+        index,
+        fields,
+        mut meta,
+    } = open_archives_and_index(index_dir, roots, settings.rebuild)?;
     let write_error = |source| Error::WriteIndex {
         path: index_dir.to_path_buf(),
         source,
     };
     let threads = settings.threads.max(1);
     let memory = settings.memory_bytes.max(15_000_000 * threads);
-    let mut writer: IndexWriter<TantivyDocument> = index
-        .writer_with_num_threads(threads, memory)
-        .map_err(|source| match source {
-        TantivyError::LockFailure(..) => Error::IndexLocked {
-            path: index_dir.to_path_buf(),
-        },
-        other => write_error(other),
-    })?;
+    let mut writer = lock_writer(&index, index_dir, threads, memory)?;
     tracing::debug!(elapsed = ?started.elapsed(), "writer locked");
     let mut report = IndexReport::default();
     let mut known = if settings.rebuild {
@@ -319,34 +290,14 @@ pub fn update(
             &mut report,
         );
     }
-    let mut found = Vec::new();
-    let mut listed = HashSet::new();
-    for ((root, absolute), context) in roots.iter().zip(&roots_abs).zip(&contexts) {
-        let files = parse::list_files(root, absolute, context, &mut |d| diagnose(d, &mut report))?;
-        listed.extend(files.iter().map(|file| file.key.clone()));
-        for (file, metadata) in stat_all(files, threads) {
-            match metadata {
-                Ok(metadata) => found.push(Found {
-                    state: FileState {
-                        mtime_nanos: mtime_nanos(&metadata),
-                        size: metadata.len(),
-                        hash: 0,
-                        context: context.file_fingerprint(&file.file),
-                    },
-                    listed: file,
-                    context,
-                }),
-                Err(error) => {
-                    let message = format!("cannot read: {error}");
-                    let diagnostic =
-                        Diagnostic::new(Kind::Unreadable, None, message).at(&file.shown);
-                    diagnose(diagnostic, &mut report);
-                }
-            }
-        }
-    }
-    let walked: Vec<String> = roots_abs.iter().map(|root| path_text(root)).collect();
-    let plan = SyncPlan::compute(found, &known, &listed, &walked, &stale);
+    let walk = Walk {
+        roots,
+        absolute: &roots_abs,
+        contexts: &contexts,
+        threads,
+    };
+    let plan = walk.plan(&known, &stale, &mut |d| diagnose(d, &mut report))?;
+
     tracing::debug!(elapsed = ?started.elapsed(), new = plan.new.len(), changed = plan.changed.len(), "planned");
 
     // Apply.
@@ -408,19 +359,168 @@ pub fn update(
         || !report.moved_roots.is_empty()
         || next_meta.roots != roots_before
         || next_meta != meta;
-    if changed {
-        commit(&mut writer, &next_meta, report_event).map_err(write_error)?;
-        report_event(IndexEvent::Phase(IndexPhase::Merging));
-        writer.wait_merging_threads().map_err(write_error)?;
-    } else {
-        // Nothing to write: leave the last commit as it is (and its files untouched).
-        writer.rollback().map_err(write_error)?;
-    }
+    report.total_articles =
+        finish(&index, writer, changed.then_some(&next_meta), report_event).map_err(write_error)?;
     tracing::debug!(elapsed = ?started.elapsed(), "committed");
-    let reader = index.reader().map_err(write_error)?;
-    report.total_articles = reader.searcher().num_docs();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// What a run reads before it takes the writer lock.
+struct Opened {
+    /// The roots, canonical.
+    roots_abs: Vec<PathBuf>,
+    /// The archive each root is read as part of.
+    archive_roots: Vec<PathBuf>,
+    /// Each archive's config and sidecar tables.
+    contexts: Vec<ParseContext>,
+    index: Index,
+    fields: Fields,
+    meta: IndexMeta,
+}
+
+/// Makes the roots canonical, loads the archive each belongs to, and opens (or creates) the
+/// index; an index is created only once the archives' configs have been read without error.
+fn open_archives_and_index(index_dir: &Path, roots: &[PathBuf], rebuild: bool) -> Result<Opened> {
+    let roots_abs = roots
+        .iter()
+        .map(|root| {
+            std::fs::canonicalize(root).map_err(|source| Error::ReadCorpus {
+                path: root.clone(),
+                source,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // An index is created only once the archives' configs have been read without error.
+    let existing = if index_dir.join("meta.json").is_file() {
+        Some(open_or_create(index_dir, rebuild)?)
+    } else {
+        None
+    };
+    let known_meta = existing
+        .as_ref()
+        .map(|(_, _, meta)| meta.clone())
+        .unwrap_or_default();
+    // Each folder is read as part of its archive: a known folder holding it, else the nearest
+    // folder above it with a config or sidecar table, so that path dates, the config and
+    // sidecar rows (and ids) come out as a run over the whole archive gives them.
+    let archive_roots: Vec<PathBuf> = roots_abs
+        .iter()
+        .map(|root| archive_root(root, &known_meta))
+        .collect();
+    let contexts = archive_roots
+        .iter()
+        .map(|root| ParseContext::load(root))
+        .collect::<Result<Vec<_>>>()?;
+    let (index, fields, meta) = match existing {
+        Some(opened) => opened,
+        None => open_or_create(index_dir, rebuild)?,
+    };
+    Ok(Opened {
+        roots_abs,
+        archive_roots,
+        contexts,
+        index,
+        fields,
+        meta,
+    })
+}
+
+/// The roots of one run, each with the archive it is read as part of.
+struct Walk<'r, 'c> {
+    /// The roots as the user gave them (for the paths shown).
+    roots: &'r [PathBuf],
+    /// The same roots made canonical.
+    absolute: &'r [PathBuf],
+    /// Each root's archive.
+    contexts: &'c [ParseContext],
+    /// Threads for reading file metadata.
+    threads: usize,
+}
+
+impl<'c> Walk<'_, 'c> {
+    /// Lists every root and sorts its files against what the index holds (`known`), reading
+    /// every file under a `stale` archive again; files that cannot be walked or stat'ed are
+    /// reported through `diagnose`.
+    fn plan(
+        &self,
+        known: &HashMap<String, Known>,
+        stale: &[String],
+        diagnose: &mut dyn FnMut(Diagnostic),
+    ) -> Result<SyncPlan<'c>> {
+        let mut found = Vec::new();
+        let mut listed = HashSet::new();
+        for ((root, absolute), context) in self.roots.iter().zip(self.absolute).zip(self.contexts) {
+            let files = parse::list_files(root, absolute, context, &mut *diagnose)?;
+            listed.extend(files.iter().map(|file| file.key.clone()));
+            for (file, metadata) in stat_all(files, self.threads) {
+                match metadata {
+                    Ok(metadata) => found.push(Found {
+                        state: FileState {
+                            mtime_nanos: mtime_nanos(&metadata),
+                            size: metadata.len(),
+                            hash: 0,
+                            context: context.file_fingerprint(&file.file),
+                        },
+                        listed: file,
+                        context,
+                    }),
+                    Err(error) => {
+                        let message = format!("cannot read: {error}");
+                        let diagnostic =
+                            Diagnostic::new(Kind::Unreadable, None, message).at(&file.shown);
+                        diagnose(diagnostic);
+                    }
+                }
+            }
+        }
+        let walked: Vec<String> = self.absolute.iter().map(|root| path_text(root)).collect();
+        Ok(SyncPlan::compute(found, known, &listed, &walked, stale))
+    }
+}
+
+/// Takes the index's writer lock.
+///
+/// # Errors
+/// [`Error::IndexLocked`] when another process holds it.
+fn lock_writer(
+    index: &Index,
+    index_dir: &Path,
+    threads: usize,
+    memory: usize,
+) -> Result<IndexWriter<TantivyDocument>> {
+    index
+        .writer_with_num_threads(threads, memory)
+        .map_err(|source| match source {
+            TantivyError::LockFailure(..) => Error::IndexLocked {
+                path: index_dir.to_path_buf(),
+            },
+            other => Error::WriteIndex {
+                path: index_dir.to_path_buf(),
+                source: other,
+            },
+        })
+}
+
+/// Commits with `meta` and waits for merges, or, with nothing to write (`None`), leaves the
+/// last commit as it is (and its files untouched). Returns the articles in the index.
+fn finish(
+    index: &Index,
+    mut writer: IndexWriter<TantivyDocument>,
+    meta: Option<&IndexMeta>,
+    report_event: &mut dyn FnMut(IndexEvent),
+) -> tantivy::Result<u64> {
+    match meta {
+        Some(meta) => {
+            commit(&mut writer, meta, report_event)?;
+            report_event(IndexEvent::Phase(IndexPhase::Merging));
+            writer.wait_merging_threads()?;
+        }
+        None => {
+            writer.rollback()?;
+        }
+    }
+    Ok(index.reader()?.searcher().num_docs())
 }
 
 /// Follows archives that moved (their stored articles re-pointed, not read again) and, with
@@ -639,7 +739,7 @@ fn repoint_root(
     };
     let searcher = index.reader()?.searcher();
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
-        let Some(paths) = segment.fast_fields().str("path")? else {
+        let Some(paths) = segment.fast_fields().str(field::PATH)? else {
             continue;
         };
         let names = super::column_terms(&paths)?;
@@ -739,13 +839,13 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
     let mut known: HashMap<String, Known> = HashMap::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        let Some(paths) = fast.str("path")? else {
+        let Some(paths) = fast.str(field::PATH)? else {
             continue;
         };
-        let mtimes = fast.i64("file_mtime")?;
-        let sizes = fast.u64("file_size")?;
-        let hashes = fast.u64("file_hash")?;
-        let contexts = fast.u64("file_context")?;
+        let mtimes = fast.i64(field::FILE_MTIME)?;
+        let sizes = fast.u64(field::FILE_SIZE)?;
+        let hashes = fast.u64(field::FILE_HASH)?;
+        let contexts = fast.u64(field::FILE_CONTEXT)?;
         let names = super::column_terms(&paths)?;
         for doc in segment.doc_ids_alive() {
             let Some(ord) = paths.term_ords(doc).next() else {

@@ -269,6 +269,8 @@ impl ParseContext {
     /// # Errors
     /// [`Error::ArchiveConfig`] when the config file is not valid (naming its line) or names a
     /// sidecar table that cannot be read; [`Error::ReadCorpus`] when it exists but cannot be read.
+    // Longer than most: the config, then each sidecar table it names or that is found, each feeding the same
+    // fingerprint hasher in a fixed order; the order is the point.
     pub fn load(root: &Path) -> Result<ParseContext> {
         let root = if root.is_file() {
             root.parent().unwrap_or(root)
@@ -761,6 +763,8 @@ fn name_shared_sources(
 
 /// Reads a sidecar table; `Ok(None)` when its header has no path column. Bad rows are
 /// reported in `warnings` and left out.
+// Longer than most: the header's columns, then one loop over the rows that fills several per-row tables
+// at once; the columns are local to the loop.
 fn read_sidecar(
     file: &Path,
     columns: &SidecarColumns,

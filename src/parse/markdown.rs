@@ -50,10 +50,10 @@ pub(super) fn split_front_matter(text: &str) -> Option<(FrontMatter, &str, &str)
 
 /// Parses one Markdown (or front-matter text) file into one article.
 pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
-    let text = text.replace("\r\n", "\n");
+    let text = super::unix_newlines(text);
     let mut article = Article::new(file.path, None);
     let mut warnings = Vec::new();
-    let mut body = text.as_str();
+    let mut body: &str = &text;
     let mut id = None;
     if let Some((kind, head, rest)) = split_front_matter(&text) {
         body = rest;

@@ -107,6 +107,16 @@ pub fn detect(path: &Path) -> Option<Format> {
         .map(|&(_, format)| format)
 }
 
+/// The text with Windows line ends made Unix ones; most files have no carriage return and
+/// are borrowed rather than copied.
+fn unix_newlines(text: &str) -> Cow<'_, str> {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").into()
+    } else {
+        text.into()
+    }
+}
+
 /// Corrects the extension's guess from the first characters: a `.txt` file that is really a
 /// web page, front-matter Markdown, wire XML or Reuters SGML is read as that.
 fn sniff(format: Format, text: &str) -> Format {

@@ -15,6 +15,8 @@ use crate::article::Article;
 use crate::error::Result;
 
 /// Parses a table whose fields are separated by `delimiter` (`,` or tab).
+// Longer than most: the row loop recovers from broken quoting by resuming at the next well-formed row,
+// which needs the reader, the line map and the header together.
 pub(super) fn parse(file: &FileContext, text: &str, delimiter: u8) -> Result<Parsed> {
     let tab = delimiter == b'\t';
     let builder = || {

@@ -36,7 +36,7 @@ enum Field {
 
 /// Parses one text file into one article.
 pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
-    let text = text.replace("\r\n", "\n");
+    let text = super::unix_newlines(text);
     let mut article = Article::new(file.path, None);
     let mut warnings = Vec::new();
     let (head, rest) = split_head(&text);

@@ -14,26 +14,10 @@ use crate::date::ArticleDate;
 use crate::error::Result;
 
 /// Elements that start a new paragraph in NITF and XHTML bodies.
+#[rustfmt::skip]
 const BLOCKS: &[&str] = &[
-    "p",
-    "hl2",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "blockquote",
-    "block",
-    "pre",
-    "div",
-    "section",
-    "tr",
-    "table",
-    "dd",
-    "dt",
-    "note",
+    "p", "hl2", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "block", "pre", "div",
+    "section", "tr", "table", "dd", "dt", "note",
 ];
 
 /// One element of the tree, by local name.

@@ -5,6 +5,7 @@
 //! document is read. Dates are bucketed by each article's calendar day as published (UTC with
 //! `--utc`), the way `--from`/`--to` filter them.
 
+use crate::index::schema::field;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -224,7 +225,7 @@ impl Collector for CoverageCollector {
     ) -> tantivy::Result<SegmentCoverage> {
         let fast = reader.fast_fields();
         let dates = fast.date(&self.date_field)?;
-        let source = fast.str("source")?;
+        let source = fast.str(field::SOURCE)?;
         let terms = source.as_ref().map_or(0, |column| column.num_terms());
         Ok(SegmentCoverage {
             dates,

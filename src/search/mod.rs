@@ -13,6 +13,7 @@ pub mod syntax;
 pub mod within;
 
 use crate::choice::Choice;
+use crate::index::schema::field;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
@@ -272,6 +273,8 @@ pub struct Hit {
 /// # Errors
 /// [`crate::Error::InvalidQuery`] when the query cannot be read; [`crate::Error::Search`] when
 /// the index cannot be read.
+// Longer than most: the request's steps (compile, resolve, re-rank, build hits) in order, with the early
+// exits each allows; each step is a function of its own.
 pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResults> {
     let compiled = query::compile(index, request)?;
     let searcher = index.reader().searcher();
@@ -502,7 +505,10 @@ fn collect(
             let (total, hits) = searcher
                 .search(
                     query,
-                    &(Count, top.order_by_fast_field::<DateTime>("date", order)),
+                    &(
+                        Count,
+                        top.order_by_fast_field::<DateTime>(field::DATE, order),
+                    ),
                 )
                 .map_err(|e| index.search_error(e))?;
             let candidates = hits

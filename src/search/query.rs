@@ -135,6 +135,8 @@ pub enum Pattern {
 /// # Errors
 /// [`Error::InvalidQuery`] when the text names an unknown field; [`Error::Search`] when the
 /// index's word lists cannot be read.
+// Longer than most: builds the query, its relaxed copy, its scope and its plan from one pass of the
+// compiler; the four are kept together so they cannot disagree.
 pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
     let parsed = syntax::parse(&request.query).map_err(|reason| Error::InvalidQuery {
         query: request.query.clone(),
@@ -555,6 +557,8 @@ impl Compiler<'_> {
     }
 
     /// The query for one leaf, and its [`Concept`] when it is positive and in title or body.
+    // Longer than most: one match over every kind of word (plain, prefix, fuzzy, phrase) and field, each
+    // arm short; splitting by kind would repeat the analysis and the concept bookkeeping.
     fn leaf(&mut self, leaf: &Leaf, positive: bool) -> Result<Option<Box<dyn Query>>> {
         let target = self.target(leaf);
         let Target::Text(fields) = target else {
@@ -610,7 +614,7 @@ impl Compiler<'_> {
             let weights = words
                 .iter()
                 .map(|(_, word)| self.idf(weight_field, std::slice::from_ref(word)))
-                .collect();
+                .collect::<Result<Vec<f32>>>()?;
             Pattern::Phrase {
                 words,
                 weights,
@@ -670,7 +674,7 @@ impl Compiler<'_> {
             let weight = match &pattern {
                 Pattern::Words(words) => {
                     let words: Vec<String> = words.iter().cloned().collect();
-                    self.idf(weight_field, &words)
+                    self.idf(weight_field, &words)?
                 }
                 Pattern::Phrase { weights, .. } => weights.iter().sum(),
             };
@@ -844,17 +848,16 @@ impl Compiler<'_> {
 
     /// BM25's idf of a set of words taken together (their document counts summed, a bound on
     /// how many articles have any of them).
-    fn idf(&self, field: Field, words: &[String]) -> f32 {
+    fn idf(&self, field: Field, words: &[String]) -> Result<f32> {
         let documents = self.searcher.num_docs() as f32;
-        let frequency: u64 = words
-            .iter()
-            .map(|word| {
-                self.searcher
-                    .doc_freq(&IndexTerm::from_field_text(field, word))
-                    .unwrap_or(0)
-            })
-            .sum();
-        idf(documents, frequency as f32)
+        let mut frequency = 0u64;
+        for word in words {
+            frequency += self
+                .searcher
+                .doc_freq(&IndexTerm::from_field_text(field, word))
+                .map_err(|e| self.index.search_error(e))?;
+        }
+        Ok(idf(documents, frequency as f32))
     }
 
     /// The indexed words of `field` that start with the folded `text`, plus the word's own
@@ -889,7 +892,7 @@ impl Compiler<'_> {
         let own = self
             .searcher
             .doc_freq(&IndexTerm::from_field_text(field, stem))
-            .unwrap_or(0);
+            .map_err(|e| self.index.search_error(e))?;
         if own > 0 {
             counts.entry(stem.to_string()).or_insert(own);
         }

@@ -193,6 +193,8 @@ fn known_field(name: &str) -> Option<QueryField> {
 }
 
 /// Cuts the text into tokens, dropping unmatched `)` and noting unclosed quotes.
+// Longer than most: one character loop of the lexer, whose arms share the position, the pending field
+// and the notes; the arms call out to functions for phrases and words.
 fn lex(text: &str, notes: &mut Vec<String>) -> Result<Vec<Token>, String> {
     let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();

@@ -10,7 +10,7 @@ use crate::search::{Period, SearchRequest};
 use super::error::ApiError;
 
 /// The most hits one page may hold; larger `limit`s are lowered to it.
-pub const MAX_LIMIT: usize = 100;
+pub const MAX_PAGE: usize = 100;
 /// The deepest page: `offset` may not exceed it.
 pub const MAX_OFFSET: usize = 10_000;
 /// The most passages per hit; larger `passages` values are lowered to it.
@@ -36,7 +36,7 @@ pub fn search_request(raw: &str) -> Result<SearchRequest, ApiError> {
     let params = Params::parse(raw, SEARCH_PARAMETERS)?;
     let mut request = filters(&params)?;
     request.sort = params.choice("sort")?.unwrap_or_default();
-    request.limit = params.number("limit")?.unwrap_or(10).min(MAX_LIMIT);
+    request.limit = params.number("limit")?.unwrap_or(10).min(MAX_PAGE);
     let offset = params.number("offset")?.unwrap_or(0);
     if offset > MAX_OFFSET {
         return Err(bad(format!(
@@ -223,7 +223,7 @@ mod tests {
     fn defaults_and_caps() {
         let request = search_request("q=talks&limit=5000&passages=99").unwrap();
         assert_eq!(request.query, "talks");
-        assert_eq!(request.limit, MAX_LIMIT);
+        assert_eq!(request.limit, MAX_PAGE);
         assert_eq!(request.passages, MAX_PASSAGES);
         let request = search_request("").unwrap();
         assert_eq!(

@@ -226,6 +226,14 @@ fn read_linked_data(value: &Value, ld: &mut LinkedData) {
     }
 }
 
+/// An element's class and id, lower-cased: the marks page templates name their parts with.
+pub(super) fn marks(element: &scraper::node::Element) -> impl Iterator<Item = String> + '_ {
+    [element.attr("class"), element.attr("id")]
+        .into_iter()
+        .flatten()
+        .map(str::to_ascii_lowercase)
+}
+
 fn clean(text: &str) -> String {
     body::clean(text)
 }
