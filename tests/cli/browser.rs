@@ -642,6 +642,49 @@ fn issue_15_page_shows_its_work_fits_a_phone_and_keeps_the_keyboard_in_place() {
     assert_eq!(focused, third);
     browser.screenshot("10-focus-after-escape");
 
+    // The downloads hold the results on screen, as the JSON contract and as CSV.
+    browser.script(
+        "window.saved = []; save = (name, type, text) => window.saved.push([name, type, text]);",
+    );
+    browser.click("#download-csv");
+    browser.click("#download-json");
+    let saved = browser.wait_for(
+        "both downloads",
+        "return window.saved.length === 2 && window.saved",
+    );
+    let saved: Vec<[String; 3]> = serde_json::from_value(saved).unwrap();
+    let total = browser.script(
+        "return parseInt(document.getElementById('summary').textContent.replace(/,/g, ''), 10)",
+    );
+    let total = total.as_u64().unwrap() as usize;
+    let csv = saved
+        .iter()
+        .find(|[name, ..]| name.ends_with(".csv"))
+        .unwrap();
+    assert_eq!(csv[0], "newsindex-security-talks.csv");
+    let rows: Vec<&str> = csv[2].trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        rows[0],
+        "id,date,source,source_key,title,byline,url,score,path,passage"
+    );
+    assert_eq!(rows.len(), total.min(100) + 1, "a row per result");
+    let json = saved
+        .iter()
+        .find(|[name, ..]| name.ends_with(".json"))
+        .unwrap();
+    let results: newsindex::search::SearchResults = serde_json::from_str(&json[2]).unwrap();
+    assert_eq!(results.total as usize, total);
+    assert_eq!(results.hits.len(), total.min(100));
+
+    // Printed, the page keeps the results and drops the controls.
+    browser.devtools("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    let printed = browser.script(
+        "return [getComputedStyle(document.getElementById('search-form')).display, \
+                 getComputedStyle(document.getElementById('hits')).display]",
+    );
+    assert_eq!(printed, json!(["none", "block"]));
+    browser.devtools("Emulation.setEmulatedMedia", json!({"media": ""}));
+
     // Dark mode follows the system's choice.
     browser.devtools(
         "Emulation.setEmulatedMedia",
@@ -760,6 +803,49 @@ fn issue_15_an_undated_single_source_archive_shows_no_empty_chart_or_date_orders
     assert_eq!(kicker, "BBC News", "the catalogue's full stop is dropped");
     browser.screenshot("14-undated-archive");
 
+    drop(browser);
+    drop(driver);
+    stop_server(server);
+}
+
+#[test]
+fn issue_15_a_long_source_list_gets_a_box_to_find_one() {
+    let test = "issue_15_a_long_source_list_gets_a_box_to_find_one";
+    let Some((chromium, chromedriver)) = browser_programs(test) else {
+        return;
+    };
+    let corpus = TestCorpus::new();
+    for n in 0..14 {
+        corpus.write(
+            &format!("paper{n:02}/story.txt"),
+            article(
+                &format!("Council story {n}"),
+                "2020-01-01",
+                &format!("THE PAPER {n:02} HERALD."),
+                "The council met.",
+            ),
+        );
+    }
+    corpus.index();
+    let (server, addr) = start_server(&corpus);
+    let driver = Driver::start(&chromedriver);
+    let browser = Browser::open(&driver, &chromium);
+    browser.go(&format!("http://{addr}/?q=council"));
+    browser.wait_for(
+        "the source list",
+        "return document.querySelectorAll('#sources li').length === 14 && \
+         !document.getElementById('source-filter').hidden",
+    );
+    browser.type_into("#source-filter", "07");
+    let shown = browser.wait_for(
+        "one source left",
+        "const shown = Array.from(document.querySelectorAll('#sources li')).filter(li => !li.hidden); \
+         return shown.length === 1 && shown[0].textContent",
+    );
+    assert_eq!(
+        shown, "THE PAPER 07 HERALD1",
+        "the name as written, without its full stop"
+    );
     drop(browser);
     drop(driver);
     stop_server(server);
