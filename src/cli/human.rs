@@ -95,13 +95,16 @@ pub fn write_results(
         if let Some(source) = &hit.source {
             meta.push(source.clone());
         }
-        meta.push(format!("id {}", hit.id));
+        let id = format!("id {}", hit.id);
         let path = shown_path(&hit.path);
-        // The path joins the line when it fits the width, else it gets a line of its own.
-        let joined = format!("{} · {path}", meta.join(" · "));
-        let lines = if indent.len() + joined.chars().count() <= width.unwrap_or(80) {
+        // The path joins the line when it fits the width, else it gets a line of its own; a
+        // pipe gets one line per hit, as grep-like tools expect.
+        let joined = format!("{} · {path} · {id}", meta.join(" · "));
+        let fits = width.is_none_or(|width| indent.len() + joined.chars().count() <= width);
+        let lines = if fits {
             vec![joined]
         } else {
+            meta.push(id);
             vec![meta.join(" · "), path]
         };
         for line in lines {
