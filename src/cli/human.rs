@@ -409,9 +409,13 @@ fn write_metadata(out: &mut impl Write, article: &Article, color: bool) -> io::R
     } else {
         writeln!(out, "{}", article.title)?;
     }
-    let date = match (&article.date, &article.date_source) {
+    let date = article.date.map(|date| match date {
+        ArticleDate::Day(_) => shown_date(date),
+        ArticleDate::Time(time) => time.format("%Y-%m-%d %H:%M %:z").to_string(),
+    });
+    let date = match (date, &article.date_source) {
         (Some(date), Some(source)) => format!("{date} (from {source})"),
-        (Some(date), None) => date.to_string(),
+        (Some(date), None) => date,
         (None, _) => "undated".to_string(),
     };
     let fields = [
