@@ -675,6 +675,14 @@ fn issue_15_page_shows_its_work_fits_a_phone_and_keeps_the_keyboard_in_place() {
     let results: newsindex::search::SearchResults = serde_json::from_str(&json[2]).unwrap();
     assert_eq!(results.total as usize, total);
     assert_eq!(results.hits.len(), total.min(100));
+    assert!(
+        results
+            .hits
+            .iter()
+            .all(|hit| hit.path.starts_with("seed/") || hit.path.starts_with("wikinews/")),
+        "archive-relative paths: {:?}",
+        results.hits[0].path
+    );
 
     // Printed, the page keeps the results and drops the controls.
     browser.devtools("Emulation.setEmulatedMedia", json!({"media": "print"}));

@@ -488,9 +488,21 @@ function toCsv(results) {
   return rows.join("\r\n") + "\r\n";
 }
 
+/** `path` relative to the indexed folder holding it: the page shows no server paths. */
+function archivePath(path) {
+  let best = "";
+  for (const root of (archive && archive.roots) || []) {
+    const base = root.replace(/[\\/]+$/, "");
+    const inside = path.startsWith(base + "/") || path.startsWith(base + "\\");
+    if (inside && base.length > best.length) best = base;
+  }
+  return best ? path.slice(best.length + 1).replace(/\\/g, "/") : path;
+}
+
 /** The results on screen, up to the API's largest page from the first, as JSON or CSV. */
 async function download(kind) {
   const answer = await api("/api/search", searchParams(MAX_DOWNLOAD, 0, 1));
+  for (const hit of answer.hits) hit.path = archivePath(hit.path);
   const stem = "newsindex-" + (state.q.trim().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 40) || "latest");
   if (kind === "json") save(stem + ".json", "application/json", JSON.stringify(answer, null, 2) + "\n");
   else save(stem + ".csv", "text/csv;charset=utf-8", "\ufeff" + toCsv(answer));
