@@ -328,7 +328,7 @@ fn ocr_pages_get_no_noise_title_and_a_metadata_table_names_the_paper() {
     corpus.write("dates/19160103/sn99999999-ed-1_seq-1.txt", OCR_PAGE);
     corpus.write("bare.txt", OCR_PAGE);
     corpus.index();
-    let results = corpus.search_json(&["skating"]);
+    let results = corpus.search_json(&["skating", "--copies", "all"]);
     assert_eq!(results.total, 2);
     for hit in &results.hits {
         assert_eq!(hit.title, "", "{}", hit.path);
