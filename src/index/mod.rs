@@ -4,6 +4,7 @@
 //! schema version and the folders it was built from), so metadata and documents commit together.
 //! Keeping it in step with a folder is [`writer`]'s job.
 
+pub mod analysis;
 pub mod schema;
 pub mod sources;
 pub mod stem;
