@@ -7,7 +7,6 @@
 pub mod analysis;
 pub mod schema;
 pub mod sources;
-pub mod stem;
 pub mod writer;
 
 use std::collections::BTreeMap;

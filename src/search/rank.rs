@@ -216,7 +216,7 @@ impl Ranked {
             end: self.article.title.chars().count(),
             score: scored.score,
             share: share(scored.found_weight),
-            parts: scored.parts.clone(),
+            parts: passage::explain_parts(plan, &scored.parts),
         });
         let passages = self
             .matched
@@ -230,7 +230,7 @@ impl Ranked {
                     end: shown.end,
                     score: scored.score,
                     share: share(scored.found_weight),
-                    parts: scored.parts.clone(),
+                    parts: passage::explain_parts(plan, &scored.parts),
                 }
             })
             .collect();
