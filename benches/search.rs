@@ -7,8 +7,8 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use newsindex::config::IndexSettings;
 use newsindex::index::NewsIndex;
+use newsindex::index::UpdateOptions;
 use newsindex::parse::{Format, ParseContext, parse_bytes};
 use newsindex::search::{SearchRequest, SortOrder, search};
 
@@ -27,10 +27,10 @@ fn parse(c: &mut Criterion) {
 
 fn searches(c: &mut Criterion) {
     let Ok(dir) = tempfile::tempdir() else { return };
-    let settings = IndexSettings {
+    let settings = UpdateOptions {
         threads: 1,
         memory_bytes: 50_000_000,
-        ..IndexSettings::default()
+        ..UpdateOptions::default()
     };
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
     if newsindex::index::update(dir.path(), &[corpus], &settings, &mut |_| {}).is_err() {

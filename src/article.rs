@@ -99,6 +99,20 @@ pub fn path_text(path: &Path) -> String {
     text
 }
 
+/// The rest of the path key `path` after the folder key `root`, starting with a separator, or
+/// `None` when `path` is not inside `root` (`/a/bc` is not inside `/a/b`). A path is not inside
+/// itself; the one test of "is this file under that folder" for keys the index stores.
+pub fn relative_key<'a>(path: &'a str, root: &str) -> Option<&'a str> {
+    let root = root.strip_suffix(std::path::MAIN_SEPARATOR).unwrap_or(root);
+    path.strip_prefix(root)
+        .filter(|rest| rest.starts_with(std::path::MAIN_SEPARATOR))
+}
+
+/// Whether the path key `path` is the folder key `root` or inside it.
+pub fn is_under(path: &str, root: &str) -> bool {
+    path == root || relative_key(path, root).is_some()
+}
+
 /// A short (16 characters), URL-safe id for the article at `path` identified by `key` within it.
 pub fn article_id(path: &str, key: &str) -> String {
     let mut hasher = blake3::Hasher::new();

@@ -13,10 +13,11 @@ use tantivy::TantivyDocument;
 
 use crate::article::Article;
 use crate::date::ArticleDate;
-use crate::error::{Error, Result, location};
+use crate::diagnostic::{Diagnostic, Kind};
+use crate::error::{Error, Result};
 use crate::index::NewsIndex;
-use crate::index::writer::{display_path, error_chain, relocate};
-use crate::parse::{self, ParseContext, Selection};
+use crate::index::writer::relocate;
+use crate::parse::{self, ParseContext};
 
 /// The fields of every exported article, in the order they are written. The shipped Quickwit
 /// config and OpenSearch mapping name exactly these.
@@ -46,6 +47,24 @@ pub enum ExportFormat {
     /// Elasticsearch and OpenSearch.
     EsBulk,
 }
+
+impl crate::choice::Choice for ExportFormat {
+    const NAMES: &'static [(&'static str, ExportFormat, &'static str)] = &[
+        (
+            "quickwit",
+            ExportFormat::Quickwit,
+            "One JSON object per line, for Quickwit's ingest API and `quickwit tool local-ingest`",
+        ),
+        (
+            "es-bulk",
+            ExportFormat::EsBulk,
+            "An action line and a document line per article, for the Elasticsearch/OpenSearch _bulk API",
+        ),
+    ];
+    const WHAT: &'static str = "export format";
+}
+
+crate::choice::by_name!(ExportFormat);
 
 /// What to export: an index folder (it holds `meta.json`) or an archive folder or file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,10 +203,8 @@ pub fn part_name(number: u64) -> String {
 /// Something that happened while exporting, for the caller to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportEvent {
-    /// A file, record or article was left out: `<path>[:line]: <reason>`.
-    Warning(String),
-    /// A detail worth showing with `-v`.
-    Note(String),
+    /// A file, record or article left out or read with less, or a note worth showing with `-v`.
+    Diagnostic(Diagnostic),
 }
 
 /// What one `newsindex export` run did.
@@ -318,23 +335,28 @@ struct BulkTarget<'a> {
 }
 
 impl Exporter<'_, '_> {
-    fn warn(&mut self, message: String) {
-        (self.report_event)(ExportEvent::Warning(message));
+    /// Reports a diagnostic, counting what it says was left out of a file.
+    fn report(&mut self, diagnostic: Diagnostic) {
+        if matches!(diagnostic.kind, Kind::RecordSkipped | Kind::SidecarRow) {
+            self.report.skipped_records += 1;
+        } else if matches!(diagnostic.kind, Kind::Unreadable | Kind::Refused) {
+            self.report.skipped_files += 1;
+        }
+        (self.report_event)(ExportEvent::Diagnostic(diagnostic));
     }
 
-    fn note(&mut self, message: String) {
-        (self.report_event)(ExportEvent::Note(message));
+    /// Leaves an article out, saying why, placed in its file (`shown`) and record.
+    fn leave_out(&mut self, article: &Article, shown: &Path, why: String) {
+        let message = format!("left out '{}': {why}", article.title);
+        let diagnostic = Diagnostic::new(Kind::NotExported, article.record, message).at(shown);
+        (self.report_event)(ExportEvent::Diagnostic(diagnostic));
     }
 
     /// Writes one article, or leaves it out with a warning naming `shown` (its file).
     fn add(&mut self, article: &Article, shown: &Path) -> Result<()> {
-        let place = location(shown, article.record);
         if self.format == ExportFormat::Quickwit && article.date.is_none() {
             self.report.undated_left_out += 1;
-            self.warn(format!(
-                "{place}: left out '{}': it has no date, and Quickwit requires the timestamp field `date` (es-bulk keeps undated articles)",
-                article.title
-            ));
+            self.leave_out(article, shown, "it has no date, and Quickwit requires the timestamp field `date` (es-bulk keeps undated articles)".to_string());
             return Ok(());
         }
         self.line.clear();
@@ -354,10 +376,11 @@ impl Exporter<'_, '_> {
             && size > max_bytes
         {
             self.report.oversized_left_out += 1;
-            self.warn(format!(
-                "{place}: left out '{}': it takes {size} bytes, more than --batch-bytes {max_bytes}",
-                article.title
-            ));
+            self.leave_out(
+                article,
+                shown,
+                format!("it takes {size} bytes, more than --batch-bytes {max_bytes}"),
+            );
             return Ok(());
         }
         self.sink.write(&self.line)?;
@@ -578,72 +601,32 @@ impl Batches {
     }
 }
 
-/// Reads the archive at `root` file by file, in name order, as `newsindex index` does.
+/// Reads the archive at `root` file by file, in name order, with the walk `newsindex index`
+/// makes, so the same files are read with the same ids.
 fn export_archive(root: &Path, max_file_size: u64, exporter: &mut Exporter) -> Result<()> {
     let absolute = std::fs::canonicalize(root).map_err(|source| Error::ReadCorpus {
         path: root.to_path_buf(),
         source,
     })?;
     let context = ParseContext::load(&absolute)?;
-    for warning in context.warnings() {
-        exporter.report.skipped_records += 1;
-        exporter.warn(warning.clone());
+    for diagnostic in context.diagnostics() {
+        exporter.report(diagnostic.clone());
     }
-    if absolute.is_file() && parse::detect(&absolute).is_none() {
-        return Err(Error::InvalidCorpus {
-            path: root.to_path_buf(),
-            reason: "not a folder, an index, nor a file newsindex can read (.txt, .md, .json, .jsonl, .csv, .tsv, .html, .xml, .sgm)".to_string(),
-        });
-    }
-    let walker = crate::parse::walk_archive(&absolute, usize::MAX);
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                exporter.report.skipped_files += 1;
-                exporter.warn(crate::index::writer::walk_warning(&error, &absolute, root));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let shown = display_path(entry.path(), &absolute, root);
-        let format = match context.select(entry.path()) {
-            Selection::Read(format) => format,
-            Selection::Skip(reason) => {
-                exporter.note(format!("{}: {reason}", shown.display()));
-                continue;
-            }
-            Selection::Ignore => continue,
-        };
-        let parsed = match parse::parse_file(entry.path(), format, max_file_size, &context) {
+    let files = parse::list_files(root, &absolute, &context, &mut |d| exporter.report(d))?;
+    for listed in files {
+        let parsed = match parse::parse_file(&listed.file, listed.format, max_file_size, &context) {
             Ok(parsed) => parsed,
             Err(error) => {
-                exporter.report.skipped_files += 1;
-                exporter.warn(error_chain(&relocate(error, &shown)));
+                exporter.report(Diagnostic::from_error(&relocate(error, &listed.shown)));
                 continue;
             }
         };
         exporter.report.files_read += 1;
-        if let Some(encoding) = parsed.decoded_from {
-            exporter.note(format!("{}: decoded from {encoding}", shown.display()));
-        }
-        for warning in &parsed.warnings {
-            if warning.skipped {
-                exporter.report.skipped_records += 1;
-            }
-            exporter.warn(format!(
-                "{}: {}",
-                location(&shown, warning.line),
-                warning.reason
-            ));
-        }
-        for note in &parsed.notes {
-            exporter.note(format!("{}: {}", location(&shown, note.line), note.reason));
+        for diagnostic in parsed.placed_diagnostics(&listed.shown) {
+            exporter.report(diagnostic);
         }
         for article in &parsed.articles {
-            exporter.add(article, &shown)?;
+            exporter.add(article, &listed.shown)?;
         }
     }
     Ok(())

@@ -9,20 +9,28 @@
 //!   SGML) into articles, with what the archive's `newsindex.toml` and sidecar tables say.
 //! - [`index`]: the tantivy index on disk; [`index::update`] keeps it in step with folders.
 //! - [`search`]: queries, filters, ranking and passages.
-//! - [`output`]: results for people and the JSON contract for programs.
+//! - [`output`]: the JSON contract for programs (text for people is the binary's).
 //! - [`export`]: every article as NDJSON for Quickwit or `_bulk` pairs for Elasticsearch.
-//! - [`server`]: `newsindex serve`, the same searches over HTTP with a web page.
-//! - [`cli`] and [`config`]: the command line; [`error`]: failures and exit codes.
+//! - `server` (the `serve` feature, on by default): `newsindex serve`, the same searches over
+//!   HTTP with a web page.
+//! - [`choice`]: the names of the values people choose (`--sort newest`, `sort=newest`).
+//! - [`error`]: failures and exit codes; [`diagnostic`]: problems with single files and
+//!   records, kept as data until the edge.
+//!
+//! The library never prints or exits: the command line, the text for people and the progress
+//! bar are the `newsindex` binary's (`src/main.rs` and `src/cli/`), which the library cannot
+//! reach. `cargo build --lib --no-default-features` builds the engine alone, without clap, the
+//! HTTP stack or the terminal crates.
 //!
 //! ```
-//! use newsindex::config::IndexSettings;
+//! use newsindex::index::UpdateOptions;
 //! use newsindex::search::{SearchRequest, search};
 //!
 //! let archive = tempfile::tempdir()?;
 //! std::fs::write(archive.path().join("a.txt"), "Title: Talks resume\nDate: 2024-06-21\n\nSecurity talks resumed in Geneva.")?;
 //! std::fs::write(archive.path().join("b.txt"), "Title: Harvest\nDate: 1916-01-03\n\nThe wheat harvest was good.")?;
 //! let index_dir = tempfile::tempdir()?;
-//! let settings = IndexSettings { threads: 1, memory_bytes: 50_000_000, ..IndexSettings::default() };
+//! let settings = UpdateOptions { threads: 1, memory_bytes: 50_000_000, ..UpdateOptions::default() };
 //! newsindex::index::update(index_dir.path(), &[archive.path().to_path_buf()], &settings, &mut |_| {})?;
 //!
 //! let index = newsindex::index::NewsIndex::open(index_dir.path())?;
@@ -36,15 +44,16 @@
 #![warn(missing_docs)]
 
 pub mod article;
-pub mod cli;
-pub mod config;
+pub mod choice;
 pub mod date;
+pub mod diagnostic;
 pub mod error;
 pub mod export;
 pub mod index;
 pub mod output;
 pub mod parse;
 pub mod search;
+#[cfg(feature = "serve")]
 pub mod server;
 
 pub use error::{Error, ExitCode, Result};

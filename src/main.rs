@@ -5,7 +5,9 @@
 use std::io::Write;
 
 use clap::Parser;
-use newsindex::cli::{Cli, run};
+use cli::{Cli, run};
+
+mod cli;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -25,11 +27,10 @@ fn main() -> std::process::ExitCode {
         Ok(code) => std::process::ExitCode::from(code as u8),
         Err(error) if error.is_broken_pipe() => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            let mut message = format!("newsindex: error: {error}");
-            let mut source = std::error::Error::source(&error);
-            while let Some(cause) = source {
+            let mut causes = newsindex::diagnostic::causes(&error);
+            let mut message = format!("newsindex: error: {}", causes.next().unwrap_or_default());
+            for cause in causes {
                 message.push_str(&format!("\n  caused by: {cause}"));
-                source = cause.source();
             }
             let _ = writeln!(std::io::stderr(), "{message}");
             std::process::ExitCode::from(error.exit_code() as u8)

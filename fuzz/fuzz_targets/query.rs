@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use newsindex::config::IndexSettings;
+use newsindex::index::UpdateOptions;
 use newsindex::index::NewsIndex;
 use newsindex::search::{SearchRequest, SortOrder, search};
 
@@ -18,7 +18,7 @@ fn index() -> &'static (tempfile::TempDir, NewsIndex) {
         std::fs::create_dir(&archive).unwrap();
         std::fs::write(archive.join("a.txt"), "Title: Talks resume\nDate: 2024-06-21\nSource: Reuters\n\nSecurity talks resumed.").unwrap();
         std::fs::write(archive.join("b.txt"), "Title: Harvest\nDate: 1916-01-03\n\nThe wheat harvest was good.").unwrap();
-        let settings = IndexSettings { threads: 1, memory_bytes: 20_000_000, ..IndexSettings::default() };
+        let settings = UpdateOptions { threads: 1, memory_bytes: 20_000_000, ..UpdateOptions::default() };
         let index_dir = dir.path().join("index");
         newsindex::index::update(&index_dir, &[archive], &settings, &mut |_| {}).unwrap();
         let index = NewsIndex::open(&index_dir).unwrap();

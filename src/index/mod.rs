@@ -5,10 +5,12 @@
 //! Keeping it in step with a folder is [`writer`]'s job.
 
 pub mod analysis;
+mod plan;
 pub mod schema;
 pub mod sources;
 pub mod writer;
 
+use schema::field;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +21,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 pub use schema::{Fields, FileState};
-pub use writer::{IndexEvent, IndexReport, update};
+pub use writer::{IndexEvent, IndexReport, UpdateOptions, update};
 
 use crate::article::Article;
 use crate::error::{Error, Result};
@@ -40,7 +42,6 @@ pub struct IndexMeta {
 /// An opened index, ready to search.
 pub struct NewsIndex {
     dir: PathBuf,
-    index: Index,
     fields: Fields,
     reader: IndexReader,
     meta: IndexMeta,
@@ -82,7 +83,6 @@ impl NewsIndex {
             .map_err(|source| damaged(dir, &meta, source))?;
         Ok(NewsIndex {
             dir: dir.to_path_buf(),
-            index,
             fields,
             reader,
             meta,
@@ -98,11 +98,6 @@ impl NewsIndex {
     /// The index folder.
     pub fn dir(&self) -> &Path {
         &self.dir
-    }
-
-    /// The tantivy index.
-    pub fn index(&self) -> &Index {
-        &self.index
     }
 
     /// The schema's field handles.
@@ -156,6 +151,8 @@ impl NewsIndex {
     ///
     /// # Errors
     /// [`Error::Search`] when the index cannot be read.
+    // Longer than most: one pass over every segment's fast fields gathers all the figures at once; split, it would
+    // walk the segments once per figure.
     pub fn stats(&self) -> Result<IndexStats> {
         let searcher = self.reader.searcher();
         let mut stats = IndexStats {
@@ -169,15 +166,15 @@ impl NewsIndex {
         let mut per_root = vec![0u64; self.meta.roots.len()];
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
-            if let Some(paths) = fast.str("path").map_err(|e| self.search_error(e))? {
+            if let Some(paths) = fast.str(field::PATH).map_err(|e| self.search_error(e))? {
                 let names = column_terms(&paths).map_err(|e| self.search_error(e.into()))?;
                 let roots_of: Vec<Option<usize>> = names
                     .iter()
                     .map(|path| {
-                        self.meta.roots.iter().position(|root| {
-                            path.strip_prefix(root.as_str())
-                                .is_some_and(|rest| rest.starts_with(std::path::MAIN_SEPARATOR))
-                        })
+                        self.meta
+                            .roots
+                            .iter()
+                            .position(|root| crate::article::relative_key(path, root).is_some())
                     })
                     .collect();
                 for doc in segment.doc_ids_alive() {
@@ -191,8 +188,8 @@ impl NewsIndex {
                     }
                 }
             }
-            let dates = fast.date("date").map_err(|e| self.search_error(e))?;
-            let source_column = fast.str("source").map_err(|e| self.search_error(e))?;
+            let dates = fast.date(field::DATE).map_err(|e| self.search_error(e))?;
+            let source_column = fast.str(field::SOURCE).map_err(|e| self.search_error(e))?;
             let mut ords: BTreeMap<u64, u64> = BTreeMap::new();
             for doc in segment.doc_ids_alive() {
                 stats.articles += 1;
@@ -262,15 +259,15 @@ pub(crate) fn open_checked(dir: &Path) -> Result<(Index, IndexMeta)> {
     let metas = index
         .load_metas()
         .map_err(|source| damaged(dir, &unknown, source))?;
-    let recorded = metas
-        .payload
-        .as_deref()
-        .and_then(|payload| serde_json::from_str::<IndexMeta>(payload).ok());
     let outdated = |meta: &IndexMeta| Error::IndexOutdated {
         path: dir.to_path_buf(),
         found: meta.schema_version,
         expected: schema::SCHEMA_VERSION,
         roots: rebuild_roots(meta),
+    };
+    let recorded = match metas.payload.as_deref() {
+        None => None,
+        Some(payload) => Some(read_payload(dir, payload)?),
     };
     let meta = match recorded {
         Some(meta) if meta.schema_version == schema::SCHEMA_VERSION => meta,
@@ -283,6 +280,33 @@ pub(crate) fn open_checked(dir: &Path) -> Result<(Index, IndexMeta)> {
         return Err(outdated(&meta));
     }
     Ok((index, meta))
+}
+
+/// Reads a commit's payload. One written by another version of newsindex (another schema
+/// version) is returned for the caller to refuse as outdated; one that is not newsindex's at
+/// all is damage, never read as "no metadata" (which would silently re-read every file).
+fn read_payload(dir: &Path, payload: &str) -> Result<IndexMeta> {
+    let damaged = |reason: String| Error::IndexDamaged {
+        path: dir.to_path_buf(),
+        roots: "DIR".to_string(),
+        source: crate::error::DamageDetail(format!(
+            "the commit payload in meta.json is not newsindex's: {reason}"
+        )),
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(payload).map_err(|e| damaged(e.to_string()))?;
+    let version = value
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or_else(|| damaged("it has no schema_version".to_string()))?;
+    match serde_json::from_value::<IndexMeta>(value) {
+        Ok(meta) => Ok(meta),
+        Err(_) if version != u64::from(schema::SCHEMA_VERSION) => Ok(IndexMeta {
+            schema_version: u32::try_from(version).unwrap_or(u32::MAX),
+            ..IndexMeta::default()
+        }),
+        Err(error) => Err(damaged(error.to_string())),
+    }
 }
 
 /// The folders to name in a `--rebuild` command: the index's roots, or `DIR`.
@@ -380,5 +404,30 @@ impl SourceCount {
                 .then_with(|| a.source.cmp(&b.source))
         });
         sources
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_payload_that_is_not_newsindexs_is_damage_and_an_older_one_is_outdated() {
+        let dir = Path::new("/archive/index");
+        let garbage = read_payload(dir, "{not json");
+        assert!(
+            matches!(&garbage, Err(Error::IndexDamaged { .. })),
+            "{garbage:?}"
+        );
+        let foreign = read_payload(dir, r#"{"roots": []}"#);
+        assert!(matches!(foreign, Err(Error::IndexDamaged { .. })));
+        let older = read_payload(dir, r#"{"schema_version": 1, "folders": 3}"#);
+        assert_eq!(older.ok().map(|meta| meta.schema_version), Some(1));
+        let current = format!(
+            r#"{{"schema_version": {}, "roots": ["/archive"]}}"#,
+            schema::SCHEMA_VERSION
+        );
+        let meta = read_payload(dir, &current).ok();
+        assert_eq!(meta.map(|m| m.roots), Some(vec!["/archive".to_string()]));
     }
 }

@@ -18,6 +18,45 @@ use crate::date::ArticleDate;
 /// Version of the field layout; an index with another version must be rebuilt.
 pub const SCHEMA_VERSION: u32 = 6;
 
+/// The schema's field names, for the places that look a field up by name (fast-field
+/// columns, sorting); one spelling each.
+pub mod field {
+    /// `id`.
+    pub const ID: &str = "id";
+    /// `path`.
+    pub const PATH: &str = "path";
+    /// `record`.
+    pub const RECORD: &str = "record";
+    /// `title`.
+    pub const TITLE: &str = "title";
+    /// `body`.
+    pub const BODY: &str = "body";
+    /// `source`.
+    pub const SOURCE: &str = "source";
+    /// `source_raw`.
+    pub const SOURCE_RAW: &str = "source_raw";
+    /// `byline`.
+    pub const BYLINE: &str = "byline";
+    /// `url`.
+    pub const URL: &str = "url";
+    /// `date`.
+    pub const DATE: &str = "date";
+    /// `date_utc`.
+    pub const DATE_UTC: &str = "date_utc";
+    /// `date_text`.
+    pub const DATE_TEXT: &str = "date_text";
+    /// `date_source`.
+    pub const DATE_SOURCE: &str = "date_source";
+    /// `file_mtime`.
+    pub const FILE_MTIME: &str = "file_mtime";
+    /// `file_size`.
+    pub const FILE_SIZE: &str = "file_size";
+    /// `file_hash`.
+    pub const FILE_HASH: &str = "file_hash";
+    /// `file_context`.
+    pub const FILE_CONTEXT: &str = "file_context";
+}
+
 /// Analyzer for title, body and byline: words, lowercased, accents folded, English stems.
 pub const NEWS_TOKENIZER: &str = "news";
 /// Analyzer for the source facet: the whole value, lowercased.
@@ -85,35 +124,35 @@ impl Fields {
                 options
             }
         };
-        let id = builder.add_text_field("id", STRING | STORED);
-        let path = builder.add_text_field("path", (STRING | STORED).set_fast("raw"));
-        let record = builder.add_u64_field("record", STORED);
-        let title = builder.add_text_field("title", analysed(false));
-        let body = builder.add_text_field("body", analysed(false));
+        let id = builder.add_text_field(field::ID, STRING | STORED);
+        let path = builder.add_text_field(field::PATH, (STRING | STORED).set_fast("raw"));
+        let record = builder.add_u64_field(field::RECORD, STORED);
+        let title = builder.add_text_field(field::TITLE, analysed(false));
+        let body = builder.add_text_field(field::BODY, analysed(false));
         let source_indexing = TextFieldIndexing::default()
             .set_tokenizer(SOURCE_TOKENIZER)
             .set_index_option(IndexRecordOption::Basic);
         let source = builder.add_text_field(
-            "source",
+            field::SOURCE,
             TextOptions::default()
                 .set_indexing_options(source_indexing)
                 .set_fast(SOURCE_TOKENIZER),
         );
-        let source_raw = builder.add_text_field("source_raw", STORED);
-        let byline = builder.add_text_field("byline", analysed(false));
-        let url = builder.add_text_field("url", STRING | STORED);
+        let source_raw = builder.add_text_field(field::SOURCE_RAW, STORED);
+        let byline = builder.add_text_field(field::BYLINE, analysed(false));
+        let url = builder.add_text_field(field::URL, STRING | STORED);
         let date_options = DateOptions::from(INDEXED)
             .set_fast()
             .set_precision(DateTimePrecision::Seconds);
-        let local_date = builder.add_date_field("date", date_options.clone());
-        let utc_date = builder.add_date_field("date_utc", date_options);
-        let date_text = builder.add_text_field("date_text", STORED);
-        let date_source = builder.add_text_field("date_source", STORED);
+        let local_date = builder.add_date_field(field::DATE, date_options.clone());
+        let utc_date = builder.add_date_field(field::DATE_UTC, date_options);
+        let date_text = builder.add_text_field(field::DATE_TEXT, STORED);
+        let date_source = builder.add_text_field(field::DATE_SOURCE, STORED);
         let fast = NumericOptions::default().set_fast();
-        let file_mtime = builder.add_i64_field("file_mtime", fast.clone());
-        let file_size = builder.add_u64_field("file_size", fast.clone());
-        let file_hash = builder.add_u64_field("file_hash", fast.clone());
-        let file_context = builder.add_u64_field("file_context", fast);
+        let file_mtime = builder.add_i64_field(field::FILE_MTIME, fast.clone());
+        let file_size = builder.add_u64_field(field::FILE_SIZE, fast.clone());
+        let file_hash = builder.add_u64_field(field::FILE_HASH, fast.clone());
+        let file_context = builder.add_u64_field(field::FILE_CONTEXT, fast);
         Fields {
             schema: builder.build(),
             id,

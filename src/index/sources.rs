@@ -2,6 +2,7 @@
 //! into the source key the index holds, and refuses an unknown or ambiguous name with the
 //! candidates. Searching calls it for `--source` and `source:`; it does not search.
 
+use super::schema::field;
 use std::collections::BTreeSet;
 
 use super::{NewsIndex, column_terms};
@@ -76,7 +77,7 @@ fn source_keys(index: &NewsIndex) -> Result<BTreeSet<String>> {
     for segment in searcher.segment_readers() {
         let column = segment
             .fast_fields()
-            .str("source")
+            .str(field::SOURCE)
             .map_err(|e| index.search_error(e))?;
         if let Some(column) = column {
             keys.extend(column_terms(&column).map_err(|e| index.search_error(e.into()))?);

@@ -4,19 +4,24 @@
 //! differs; files gone from the folder lose their articles. Parsing runs on worker threads;
 //! this module reports progress and warnings through [`IndexEvent`]s and never prints.
 
+use super::schema::field;
 use std::collections::{HashMap, HashSet};
+use std::fs::Metadata;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
+use super::plan::{Candidate, Found, Known, SyncPlan};
 use super::schema::{self, Fields, FileState, SCHEMA_VERSION};
 use super::{IndexMeta, damaged, open_checked};
-use crate::article::path_text;
-use crate::error::{Error, Result, location};
-use crate::parse::{self, Format, ParseContext, Parsed, Selection};
+use crate::article::{is_under, path_text, relative_key};
+use crate::diagnostic::{Diagnostic, Kind};
+use crate::error::{Error, Result};
+use crate::parse::{self, Listed, ParseContext, Parsed};
 
 /// Something that happened while indexing, for the caller to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,10 +33,9 @@ pub enum IndexEvent {
     },
     /// One more file was dealt with.
     FileDone,
-    /// A file or record was skipped: `<path>[:line]: <reason>`.
-    Warning(String),
-    /// A detail worth showing with `-v` (e.g. a legacy encoding was decoded).
-    Note(String),
+    /// A file or record skipped or read with less (a warning), or a detail worth showing with
+    /// `-v` (a note), placed in its file.
+    Diagnostic(Diagnostic),
 }
 
 /// What one `newsindex index` run did.
@@ -103,6 +107,15 @@ impl IndexReport {
         text
     }
 
+    /// Counts what a diagnostic says was left out: a file, or a record inside one.
+    pub fn count(&mut self, diagnostic: &Diagnostic) {
+        match diagnostic.kind {
+            Kind::Unreadable | Kind::Refused => self.skipped_files += 1,
+            Kind::RecordSkipped | Kind::SidecarRow => self.skipped_records += 1,
+            _ => {}
+        }
+    }
+
     /// True when some input (a file or a record) was skipped.
     pub fn has_skipped(&self) -> bool {
         self.skipped_files > 0 || self.skipped_records > 0
@@ -128,29 +141,6 @@ pub(crate) fn per_second(count: u64, elapsed: Duration) -> f64 {
     }
 }
 
-/// A file found by the walk.
-struct Candidate<'a> {
-    /// Absolute path as stored in the index ([`path_text`]).
-    path: String,
-    /// The absolute path as the OS gave it, to open the file.
-    file: PathBuf,
-    /// Where to read it.
-    read_path: PathBuf,
-    format: Format,
-    state: FileState,
-    /// What the index holds for this path, if anything.
-    known: Option<Known>,
-    /// The archive (config, sidecar tables) the file belongs to.
-    context: &'a ParseContext,
-}
-
-/// What the index holds for one path.
-#[derive(Debug, Clone, Copy)]
-struct Known {
-    state: FileState,
-    articles: u64,
-}
-
 /// What a worker found for one candidate.
 enum Outcome {
     /// Same content as indexed (only the timestamp moved).
@@ -159,30 +149,212 @@ enum Outcome {
     Failed(Error),
 }
 
-/// Brings the index at `index_dir` in step with `roots`, creating it if needed.
+/// How [`update`] runs: what `newsindex index` sets from its flags.
+#[derive(Debug, Clone)]
+pub struct UpdateOptions {
+    /// Commit at least this often, so an interrupted run keeps most of its work.
+    pub commit_interval: Duration,
+    /// Set (e.g. by a Ctrl-C handler) to stop early: what was read so far is committed.
+    pub stop: Arc<AtomicBool>,
+    /// Start from an empty index.
+    pub rebuild: bool,
+    /// Remove the articles of indexed folders that are gone.
+    pub prune: bool,
+    /// Files larger than this are skipped with a warning.
+    pub max_file_size: u64,
+    /// The index writer's memory budget, in bytes.
+    pub memory_bytes: usize,
+    /// Threads for parsing and indexing.
+    pub threads: usize,
+}
+
+impl Default for UpdateOptions {
+    fn default() -> UpdateOptions {
+        UpdateOptions {
+            prune: false,
+            commit_interval: Duration::from_secs(60),
+            stop: Arc::new(AtomicBool::new(false)),
+            rebuild: false,
+            max_file_size: 64 * 1024 * 1024,
+            memory_bytes: 256 * 1024 * 1024,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+}
+
+/// Brings the index at `index_dir` in step with `roots`, creating it if needed, in three
+/// steps: plan (walk the roots and sort their files against the index: [`SyncPlan`]), apply
+/// (delete what is gone; read the new and changed files on worker threads and add their
+/// articles from one thread, committing every `commit_interval`), commit.
 ///
 /// # Errors
 /// [`Error::IndexLocked`] when another process is indexing; [`Error::ReadCorpus`] or
 /// [`Error::InvalidCorpus`] when a root cannot be walked at all; [`Error::WriteIndex`] when
-/// the index cannot be written. Problems with single files are [`IndexEvent::Warning`]s.
+/// the index cannot be written. Problems with single files are [`IndexEvent::Diagnostic`]s.
+// Longer than most: this is the run's outline. Each step is a function of its own; what stays
+// here is the state the steps share (the writer, the report, the event sink, the metadata),
+// which split further would travel as long parameter lists.
 pub fn update(
     index_dir: &Path,
     roots: &[PathBuf],
-    settings: &crate::config::IndexSettings,
+    settings: &UpdateOptions,
     report_event: &mut dyn FnMut(IndexEvent),
 ) -> Result<IndexReport> {
     let started = Instant::now();
-    let mut roots_abs = Vec::new();
-    for root in roots {
-        let absolute = std::fs::canonicalize(root).map_err(|source| Error::ReadCorpus {
-            path: root.clone(),
-            source,
-        })?;
-        roots_abs.push(absolute);
+    let Opened {
+        roots_abs,
+        archive_roots,
+        contexts,
+        index,
+        fields,
+        mut meta,
+    } = open_archives_and_index(index_dir, roots, settings.rebuild)?;
+    let write_error = |source| Error::WriteIndex {
+        path: index_dir.to_path_buf(),
+        source,
+    };
+    let threads = settings.threads.max(1);
+    let memory = settings.memory_bytes.max(15_000_000 * threads);
+    let mut writer = lock_writer(&index, index_dir, threads, memory)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "writer locked");
+    let mut report = IndexReport::default();
+    let mut known = if settings.rebuild {
+        writer.delete_all_documents().map_err(write_error)?;
+        meta.roots.clear();
+        meta.archives.clear();
+        HashMap::new()
+    } else {
+        known_files(&index).map_err(write_error)?
+    };
+    let roots_before = meta.roots.clone();
+    relocate_roots(
+        &index,
+        &writer,
+        &fields,
+        &roots_abs,
+        settings.prune,
+        &mut meta,
+        &mut known,
+        &mut report,
+    )
+    .map_err(write_error)?;
+
+    // Plan.
+    let (stale, archives) = changed_archives(&archive_roots, &contexts, &meta, &known);
+    let mut diagnose = |diagnostic: Diagnostic, report: &mut IndexReport| {
+        report.count(&diagnostic);
+        report_event(IndexEvent::Diagnostic(diagnostic));
+    };
+    for diagnostic in contexts.iter().flat_map(ParseContext::diagnostics) {
+        diagnose(diagnostic.clone(), &mut report);
     }
+    for root in &stale {
+        let message = format!(
+            "{} or a sidecar table changed; reading every file again",
+            parse::CONFIG_FILE
+        );
+        diagnose(
+            Diagnostic::new(Kind::Reread, None, message).at(Path::new(root)),
+            &mut report,
+        );
+    }
+    let walk = Walk {
+        roots,
+        absolute: &roots_abs,
+        contexts: &contexts,
+        threads,
+    };
+    let plan = walk.plan(&known, &stale, &mut |d| diagnose(d, &mut report))?;
+
+    tracing::debug!(elapsed = ?started.elapsed(), new = plan.new.len(), changed = plan.changed.len(), "planned");
+
+    // Apply.
+    for (key, entry) in &plan.removed {
+        writer.delete_term(Term::from_field_text(fields.path, key));
+        report.removed_files += 1;
+        report.articles_removed += entry.articles;
+    }
+    report.unchanged_files += plan.unchanged;
+    let to_read = plan.to_read();
+    report_event(IndexEvent::Walked {
+        files: to_read.len() + plan.unchanged as usize,
+    });
+    for _ in 0..plan.unchanged {
+        report_event(IndexEvent::FileDone);
+    }
+    let mut last_commit = Instant::now();
+    read_and_add(
+        &to_read,
+        settings,
+        threads,
+        memory,
+        &mut |candidate, outcome| {
+            apply(
+                &writer,
+                &fields,
+                candidate,
+                outcome,
+                &mut report,
+                report_event,
+            )
+            .map_err(write_error)?;
+            report_event(IndexEvent::FileDone);
+            if last_commit.elapsed() >= settings.commit_interval {
+                commit(&mut writer, &meta_with_roots(&meta, &roots_abs)).map_err(write_error)?;
+                last_commit = Instant::now();
+            }
+            Ok(())
+        },
+    )?;
+    tracing::debug!(elapsed = ?started.elapsed(), "files read");
+
+    // Commit.
+    report.interrupted = settings.stop.load(Ordering::Relaxed);
+    let mut next_meta = meta_with_roots(&meta, &roots_abs);
+    next_meta.archives.extend(archives);
+    next_meta
+        .archives
+        .retain(|_, fingerprint| *fingerprint != 0);
+    let changed = settings.rebuild
+        || report.added_files + report.updated_files + report.removed_files > 0
+        || !report.moved_roots.is_empty()
+        || next_meta.roots != roots_before
+        || next_meta != meta;
+    report.total_articles =
+        finish(&index, writer, changed.then_some(&next_meta)).map_err(write_error)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "committed");
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// What a run reads before it takes the writer lock.
+struct Opened {
+    /// The roots, canonical.
+    roots_abs: Vec<PathBuf>,
+    /// The archive each root is read as part of.
+    archive_roots: Vec<PathBuf>,
+    /// Each archive's config and sidecar tables.
+    contexts: Vec<ParseContext>,
+    index: Index,
+    fields: Fields,
+    meta: IndexMeta,
+}
+
+/// Makes the roots canonical, loads the archive each belongs to, and opens (or creates) the
+/// index; an index is created only once the archives' configs have been read without error.
+fn open_archives_and_index(index_dir: &Path, roots: &[PathBuf], rebuild: bool) -> Result<Opened> {
+    let roots_abs = roots
+        .iter()
+        .map(|root| {
+            std::fs::canonicalize(root).map_err(|source| Error::ReadCorpus {
+                path: root.clone(),
+                source,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     // An index is created only once the archives' configs have been read without error.
     let existing = if index_dir.join("meta.json").is_file() {
-        Some(open_or_create(index_dir, settings.rebuild)?)
+        Some(open_or_create(index_dir, rebuild)?)
     } else {
         None
     };
@@ -201,52 +373,139 @@ pub fn update(
         .iter()
         .map(|root| ParseContext::load(root))
         .collect::<Result<Vec<_>>>()?;
-    tracing::debug!(elapsed = ?started.elapsed(), "contexts loaded");
-    let (index, fields, mut meta) = match existing {
+    let (index, fields, meta) = match existing {
         Some(opened) => opened,
-        None => open_or_create(index_dir, settings.rebuild)?,
+        None => open_or_create(index_dir, rebuild)?,
     };
-    let write_error = |source| Error::WriteIndex {
-        path: index_dir.to_path_buf(),
-        source,
-    };
-    tracing::debug!(elapsed = ?started.elapsed(), "index opened (schema)");
-    let threads = settings.threads.max(1);
-    let per_thread_floor = 15_000_000;
-    let memory = settings.memory_bytes.max(per_thread_floor * threads);
-    tracing::debug!(elapsed = ?started.elapsed(), "index opened");
-    let mut writer: IndexWriter<TantivyDocument> = index
+    Ok(Opened {
+        roots_abs,
+        archive_roots,
+        contexts,
+        index,
+        fields,
+        meta,
+    })
+}
+
+/// The roots of one run, each with the archive it is read as part of.
+struct Walk<'r, 'c> {
+    /// The roots as the user gave them (for the paths shown).
+    roots: &'r [PathBuf],
+    /// The same roots made canonical.
+    absolute: &'r [PathBuf],
+    /// Each root's archive.
+    contexts: &'c [ParseContext],
+    /// Threads for reading file metadata.
+    threads: usize,
+}
+
+impl<'c> Walk<'_, 'c> {
+    /// Lists every root and sorts its files against what the index holds (`known`), reading
+    /// every file under a `stale` archive again; files that cannot be walked or stat'ed are
+    /// reported through `diagnose`.
+    fn plan(
+        &self,
+        known: &HashMap<String, Known>,
+        stale: &[String],
+        diagnose: &mut dyn FnMut(Diagnostic),
+    ) -> Result<SyncPlan<'c>> {
+        let mut found = Vec::new();
+        let mut listed = HashSet::new();
+        for ((root, absolute), context) in self.roots.iter().zip(self.absolute).zip(self.contexts) {
+            let files = parse::list_files(root, absolute, context, &mut *diagnose)?;
+            listed.extend(files.iter().map(|file| file.key.clone()));
+            for (file, metadata) in stat_all(files, self.threads) {
+                match metadata {
+                    Ok(metadata) => found.push(Found {
+                        state: FileState {
+                            mtime_nanos: mtime_nanos(&metadata),
+                            size: metadata.len(),
+                            hash: 0,
+                            context: context.file_fingerprint(&file.file),
+                        },
+                        listed: file,
+                        context,
+                    }),
+                    Err(error) => {
+                        let message = format!("cannot read: {error}");
+                        let diagnostic =
+                            Diagnostic::new(Kind::Unreadable, None, message).at(&file.shown);
+                        diagnose(diagnostic);
+                    }
+                }
+            }
+        }
+        let walked: Vec<String> = self.absolute.iter().map(|root| path_text(root)).collect();
+        Ok(SyncPlan::compute(found, known, &listed, &walked, stale))
+    }
+}
+
+/// Takes the index's writer lock.
+///
+/// # Errors
+/// [`Error::IndexLocked`] when another process holds it.
+fn lock_writer(
+    index: &Index,
+    index_dir: &Path,
+    threads: usize,
+    memory: usize,
+) -> Result<IndexWriter<TantivyDocument>> {
+    index
         .writer_with_num_threads(threads, memory)
         .map_err(|source| match source {
-        TantivyError::LockFailure(..) => Error::IndexLocked {
-            path: index_dir.to_path_buf(),
-        },
-        other => write_error(other),
-    })?;
-    let mut report = IndexReport::default();
-    tracing::debug!(elapsed = ?started.elapsed(), "writer locked");
-    let mut known = if settings.rebuild {
-        writer.delete_all_documents().map_err(write_error)?;
-        meta.roots.clear();
-        meta.archives.clear();
-        HashMap::new()
-    } else {
-        known_files(&index).map_err(write_error)?
-    };
+            TantivyError::LockFailure(..) => Error::IndexLocked {
+                path: index_dir.to_path_buf(),
+            },
+            other => Error::WriteIndex {
+                path: index_dir.to_path_buf(),
+                source: other,
+            },
+        })
+}
 
-    tracing::debug!(elapsed = ?started.elapsed(), files = known.len(), "index state read");
-    let roots_before = meta.roots.clone();
-    for (before, now) in find_moved_roots(&roots_abs, &meta, &known) {
-        let files = repoint_root(&index, &writer, &fields, &before, &now, &mut known)
-            .map_err(write_error)?;
+/// Commits with `meta` and waits for merges, or, with nothing to write (`None`), leaves the
+/// last commit as it is (and its files untouched). Returns the articles in the index.
+fn finish(
+    index: &Index,
+    mut writer: IndexWriter<TantivyDocument>,
+    meta: Option<&IndexMeta>,
+) -> tantivy::Result<u64> {
+    match meta {
+        Some(meta) => {
+            commit(&mut writer, meta)?;
+            writer.wait_merging_threads()?;
+        }
+        None => {
+            writer.rollback()?;
+        }
+    }
+    Ok(index.reader()?.searcher().num_docs())
+}
+
+/// Follows archives that moved (their stored articles re-pointed, not read again) and, with
+/// `prune`, deletes the articles of indexed folders that are gone; `meta`, `known` and the
+/// report follow.
+#[allow(clippy::too_many_arguments)] // the writer's state, passed apart so each borrow is short
+fn relocate_roots(
+    index: &Index,
+    writer: &IndexWriter<TantivyDocument>,
+    fields: &Fields,
+    roots: &[PathBuf],
+    prune: bool,
+    meta: &mut IndexMeta,
+    known: &mut HashMap<String, Known>,
+    report: &mut IndexReport,
+) -> tantivy::Result<()> {
+    for (before, now) in find_moved_roots(roots, meta, known) {
+        let files = repoint_root(index, writer, fields, &before, &now, known)?;
         meta.roots.retain(|root| *root != before);
         if let Some(fingerprint) = meta.archives.remove(&before) {
             meta.archives.insert(now.clone(), fingerprint);
         }
         report.moved_roots.push((before, now, files));
     }
-    if settings.prune {
-        for root in gone_roots(&meta) {
+    if prune {
+        for root in gone_roots(meta) {
             let mut articles = 0;
             known.retain(|path, entry| {
                 let under = is_under(path, &root);
@@ -263,54 +522,22 @@ pub fn update(
             report.pruned_roots.push((root, articles));
         }
     }
-    let archives =
-        mark_changed_archives(&archive_roots, &contexts, &meta, &mut known, report_event);
-    for warning in contexts.iter().flat_map(ParseContext::warnings) {
-        report.skipped_records += 1;
-        report_event(IndexEvent::Warning(warning.clone()));
-    }
-    let mut candidates = Vec::new();
-    let mut seen = HashSet::new();
-    for ((root, absolute), context) in roots.iter().zip(&roots_abs).zip(&contexts) {
-        walk(
-            root,
-            absolute,
-            context,
-            &known,
-            threads,
-            &mut candidates,
-            &mut seen,
-            &mut report,
-            report_event,
-        )?;
-    }
-    // Files under a walked root that the walk no longer finds: deleted or moved away.
-    let prefixes: Vec<String> = roots_abs.iter().map(|root| path_text(root)).collect();
-    for (path, entry) in &known {
-        let under_root = prefixes.iter().any(|root| is_under(path, root));
-        if under_root && !seen.contains(path) {
-            writer.delete_term(Term::from_field_text(fields.path, path));
-            report.removed_files += 1;
-            report.articles_removed += entry.articles;
-        }
-    }
-    tracing::debug!(elapsed = ?started.elapsed(), candidates = candidates.len(), "walked");
-    report_event(IndexEvent::Walked {
-        files: candidates.len() + report.unchanged_files as usize,
-    });
-    for _ in 0..report.unchanged_files {
-        report_event(IndexEvent::FileDone);
-    }
+    Ok(())
+}
 
-    let mut last_commit = Instant::now();
+/// Reads `candidates` on `threads` worker threads and hands each outcome to `add`, on this
+/// thread, in the order they finish. Files read and not yet added are held to a quarter of
+/// the writer's `memory` in bytes, so a few huge files cannot pile up while the writer works.
+/// Stops early when `settings.stop` is set or `add` fails.
+fn read_and_add(
+    candidates: &[&Candidate],
+    settings: &UpdateOptions,
+    threads: usize,
+    memory: usize,
+    add: &mut dyn FnMut(&Candidate, Outcome) -> Result<()>,
+) -> Result<()> {
     let next = AtomicUsize::new(0);
-    let candidates = &candidates;
-    let next = &next;
-    let max_bytes = settings.max_file_size;
-    let stop = &settings.stop;
-    // Files read but not yet in the writer are held whole (bytes, then articles): at most a
-    // quarter of the writer's budget of them, so a few huge JSON-lines files cannot pile up
-    // in memory while the writer works through the first.
+    let (next, stop, max_bytes) = (&next, &settings.stop, settings.max_file_size);
     let in_flight = ByteBudget::new((memory / 4) as u64);
     let in_flight = &in_flight;
     std::thread::scope(|scope| -> Result<()> {
@@ -318,10 +545,7 @@ pub fn update(
         for _ in 0..threads {
             let sender = sender.clone();
             scope.spawn(move || {
-                loop {
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
+                while !stop.load(Ordering::Relaxed) {
                     let at = next.fetch_add(1, Ordering::Relaxed);
                     let Some(candidate) = candidates.get(at) else {
                         break;
@@ -342,89 +566,43 @@ pub fn update(
             let Some(candidate) = candidates.get(at) else {
                 continue;
             };
-            let size = candidate.state.size;
-            apply(
-                &writer,
-                &fields,
-                candidate,
-                outcome,
-                &mut report,
-                report_event,
-            )
-            .map_err(write_error)?;
-            in_flight.release(size);
-            report_event(IndexEvent::FileDone);
-            if last_commit.elapsed() >= settings.commit_interval {
-                commit(&mut writer, &meta_with_roots(&meta, &roots_abs)).map_err(write_error)?;
-                last_commit = Instant::now();
-            }
+            add(candidate, outcome)?;
+            in_flight.release(candidate.state.size);
         }
         Ok(())
-    })?;
-    tracing::debug!(elapsed = ?started.elapsed(), "files read");
-    report.interrupted = settings.stop.load(Ordering::Relaxed);
-    let mut next_meta = meta_with_roots(&meta, &roots_abs);
-    next_meta.archives.extend(archives);
-    next_meta
-        .archives
-        .retain(|_, fingerprint| *fingerprint != 0);
-    let changed = settings.rebuild
-        || report.added_files + report.updated_files + report.removed_files > 0
-        || !report.moved_roots.is_empty()
-        || next_meta.roots != roots_before
-        || next_meta != meta;
-    if changed {
-        commit(&mut writer, &next_meta).map_err(write_error)?;
-        writer.wait_merging_threads().map_err(write_error)?;
-    } else {
-        // Nothing to write: leave the last commit as it is (and its files untouched).
-        writer.rollback().map_err(write_error)?;
-    }
-    tracing::debug!(elapsed = ?started.elapsed(), "committed");
-    let reader = index.reader().map_err(write_error)?;
-    report.total_articles = reader.searcher().num_docs();
-    report.elapsed = started.elapsed();
-    Ok(report)
+    })
 }
 
-/// Finds the roots whose `newsindex.toml` or sidecar tables changed since they were indexed and
-/// makes every file under them look changed, so it is read again with the new settings.
-/// Returns the fingerprints to record once the run commits.
-fn mark_changed_archives(
+/// The archives whose `newsindex.toml` or sidecar tables changed since they were indexed and
+/// that hold indexed files (every file under them is read again), and the fingerprints to
+/// record once the run commits.
+fn changed_archives(
     roots: &[PathBuf],
     contexts: &[ParseContext],
     meta: &IndexMeta,
-    known: &mut HashMap<String, Known>,
-    report_event: &mut dyn FnMut(IndexEvent),
-) -> Vec<(String, u64)> {
+    known: &HashMap<String, Known>,
+) -> (Vec<String>, Vec<(String, u64)>) {
+    let mut stale = Vec::new();
     let mut archives = Vec::new();
     for (root, context) in roots.iter().zip(contexts) {
         let key = path_text(root);
         let before = meta.archives.get(&key).copied().unwrap_or(0);
         let now = context.fingerprint();
         archives.push((key.clone(), now));
-        let mut stale = known
-            .iter_mut()
-            .filter(|(path, _)| is_under(path, &key))
-            .peekable();
-        if before == now || stale.peek().is_none() {
-            continue;
+        if before != now && known.keys().any(|path| is_under(path, &key)) {
+            stale.push(key);
         }
-        for (_, entry) in stale {
-            entry.state = FileState {
-                mtime_nanos: i64::MIN,
-                size: u64::MAX,
-                hash: 0,
-                context: 0,
-            };
-        }
-        report_event(IndexEvent::Note(format!(
-            "{}: {} or a sidecar table changed; reading every file again",
-            root.display(),
-            parse::CONFIG_FILE
-        )));
     }
-    archives
+    (stale, archives)
+}
+
+/// A file's modification time in nanoseconds since 1970 (0 when the system has none).
+fn mtime_nanos(metadata: &std::fs::Metadata) -> i64 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
 /// How many folders up from a folder that is not known [`archive_root`] looks for a config
@@ -488,8 +666,7 @@ fn find_moved_roots(
         let found = gone.iter().position(|before| {
             let mut files = known
                 .iter()
-                .filter_map(|(path, entry)| Some((path.strip_prefix(before.as_str())?, entry)))
-                .filter(|(rest, _)| rest.starts_with(std::path::MAIN_SEPARATOR))
+                .filter_map(|(path, entry)| Some((relative_key(path, before)?, entry)))
                 .peekable();
             files.peek().is_some()
                 && files.all(|(rest, entry)| {
@@ -517,13 +694,11 @@ fn repoint_root(
     known: &mut HashMap<String, Known>,
 ) -> tantivy::Result<u64> {
     let moved_path = |path: &str| -> Option<String> {
-        let rest = path.strip_prefix(before)?;
-        rest.starts_with(std::path::MAIN_SEPARATOR)
-            .then(|| format!("{now}{rest}"))
+        relative_key(path, before).map(|rest| format!("{now}{rest}"))
     };
     let searcher = index.reader()?.searcher();
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
-        let Some(paths) = segment.fast_fields().str("path")? else {
+        let Some(paths) = segment.fast_fields().str(field::PATH)? else {
             continue;
         };
         let names = super::column_terms(&paths)?;
@@ -623,13 +798,13 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
     let mut known: HashMap<String, Known> = HashMap::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        let Some(paths) = fast.str("path")? else {
+        let Some(paths) = fast.str(field::PATH)? else {
             continue;
         };
-        let mtimes = fast.i64("file_mtime")?;
-        let sizes = fast.u64("file_size")?;
-        let hashes = fast.u64("file_hash")?;
-        let contexts = fast.u64("file_context")?;
+        let mtimes = fast.i64(field::FILE_MTIME)?;
+        let sizes = fast.u64(field::FILE_SIZE)?;
+        let hashes = fast.u64(field::FILE_HASH)?;
+        let contexts = fast.u64(field::FILE_CONTEXT)?;
         let names = super::column_terms(&paths)?;
         for doc in segment.doc_ids_alive() {
             let Some(ord) = paths.term_ords(doc).next() else {
@@ -653,176 +828,35 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
     Ok(known)
 }
 
-/// Walks one root in name order, sorting files into unchanged ones and candidates to read.
-#[allow(clippy::too_many_arguments)]
-fn walk<'a>(
-    root: &Path,
-    absolute: &Path,
-    context: &'a ParseContext,
-    known: &HashMap<String, Known>,
-    threads: usize,
-    candidates: &mut Vec<Candidate<'a>>,
-    seen: &mut HashSet<String>,
-    report: &mut IndexReport,
-    report_event: &mut dyn FnMut(IndexEvent),
-) -> Result<()> {
-    let metadata = std::fs::metadata(absolute).map_err(|source| Error::ReadCorpus {
-        path: root.to_path_buf(),
-        source,
-    })?;
-    if metadata.is_file() && parse::detect(absolute).is_none() {
-        return Err(Error::InvalidCorpus {
-            path: root.to_path_buf(),
-            reason: "not a folder, nor a file newsindex can read (.txt, .md, .json, .jsonl, .csv, .tsv, .html, .xml, .sgm)".to_string(),
-        });
-    }
-    let walker = crate::parse::walk_archive(absolute, usize::MAX);
-    let mut found = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                report.skipped_files += 1;
-                report_event(IndexEvent::Warning(walk_warning(&error, absolute, root)));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let format = match context.select(entry.path()) {
-            Selection::Read(format) => format,
-            Selection::Skip(reason) => {
-                let shown = display_path(entry.path(), absolute, root);
-                report_event(IndexEvent::Note(format!("{}: {reason}", shown.display())));
-                continue;
-            }
-            Selection::Ignore => continue,
-        };
-        let path = path_text(entry.path());
-        if seen.insert(path.clone()) {
-            found.push((entry.into_path(), path, format));
-        }
-    }
-    tracing::debug!(files = found.len(), "listed");
-    // Stat in parallel: on a folder of many small files this is most of a no-op run.
-    let metadata = stat_all(&found, threads);
-    tracing::debug!("stat done");
-    for ((file, path, format), metadata) in found.into_iter().zip(metadata) {
-        let metadata = match metadata {
-            Ok(metadata) => metadata,
-            Err(error) => {
-                report.skipped_files += 1;
-                report_event(IndexEvent::Warning(format!(
-                    "{}: {error}",
-                    display_path(&file, absolute, root).display()
-                )));
-                continue;
-            }
-        };
-        let mtime_nanos = metadata
-            .modified()
-            .ok()
-            .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-        let state = FileState {
-            mtime_nanos,
-            size: metadata.len(),
-            hash: 0,
-            context: context.file_fingerprint(&file),
-        };
-        let known_entry = known.get(&path).copied();
-        if let Some(k) = known_entry
-            && k.state.mtime_nanos == state.mtime_nanos
-            && k.state.size == state.size
-            && k.state.context == state.context
-        {
-            report.unchanged_files += 1;
-            continue;
-        }
-        candidates.push(Candidate {
-            read_path: display_path(&file, absolute, root),
-            path,
-            file,
-            format,
-            state,
-            known: known_entry,
-            context,
-        });
-    }
-    Ok(())
-}
-
 /// The metadata of each file (following symbolic links), fetched on `threads` threads.
-fn stat_all(
-    files: &[(PathBuf, String, Format)],
-    threads: usize,
-) -> Vec<std::io::Result<std::fs::Metadata>> {
-    let chunk = files.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                let worker = scope.spawn(move || {
-                    part.iter()
-                        .map(|(file, _, _)| std::fs::metadata(file))
-                        .collect::<Vec<_>>()
-                });
-                (part.len(), worker)
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|(count, worker)| {
-                worker.join().unwrap_or_else(|_| {
-                    (0..count)
-                        .map(|_| Err(std::io::Error::other("cannot read file metadata")))
-                        .collect()
+fn stat_all(files: Vec<Listed>, threads: usize) -> Vec<(Listed, std::io::Result<Metadata>)> {
+    let metadata: Vec<std::io::Result<Metadata>> = {
+        let chunk = files.len().div_ceil(threads.max(1)).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = files
+                .chunks(chunk)
+                .map(|part| {
+                    let worker = scope.spawn(move || {
+                        part.iter()
+                            .map(|listed| std::fs::metadata(&listed.file))
+                            .collect::<Vec<_>>()
+                    });
+                    (part.len(), worker)
                 })
-            })
-            .collect()
-    })
-}
-
-/// True when `path` is `root` or lies inside it (compared as text: both are absolute).
-fn is_under(path: &str, root: &str) -> bool {
-    match path.strip_prefix(root) {
-        Some(rest) => {
-            rest.is_empty()
-                || rest.starts_with(std::path::MAIN_SEPARATOR)
-                || root.ends_with(std::path::MAIN_SEPARATOR)
-        }
-        None => false,
-    }
-}
-
-/// `<path>: <reason>` for a walk error: a link loop, a broken link or vanished file, or I/O.
-pub(crate) fn walk_warning(error: &walkdir::Error, absolute: &Path, root: &Path) -> String {
-    let path = error
-        .path()
-        .map(|p| display_path(p, absolute, root))
-        .unwrap_or_else(|| root.to_path_buf());
-    let reason = if error.loop_ancestor().is_some() {
-        "symbolic link loop".to_string()
-    } else {
-        match error.io_error() {
-            Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                "broken symbolic link or vanished file".to_string()
-            }
-            Some(io) => io.to_string(),
-            None => error.to_string(),
-        }
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|(count, worker)| {
+                    worker.join().unwrap_or_else(|_| {
+                        (0..count)
+                            .map(|_| Err(std::io::Error::other("cannot read file metadata")))
+                            .collect()
+                    })
+                })
+                .collect()
+        })
     };
-    format!("{}: {reason}", path.display())
-}
-
-/// The path as the user would write it: under the root they gave rather than its canonical form.
-pub(crate) fn display_path(path: &Path, absolute: &Path, root: &Path) -> PathBuf {
-    match path.strip_prefix(absolute) {
-        Ok(relative) if relative.as_os_str().is_empty() => root.to_path_buf(),
-        Ok(relative) => root.join(relative),
-        Err(_) => path.to_path_buf(),
-    }
+    files.into_iter().zip(metadata).collect()
 }
 
 /// Bytes of files read by the workers and not yet applied by the writer, kept under a limit.
@@ -888,7 +922,7 @@ fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
     }
     if candidate.state.size > max_bytes {
         return Outcome::Failed(Error::ParseArticle {
-            path: candidate.read_path.clone(),
+            path: candidate.shown.clone(),
             line: None,
             reason: format!(
                 "file is {} bytes, over the limit of {max_bytes} (see --max-file-size)",
@@ -900,21 +934,18 @@ fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
         Ok(bytes) => bytes,
         Err(source) => {
             return Outcome::Failed(Error::ReadCorpus {
-                path: candidate.read_path.clone(),
+                path: candidate.shown.clone(),
                 source,
             });
         }
     };
     let hash = content_hash(&bytes);
-    if candidate
-        .known
-        .is_some_and(|k| k.state.hash == hash && k.state.context == candidate.state.context)
-    {
+    if is_same(candidate, hash) {
         return Outcome::Same;
     }
     match parse::parse_bytes(absolute, candidate.format, &bytes, candidate.context) {
         Ok(parsed) => Outcome::Parsed(parsed, hash),
-        Err(error) => Outcome::Failed(relocate(error, &candidate.read_path)),
+        Err(error) => Outcome::Failed(relocate(error, &candidate.shown)),
     }
 }
 
@@ -935,21 +966,27 @@ fn read_web_archive(candidate: &Candidate, max_bytes: u64) -> Outcome {
         }
         Err(source) => {
             return Outcome::Failed(Error::ReadCorpus {
-                path: candidate.read_path.clone(),
+                path: candidate.shown.clone(),
                 source,
             });
         }
     };
-    if candidate
-        .known
-        .is_some_and(|k| k.state.hash == hash && k.state.context == candidate.state.context)
-    {
+    if is_same(candidate, hash) {
         return Outcome::Same;
     }
     match parse::parse_file(absolute, candidate.format, max_bytes, candidate.context) {
         Ok(parsed) => Outcome::Parsed(parsed, hash),
-        Err(error) => Outcome::Failed(relocate(error, &candidate.read_path)),
+        Err(error) => Outcome::Failed(relocate(error, &candidate.shown)),
     }
+}
+
+/// Whether a file read again holds what the index has for it: same content, same archive, and
+/// no reason to re-index it anyway.
+fn is_same(candidate: &Candidate, hash: u64) -> bool {
+    !candidate.force
+        && candidate
+            .known
+            .is_some_and(|k| k.state.hash == hash && k.state.context == candidate.state.context)
 }
 
 /// Names the path in an error the way the user gave it.
@@ -988,39 +1025,21 @@ fn apply(
     match outcome {
         Outcome::Same => report.unchanged_files += 1,
         Outcome::Failed(error) => {
-            report.skipped_files += 1;
-            report_event(IndexEvent::Warning(error_chain(&error)));
+            let diagnostic = Diagnostic::from_error(&error);
+            report.count(&diagnostic);
+            report_event(IndexEvent::Diagnostic(diagnostic));
         }
         Outcome::Parsed(parsed, hash) => {
-            if let Some(encoding) = parsed.decoded_from {
-                report_event(IndexEvent::Note(format!(
-                    "{}: decoded from {encoding}",
-                    candidate.read_path.display()
-                )));
-            }
-            for warning in &parsed.warnings {
-                if warning.skipped {
-                    report.skipped_records += 1;
-                }
-                report_event(IndexEvent::Warning(format!(
-                    "{}: {}",
-                    location(&candidate.read_path, warning.line),
-                    warning.reason
-                )));
-            }
-            for note in &parsed.notes {
-                report_event(IndexEvent::Note(format!(
-                    "{}: {}",
-                    location(&candidate.read_path, note.line),
-                    note.reason
-                )));
+            for diagnostic in parsed.placed_diagnostics(&candidate.shown) {
+                report.count(&diagnostic);
+                report_event(IndexEvent::Diagnostic(diagnostic));
             }
             let state = FileState {
                 hash,
                 ..candidate.state
             };
             if let Some(known) = candidate.known {
-                writer.delete_term(Term::from_field_text(fields.path, &candidate.path));
+                writer.delete_term(Term::from_field_text(fields.path, &candidate.key));
                 report.updated_files += 1;
                 report.articles_removed += known.articles;
             } else {
@@ -1036,18 +1055,6 @@ fn apply(
         }
     }
     Ok(())
-}
-
-/// An error and its causes on one line, for a warning.
-pub(crate) fn error_chain(error: &Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 fn meta_with_roots(meta: &IndexMeta, roots: &[PathBuf]) -> IndexMeta {

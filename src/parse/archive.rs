@@ -11,9 +11,10 @@ use serde::{Deserialize, Deserializer};
 
 use super::fields::FieldNames;
 use super::inference::{self, Dateline};
-use super::{Format, Warning, decode, detect};
+use super::{Format, decode, detect};
 use crate::article::{Article, source_key};
 use crate::date::ArticleDate;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::error::{Error, Result};
 
 /// The name of the per-archive config file, looked for at the root of each indexed folder.
@@ -242,7 +243,7 @@ pub struct ParseContext {
     names: FieldNames,
     path_dates: Option<Regex>,
     sidecars: Vec<Sidecar>,
-    warnings: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
     fingerprint: u64,
 }
 
@@ -255,7 +256,7 @@ impl Default for ParseContext {
             names: FieldNames::default(),
             path_dates: None,
             sidecars: Vec::new(),
-            warnings: Vec::new(),
+            diagnostics: Vec::new(),
             fingerprint: 0,
         }
     }
@@ -268,6 +269,8 @@ impl ParseContext {
     /// # Errors
     /// [`Error::ArchiveConfig`] when the config file is not valid (naming its line) or names a
     /// sidecar table that cannot be read; [`Error::ReadCorpus`] when it exists but cannot be read.
+    // Longer than most: the config, then each sidecar table it names or that is found, each feeding the same
+    // fingerprint hasher in a fixed order; the order is the point.
     pub fn load(root: &Path) -> Result<ParseContext> {
         let root = if root.is_file() {
             root.parent().unwrap_or(root)
@@ -316,7 +319,7 @@ impl ParseContext {
             for sidecar in &config.sidecar {
                 let file = normalise(&root.join(sidecar.file.get_ref()));
                 let columns = SidecarColumns::from_config(sidecar);
-                let loaded = read_sidecar(&file, &columns, &mut context.warnings)
+                let loaded = read_sidecar(&file, &columns, &mut context.diagnostics)
                     .map_err(|reason| config_error(sidecar.file.span(), reason))?;
                 let Some((table, bytes)) = loaded else {
                     return Err(config_error(
@@ -337,7 +340,11 @@ impl ParseContext {
         }
         if context.config.sidecar.is_empty() {
             for file in discover_sidecars(root) {
-                match read_sidecar(&file, &SidecarColumns::discovered(), &mut context.warnings) {
+                match read_sidecar(
+                    &file,
+                    &SidecarColumns::discovered(),
+                    &mut context.diagnostics,
+                ) {
                     Ok(Some((table, bytes))) => {
                         hasher.update(&bytes);
                         has_inputs = true;
@@ -345,8 +352,8 @@ impl ParseContext {
                     }
                     Ok(None) => {}
                     Err(reason) => context
-                        .warnings
-                        .push(format!("{}: {reason}", file.display())),
+                        .diagnostics
+                        .push(Diagnostic::new(Kind::SidecarRow, None, reason).at(&file)),
                 }
             }
         }
@@ -359,9 +366,9 @@ impl ParseContext {
         Ok(context)
     }
 
-    /// Problems met while loading sidecar tables (bad rows), each `<path>:<line>: <reason>`.
-    pub fn warnings(&self) -> &[String] {
-        &self.warnings
+    /// Problems met while loading sidecar tables (bad rows), each with its file and line.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
     }
 
     /// A hash of the config file and the sidecar tables; 0 when the archive has neither.
@@ -474,7 +481,12 @@ impl FileContext<'_> {
     /// Fills what the article's own fields left empty, in order of trust: the sidecar row, the
     /// date in the path, a dateline in the text; a wire credit, the folder's configured source,
     /// the URL's host. Problems (an impossible dateline) go to `warnings` under `line`.
-    pub fn complete(&self, article: &mut Article, line: Option<u64>, warnings: &mut Vec<Warning>) {
+    pub fn complete(
+        &self,
+        article: &mut Article,
+        line: Option<u64>,
+        warnings: &mut Vec<Diagnostic>,
+    ) {
         if let Some(row) = self.sidecar {
             let fill = |field: &mut Option<String>, value: &Option<String>| {
                 if field.is_none() {
@@ -497,7 +509,7 @@ impl FileContext<'_> {
                         article.date = Some(date);
                         article.date_source = Some("sidecar table".to_string());
                     }
-                    None => warnings.push(Warning::record_kept(
+                    None => warnings.push(Diagnostic::record_kept(
                         line,
                         format!("sidecar date '{text}' is not a date"),
                     )),
@@ -510,7 +522,7 @@ impl FileContext<'_> {
                     article.date = Some(*date);
                     article.date_source = Some("file path".to_string());
                 }
-                Some(Err(reason)) => warnings.push(Warning::record_kept(line, reason.clone())),
+                Some(Err(reason)) => warnings.push(Diagnostic::record_kept(line, reason.clone())),
                 None => {}
             }
         }
@@ -520,7 +532,7 @@ impl FileContext<'_> {
                     article.date = Some(date);
                     article.date_source = Some("dateline".to_string());
                 }
-                Some(Dateline::Impossible(text)) => warnings.push(Warning::record_kept(
+                Some(Dateline::Impossible(text)) => warnings.push(Diagnostic::record_kept(
                     line,
                     format!("dateline '{text}' is not a real date; indexed undated"),
                 )),
@@ -695,7 +707,7 @@ fn starts_with_folder(relative: &Path, folder: &str) -> bool {
 
 /// Sidecar tables named `metadata.tsv`/`metadata.csv` in `root` or up to two folders below.
 fn discover_sidecars(root: &Path) -> Vec<PathBuf> {
-    walk_archive(root, 3)
+    super::walk::walk_archive(root, 3)
         .filter_map(std::result::Result::ok)
         .filter(|entry| {
             entry.file_type().is_file()
@@ -705,35 +717,6 @@ fn discover_sidecars(root: &Path) -> Vec<PathBuf> {
         })
         .map(|entry| entry.into_path())
         .collect()
-}
-
-/// The walk every reader of an archive makes: from `root` down to `max_depth`, symbolic
-/// links followed, hidden files and folders (a name starting with `.`) left out, siblings in
-/// byte order of their names.
-///
-/// Siblings share their parent's path, so ordering by the whole path orders them by name;
-/// comparing paths as bytes is much cheaper than walkdir's `sort_by_file_name`, which parses
-/// each path's components, and a no-op run over a big archive is mostly this walk.
-pub(crate) fn walk_archive(
-    root: &Path,
-    max_depth: usize,
-) -> walkdir::FilterEntry<walkdir::IntoIter, fn(&walkdir::DirEntry) -> bool> {
-    walkdir::WalkDir::new(root)
-        .max_depth(max_depth)
-        .follow_links(true)
-        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.path()))
-}
-
-/// Whether the last component of `path` starts with a dot.
-fn is_hidden(path: &Path) -> bool {
-    let bytes = path.as_os_str().as_encoded_bytes();
-    let name = bytes
-        .rsplit(|&b| b == b'/' || b == std::path::MAIN_SEPARATOR as u8)
-        .next()
-        .unwrap_or(bytes);
-    name.first() == Some(&b'.')
 }
 
 /// Renames the sources of rows whose name (as [`source_key`] folds it) belongs to more than one
@@ -780,10 +763,12 @@ fn name_shared_sources(
 
 /// Reads a sidecar table; `Ok(None)` when its header has no path column. Bad rows are
 /// reported in `warnings` and left out.
+// Longer than most: the header's columns, then one loop over the rows that fills several per-row tables
+// at once; the columns are local to the loop.
 fn read_sidecar(
     file: &Path,
     columns: &SidecarColumns,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> std::result::Result<Option<(Sidecar, Vec<u8>)>, String> {
     let bytes = std::fs::read(file)
         .map_err(|e| format!("cannot read sidecar table '{}': {e}", file.display()))?;
@@ -829,7 +814,9 @@ fn read_sidecar(
             Ok(record) => record,
             Err(error) => {
                 let line = error.position().map_or(0, |p| p.line());
-                warnings.push(format!("{}:{line}: {error}", file.display()));
+                warnings.push(
+                    Diagnostic::new(Kind::SidecarRow, Some(line), error.to_string()).at(file),
+                );
                 continue;
             }
         };
@@ -841,7 +828,8 @@ fn read_sidecar(
                 .map(str::to_string)
         };
         let Some(path) = cell(Some(path_column)) else {
-            warnings.push(format!("{}:{line}: row has no path", file.display()));
+            warnings
+                .push(Diagnostic::new(Kind::SidecarRow, Some(line), "row has no path").at(file));
             continue;
         };
         let row = SidecarRow {

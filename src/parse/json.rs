@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::archive::FileContext;
 use super::fields;
-use super::{Parsed, Warning, parse_error};
+use super::{Diagnostic, Parsed, parse_error};
 use crate::article::Article;
 use crate::error::Result;
 
@@ -24,9 +24,9 @@ pub(super) fn parse_document(file: &FileContext, text: &str) -> Result<Parsed> {
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
                 let record = index as u64 + 1;
-                match to_article(file, Some(record), item, &mut keys, &mut parsed.warnings) {
+                match to_article(file, Some(record), item, &mut keys, &mut parsed.diagnostics) {
                     Ok(article) => parsed.articles.push(article),
-                    Err(reason) => parsed.warnings.push(Warning::record_skipped(
+                    Err(reason) => parsed.diagnostics.push(Diagnostic::record_skipped(
                         Some(record),
                         format!("record {record}: {reason}"),
                     )),
@@ -34,7 +34,7 @@ pub(super) fn parse_document(file: &FileContext, text: &str) -> Result<Parsed> {
             }
         }
         object @ Value::Object(_) => {
-            let article = to_article(file, None, &object, &mut keys, &mut parsed.warnings)
+            let article = to_article(file, None, &object, &mut keys, &mut parsed.diagnostics)
                 .map_err(|reason| parse_error(path, None, reason))?;
             parsed.articles.push(article);
         }
@@ -61,13 +61,19 @@ pub(super) fn parse_lines(file: &FileContext, text: &str) -> Result<Parsed> {
         let result = serde_json::from_str::<Value>(line)
             .map_err(|e| format!("invalid JSON: {e}"))
             .and_then(|value| {
-                to_article(file, Some(number), &value, &mut keys, &mut parsed.warnings)
+                to_article(
+                    file,
+                    Some(number),
+                    &value,
+                    &mut keys,
+                    &mut parsed.diagnostics,
+                )
             });
         match result {
             Ok(article) => parsed.articles.push(article),
             Err(reason) => parsed
-                .warnings
-                .push(Warning::record_skipped(Some(number), reason)),
+                .diagnostics
+                .push(Diagnostic::record_skipped(Some(number), reason)),
         }
     }
     Ok(parsed)
@@ -79,7 +85,7 @@ fn to_article(
     record: Option<u64>,
     value: &Value,
     keys: &mut HashSet<String>,
-    warnings: &mut Vec<Warning>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Result<Article, String> {
     let Value::Object(object) = value else {
         return Err("expected a JSON object".to_string());
@@ -90,7 +96,7 @@ fn to_article(
     warnings.extend(
         problems
             .into_iter()
-            .map(|problem| Warning::record_kept(record, problem)),
+            .map(|problem| Diagnostic::record_kept(record, problem)),
     );
     file.complete(&mut article, record, warnings);
     assign_record_id(&mut article, id, record, keys);
@@ -148,8 +154,8 @@ mod tests {
         let text = "{\"title\":\"a\",\"body\":\"x\"}\n{broken\n{\"title\":\"b\",\"body\":\"y\"}\n";
         let parsed = lines(text);
         assert_eq!(parsed.articles.len(), 2);
-        assert_eq!(parsed.warnings.len(), 1);
-        assert_eq!(parsed.warnings[0].line, Some(2));
+        assert_eq!(parsed.warnings().len(), 1);
+        assert_eq!(parsed.warnings()[0].line, Some(2));
         assert_ne!(parsed.articles[0].id, parsed.articles[1].id);
     }
 
@@ -158,9 +164,9 @@ mod tests {
         let parsed = lines("{\"title\":\"a\",\"date\":\"soon\",\"body\":\"x\"}\n");
         assert_eq!(parsed.articles.len(), 1);
         assert_eq!(parsed.articles[0].date, None);
-        assert_eq!(parsed.warnings.len(), 1);
-        assert!(!parsed.warnings[0].skipped);
-        assert_eq!(parsed.warnings[0].line, Some(1));
+        assert_eq!(parsed.warnings().len(), 1);
+        assert!(!parsed.warnings()[0].kind.skips_input());
+        assert_eq!(parsed.warnings()[0].line, Some(1));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use yaml_rust2::{Yaml, YamlLoader};
 use super::archive::FileContext;
 use super::fields;
 use super::inference::looks_like_title;
-use super::{Parsed, Warning};
+use super::{Diagnostic, Parsed};
 use crate::article::Article;
 use crate::error::Result;
 
@@ -50,10 +50,10 @@ pub(super) fn split_front_matter(text: &str) -> Option<(FrontMatter, &str, &str)
 
 /// Parses one Markdown (or front-matter text) file into one article.
 pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
-    let text = text.replace("\r\n", "\n");
+    let text = super::unix_newlines(text);
     let mut article = Article::new(file.path, None);
     let mut warnings = Vec::new();
-    let mut body = text.as_str();
+    let mut body: &str = &text;
     let mut id = None;
     if let Some((kind, head, rest)) = split_front_matter(&text) {
         body = rest;
@@ -66,10 +66,10 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
                 warnings.extend(
                     problems
                         .into_iter()
-                        .map(|problem| Warning::record_kept(None, problem)),
+                        .map(|problem| Diagnostic::record_kept(None, problem)),
                 );
             }
-            Err((line, reason)) => warnings.push(Warning::record_kept(
+            Err((line, reason)) => warnings.push(Diagnostic::record_kept(
                 Some(line),
                 format!("front matter is not valid: {reason}; read as plain Markdown"),
             )),
@@ -99,7 +99,7 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
     article.assign_id(id.as_deref().unwrap_or(""));
     Ok(Parsed {
         articles: vec![article],
-        warnings,
+        diagnostics: warnings,
         ..Parsed::default()
     })
 }
@@ -255,7 +255,7 @@ mod tests {
             article.body,
             "Ships stayed in port.\n\nThe ice broke on Friday."
         );
-        assert!(parsed.warnings.is_empty());
+        assert!(parsed.warnings().is_empty());
     }
 
     #[test]
@@ -290,12 +290,12 @@ mod tests {
     fn broken_front_matter_is_a_warning_and_the_text_is_kept() {
         let parsed = one("/d.md", "---\ntitle: [unclosed\n---\n# Storm\n\nWind.\n");
         assert_eq!(parsed.articles[0].title, "Storm");
-        assert_eq!(parsed.warnings.len(), 1);
-        assert!(!parsed.warnings[0].skipped);
+        assert_eq!(parsed.warnings().len(), 1);
+        assert!(!parsed.warnings()[0].kind.skips_input());
         assert!(
-            parsed.warnings[0].reason.contains("front matter"),
+            parsed.warnings()[0].message.contains("front matter"),
             "{:?}",
-            parsed.warnings
+            parsed.warnings()
         );
     }
 

@@ -12,19 +12,21 @@ mod markdown;
 mod sgml;
 mod table;
 mod text;
+mod walk;
 mod warc;
 mod xml;
 
 use std::borrow::Cow;
 use std::path::Path;
 
-pub(crate) use archive::walk_archive;
 pub use archive::{
     ArchiveConfig, CONFIG_FILE, DateConfig, FieldConfig, ParseContext, Selection, SidecarConfig,
 };
 pub use fields::FieldNames;
+pub use walk::{Listed, list_files, shown_path, walk_archive};
 
 use crate::article::Article;
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 
 /// The article formats newsindex reads, chosen by file extension and, where that is ambiguous,
@@ -53,23 +55,65 @@ pub enum Format {
     Warc,
 }
 
-/// Picks the format of `path` from its extension; `None` means "not an article file".
+/// The file name endings newsindex reads, and the format each means: the one table that
+/// [`detect`], the walk's errors and the command line's help are drawn from. Web archives are
+/// named by their whole ending (`.warc.gz`), the others by their last extension.
+pub const EXTENSIONS: &[(&str, Format)] = &[
+    ("txt", Format::Text),
+    ("text", Format::Text),
+    ("md", Format::Markdown),
+    ("markdown", Format::Markdown),
+    ("json", Format::Json),
+    ("jsonl", Format::JsonLines),
+    ("ndjson", Format::JsonLines),
+    ("csv", Format::Csv),
+    ("tsv", Format::Tsv),
+    ("tab", Format::Tsv),
+    ("html", Format::Html),
+    ("htm", Format::Html),
+    ("xhtml", Format::Html),
+    ("xml", Format::Xml),
+    ("nitf", Format::Xml),
+    ("sgm", Format::Sgml),
+    ("sgml", Format::Sgml),
+    ("warc", Format::Warc),
+    ("warc.gz", Format::Warc),
+    ("arc", Format::Warc),
+    ("arc.gz", Format::Warc),
+];
+
+/// The endings of [`EXTENSIONS`] as people read them: `.txt, .text, .md, …`.
+pub fn extensions_text() -> String {
+    EXTENSIONS
+        .iter()
+        .map(|(ending, _)| format!(".{ending}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Picks the format of `path` from its name's ending; `None` means "not an article file".
 pub fn detect(path: &Path) -> Option<Format> {
-    if warc::is_web_archive(path) {
-        return Some(Format::Warc);
-    }
-    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-    match extension.as_str() {
-        "txt" | "text" => Some(Format::Text),
-        "md" | "markdown" => Some(Format::Markdown),
-        "json" => Some(Format::Json),
-        "jsonl" | "ndjson" => Some(Format::JsonLines),
-        "csv" => Some(Format::Csv),
-        "tsv" | "tab" => Some(Format::Tsv),
-        "html" | "htm" | "xhtml" => Some(Format::Html),
-        "xml" | "nitf" => Some(Format::Xml),
-        "sgm" | "sgml" => Some(Format::Sgml),
-        _ => None,
+    // Bytes, not text: a Latin-1 name (`caf\xe9.txt`) is still a `.txt` file.
+    let name = path.file_name()?.as_encoded_bytes().to_ascii_lowercase();
+    // The longest ending wins, so `a.warc.gz` is a web archive and not a `.gz` file.
+    EXTENSIONS
+        .iter()
+        .filter(|(ending, _)| {
+            name.len() > ending.len() + 1
+                && name.ends_with(ending.as_bytes())
+                && name[name.len() - ending.len() - 1] == b'.'
+        })
+        .max_by_key(|(ending, _)| ending.len())
+        .map(|&(_, format)| format)
+}
+
+/// The text with Windows line ends made Unix ones; most files have no carriage return and
+/// are borrowed rather than copied.
+fn unix_newlines(text: &str) -> Cow<'_, str> {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").into()
+    } else {
+        text.into()
     }
 }
 
@@ -101,48 +145,42 @@ fn sniff(format: Format, text: &str) -> Format {
     }
 }
 
-/// A problem with one record of a file whose other records were read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    /// 1-based line (or record) number.
-    pub line: Option<u64>,
-    /// What went wrong, and what was done about it.
-    pub reason: String,
-    /// True when the record was left out; false when it was indexed with less (e.g. undated).
-    pub skipped: bool,
-}
-
-impl Warning {
-    /// A record that could not be read and was left out.
-    pub fn record_skipped(line: Option<u64>, reason: String) -> Warning {
-        Warning {
-            line,
-            reason,
-            skipped: true,
-        }
-    }
-
-    /// A record indexed without something it claimed to have (a date that is not one).
-    pub fn record_kept(line: Option<u64>, reason: String) -> Warning {
-        Warning {
-            line,
-            reason,
-            skipped: false,
-        }
-    }
-}
-
 /// What one file gave.
 #[derive(Debug, Default)]
 pub struct Parsed {
     /// The articles read, ids assigned.
     pub articles: Vec<Article>,
-    /// Problems with records, each with its line.
-    pub warnings: Vec<Warning>,
-    /// Records left out on purpose (a rule or the config said so), shown with `-v`; not problems.
-    pub notes: Vec<Warning>,
+    /// Problems with records, each with its line, and records left out on purpose (a rule or
+    /// the config said so: notes, not problems). Placed in the file by whoever shows them.
+    pub diagnostics: Vec<Diagnostic>,
     /// The encoding the text was decoded from, when it was not UTF-8.
     pub decoded_from: Option<&'static str>,
+}
+
+impl Parsed {
+    /// The diagnostics that are warnings (problems), in file order.
+    pub fn warnings(&self) -> Vec<&Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity() == crate::diagnostic::Severity::Warning)
+            .collect()
+    }
+
+    /// Everything to report about the file once it was read, placed in it as the user named it
+    /// (`shown`): the legacy encoding it was decoded from, then its records' diagnostics.
+    pub fn placed_diagnostics(&self, shown: &Path) -> impl Iterator<Item = Diagnostic> {
+        let decoded = self.decoded_from.map(|encoding| {
+            Diagnostic::new(
+                crate::diagnostic::Kind::Decoded,
+                None,
+                format!("decoded from {encoding}"),
+            )
+            .at(shown)
+        });
+        decoded
+            .into_iter()
+            .chain(self.diagnostics.iter().map(|d| d.clone().at(shown)))
+    }
 }
 
 /// Reads and parses one file.
@@ -212,7 +250,7 @@ pub fn parse_bytes(
     let mut kept = Vec::with_capacity(parsed.articles.len());
     for article in parsed.articles {
         match file.skipped_prefix(&article.title) {
-            Some(prefix) => parsed.notes.push(Warning::record_skipped(
+            Some(prefix) => parsed.diagnostics.push(Diagnostic::left_out(
                 article.record,
                 format!(
                     "left out '{}': titles starting with '{prefix}' are skipped (skip_titles in {CONFIG_FILE})",
@@ -227,7 +265,7 @@ pub fn parse_bytes(
         article.assign_archive_id(file.relative());
     }
     parsed.decoded_from = decoded_from;
-    if parsed.articles.is_empty() && parsed.warnings.is_empty() && parsed.notes.is_empty() {
+    if parsed.articles.is_empty() && parsed.diagnostics.is_empty() {
         return Err(parse_error(path, None, "no article in file".to_string()));
     }
     Ok(parsed)
@@ -414,7 +452,7 @@ mod tests {
         fn readers_never_panic_on_arbitrary_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048)) {
             for format in ALL_FORMATS {
                 match parse_bytes(Path::new("/fuzz/input"), format, &bytes, &ParseContext::default()) {
-                    Ok(parsed) => proptest::prop_assert!(!parsed.articles.is_empty() || !parsed.warnings.is_empty() || !parsed.notes.is_empty()),
+                    Ok(parsed) => proptest::prop_assert!(!parsed.articles.is_empty() || !parsed.diagnostics.is_empty()),
                     Err(error) => proptest::prop_assert!(error.to_string().starts_with("/fuzz/input")),
                 }
             }

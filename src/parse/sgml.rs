@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use super::archive::FileContext;
 use super::inference::looks_like_title;
-use super::{Parsed, Warning};
+use super::{Diagnostic, Parsed};
 use crate::article::Article;
 use crate::date::ArticleDate;
 use crate::error::Result;
@@ -31,21 +31,21 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
                 &story_start[end + "</REUTERS>".len()..],
             ),
             None => {
-                parsed.warnings.push(Warning::record_skipped(
+                parsed.diagnostics.push(Diagnostic::record_skipped(
                     Some(line),
                     "story has no closing </REUTERS>; the file may be truncated".to_string(),
                 ));
                 break;
             }
         };
-        match story_to_article(file, story, line, &mut parsed.warnings) {
+        match story_to_article(file, story, line, &mut parsed.diagnostics) {
             Ok(mut article) => {
                 let mut key = article
                     .record
                     .map(|id| id.to_string())
                     .unwrap_or_else(|| format!("line {line}"));
                 if !ids.insert(key.clone()) {
-                    parsed.warnings.push(Warning::record_kept(
+                    parsed.diagnostics.push(Diagnostic::record_kept(
                         Some(line),
                         format!("NEWID {key} appears twice in the file; this one is told apart by its line"),
                     ));
@@ -56,8 +56,8 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
                 parsed.articles.push(article);
             }
             Err(reason) => parsed
-                .warnings
-                .push(Warning::record_skipped(Some(line), reason)),
+                .diagnostics
+                .push(Diagnostic::record_skipped(Some(line), reason)),
         }
         let consumed = text.len() - after.len();
         line += count_lines(&text[scanned + start..consumed]);
@@ -72,7 +72,7 @@ fn story_to_article(
     file: &FileContext,
     story: &str,
     line: u64,
-    warnings: &mut Vec<Warning>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Result<Article, String> {
     // Only an unterminated opening tag makes a story unreadable.
     let open_end = story.find('>').ok_or("unterminated <REUTERS> tag")?;
@@ -124,7 +124,7 @@ fn story_to_article(
     if article.title.is_empty() && article.body.is_empty() {
         // The distribution has stories with nothing in their TEXT; they are stories all the
         // same (dated, numbered), so they are kept.
-        warnings.push(Warning::record_kept(
+        warnings.push(Diagnostic::record_kept(
             Some(line),
             format!("{label}: the story has no title and no text; indexed with its date only"),
         ));
@@ -140,7 +140,7 @@ fn story_date(
     raw: &str,
     label: &str,
     line: u64,
-    warnings: &mut Vec<Warning>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Option<ArticleDate> {
     if let Some(date) = ArticleDate::parse(raw) {
         return Some(date);
@@ -152,7 +152,7 @@ fn story_date(
         .unwrap_or_default()
         .trim_end_matches(|c: char| !c.is_ascii_digit());
     if let Some(date) = ArticleDate::parse(&format!("{day_text} {time_text}")) {
-        warnings.push(Warning::record_kept(
+        warnings.push(Diagnostic::record_kept(
             Some(line),
             format!("{label}: date '{raw}' has text after the time; read as {date}"),
         ));
@@ -165,7 +165,7 @@ fn story_date(
         }
         None => format!("{label}: date '{raw}' is not a date; indexed undated"),
     };
-    warnings.push(Warning::record_kept(Some(line), reason));
+    warnings.push(Diagnostic::record_kept(Some(line), reason));
     day
 }
 
@@ -386,16 +386,16 @@ WEEKLY PORT TRAFFIC REPORT
         assert_eq!(brief.title, "DOCK STRIKE ENDS");
         assert_eq!(brief.body, "");
         assert_eq!(brief.date.unwrap().to_string(), "1987-03-31");
-        assert_eq!(parsed.warnings.len(), 1);
-        let warning = &parsed.warnings[0];
+        assert_eq!(parsed.warnings().len(), 1);
+        let warning = &parsed.warnings()[0];
         assert_eq!(warning.line, Some(15));
-        assert!(!warning.skipped);
+        assert!(!warning.kind.skips_input());
         assert!(
             warning
-                .reason
+                .message
                 .contains("NEWID 8: date '31-MAR-1987 605:12:19.12'"),
             "{}",
-            warning.reason
+            warning.message
         );
     }
 
@@ -417,12 +417,12 @@ WEEKLY PORT TRAFFIC REPORT
             "1987-03-27T14:04:26.140+00:00"
         );
         assert_eq!((story.title.as_str(), story.body.as_str()), ("", ""));
-        assert_eq!(parsed.warnings.len(), 2, "{:?}", parsed.warnings);
+        assert_eq!(parsed.warnings().len(), 2, "{:?}", parsed.warnings());
         assert!(
             parsed
-                .warnings
+                .warnings()
                 .iter()
-                .all(|w| !w.skipped && w.line == Some(1))
+                .all(|w| !w.kind.skips_input() && w.line == Some(1))
         );
     }
 

@@ -10,11 +10,13 @@ use serde_json::{Map, Value};
 
 use super::archive::FileContext;
 use super::fields;
-use super::{Parsed, Warning, parse_error};
+use super::{Diagnostic, Parsed, parse_error};
 use crate::article::Article;
 use crate::error::Result;
 
 /// Parses a table whose fields are separated by `delimiter` (`,` or tab).
+// Longer than most: the row loop recovers from broken quoting by resuming at the next well-formed row,
+// which needs the reader, the line map and the header together.
 pub(super) fn parse(file: &FileContext, text: &str, delimiter: u8) -> Result<Parsed> {
     let tab = delimiter == b'\t';
     let builder = || {
@@ -78,7 +80,7 @@ pub(super) fn parse(file: &FileContext, text: &str, delimiter: u8) -> Result<Par
                 Ok(more) => more,
                 Err(error) => {
                     let line = error.position().map(|p| lines.line_of(base + offset(p)));
-                    parsed.warnings.push(Warning::record_skipped(
+                    parsed.diagnostics.push(Diagnostic::record_skipped(
                         line,
                         format!("malformed row: {error}"),
                     ));
@@ -132,7 +134,7 @@ pub(super) fn parse(file: &FileContext, text: &str, delimiter: u8) -> Result<Par
                         header.len()
                     )
                 };
-                parsed.warnings.push(Warning::record_skipped(
+                parsed.diagnostics.push(Diagnostic::record_skipped(
                     Some(line),
                     format!("malformed row: {reason}{lines_text}"),
                 ));
@@ -149,16 +151,18 @@ pub(super) fn parse(file: &FileContext, text: &str, delimiter: u8) -> Result<Par
             let id = match fields::fill(&mut article, &row, file.names, &mut problems) {
                 Ok(id) => id,
                 Err(reason) => {
-                    parsed.warnings.push(Warning::record_skipped(line, reason));
+                    parsed
+                        .diagnostics
+                        .push(Diagnostic::record_skipped(line, reason));
                     continue;
                 }
             };
-            parsed.warnings.extend(
+            parsed.diagnostics.extend(
                 problems
                     .into_iter()
-                    .map(|problem| Warning::record_kept(line, problem)),
+                    .map(|problem| Diagnostic::record_kept(line, problem)),
             );
-            file.complete(&mut article, line, &mut parsed.warnings);
+            file.complete(&mut article, line, &mut parsed.diagnostics);
             super::json::assign_record_id(&mut article, id, line, &mut keys);
             parsed.articles.push(article);
         }
@@ -301,9 +305,9 @@ mod tests {
         let text = "title\tdate\tbody\nGood one\t2020-01-01\tText one\nBad\t2020-01-02\nGood two\t2020-01-03\tText two\n";
         let parsed = table("/t.tsv", text, b'\t').unwrap();
         assert_eq!(parsed.articles.len(), 2);
-        assert_eq!(parsed.warnings.len(), 1);
-        assert_eq!(parsed.warnings[0].line, Some(3));
-        assert!(parsed.warnings[0].skipped);
+        assert_eq!(parsed.warnings().len(), 1);
+        assert_eq!(parsed.warnings()[0].line, Some(3));
+        assert!(parsed.warnings()[0].kind.skips_input());
     }
 
     #[test]
@@ -314,14 +318,14 @@ mod tests {
         let titles: Vec<_> = parsed.articles.iter().map(|a| a.title.as_str()).collect();
         assert_eq!(titles, ["One", "Three", "Four"]);
         assert_eq!(parsed.articles[1].record, Some(4));
-        assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
-        assert_eq!(parsed.warnings[0].line, Some(3));
+        assert_eq!(parsed.warnings().len(), 1, "{:?}", parsed.warnings());
+        assert_eq!(parsed.warnings()[0].line, Some(3));
         assert!(
-            parsed.warnings[0]
-                .reason
+            parsed.warnings()[0]
+                .message
                 .ends_with("line 3 left out; reading resumes at line 4"),
             "{}",
-            parsed.warnings[0].reason
+            parsed.warnings()[0].message
         );
     }
 
@@ -331,7 +335,7 @@ mod tests {
         // own, since the line after it is not one.
         let text = "title,date,body\nOne,2020-01-01,\"Intro\nPara one, two, three\nplain line\"\nTwo,2020-01-02,Text\n";
         let parsed = table("/k.csv", text, b',').unwrap();
-        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+        assert!(parsed.warnings().is_empty(), "{:?}", parsed.warnings());
         assert_eq!(parsed.articles.len(), 2);
         assert_eq!(
             parsed.articles[0].body,

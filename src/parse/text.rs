@@ -5,7 +5,7 @@
 
 use super::archive::FileContext;
 use super::inference::{dateline, dateline_credit, looks_like_ocr, looks_like_title};
-use super::{Parsed, Warning};
+use super::{Diagnostic, Parsed};
 use crate::article::Article;
 use crate::date::ArticleDate;
 use crate::error::Result;
@@ -36,7 +36,7 @@ enum Field {
 
 /// Parses one text file into one article.
 pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
-    let text = text.replace("\r\n", "\n");
+    let text = super::unix_newlines(text);
     let mut article = Article::new(file.path, None);
     let mut warnings = Vec::new();
     let (head, rest) = split_head(&text);
@@ -47,7 +47,7 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
                 Field::Title => article.title = value.to_string(),
                 Field::Date => match ArticleDate::parse(value) {
                     Some(date) => article.date = Some(date),
-                    None => warnings.push(Warning::record_kept(
+                    None => warnings.push(Diagnostic::record_kept(
                         None,
                         format!("date '{value}' is not a date; indexed without one"),
                     )),
@@ -94,7 +94,7 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
     article.assign_id("");
     Ok(Parsed {
         articles: vec![article],
-        warnings,
+        diagnostics: warnings,
         ..Parsed::default()
     })
 }

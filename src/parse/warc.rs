@@ -12,21 +12,9 @@ use std::path::Path;
 use flate2::bufread::GzDecoder;
 
 use super::archive::FileContext;
-use super::{Parsed, Warning};
+use super::{Diagnostic, Parsed};
 use crate::date::ArticleDate;
 use crate::error::{Error, Result};
-
-/// True when `path` names a web archive (`.warc`, `.arc`, either gzipped).
-pub(super) fn is_web_archive(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    [".warc", ".warc.gz", ".arc", ".arc.gz"]
-        .iter()
-        .any(|suffix| name.ends_with(suffix))
-}
 
 /// A `BufRead` that counts the bytes consumed, so each gzip member's offset is known.
 struct Counting<R> {
@@ -164,7 +152,7 @@ struct Header {
 
 impl RecordReader<'_, '_> {
     fn warn(&mut self, offset: u64, reason: String) {
-        self.parsed.warnings.push(Warning::record_skipped(
+        self.parsed.diagnostics.push(Diagnostic::record_skipped(
             None,
             format!("record at byte {offset}: {reason}"),
         ));
@@ -261,7 +249,7 @@ impl RecordReader<'_, '_> {
                     article.assign_id(&format!("byte {key}"));
                 }
                 if truncated {
-                    self.parsed.warnings.push(Warning::record_kept(
+                    self.parsed.diagnostics.push(Diagnostic::record_kept(
                         None,
                         format!("record at byte {key} is truncated; indexed what was there"),
                     ));
@@ -274,7 +262,7 @@ impl RecordReader<'_, '_> {
     }
 
     fn finish(mut self) -> Result<Parsed> {
-        if self.records == 0 && self.parsed.warnings.is_empty() {
+        if self.records == 0 && self.parsed.warnings().is_empty() {
             return Err(super::parse_error(
                 self.path,
                 None,
@@ -288,14 +276,20 @@ impl RecordReader<'_, '_> {
             (tally.other, "request, metadata and other non-page records"),
         ] {
             if count > 0 {
-                self.parsed.notes.push(Warning::record_skipped(
+                self.parsed.diagnostics.push(Diagnostic::left_out(
                     None,
                     format!("skipped {count} {what}"),
                 ));
             }
         }
-        if self.parsed.articles.is_empty() && self.parsed.notes.is_empty() {
-            self.parsed.notes.push(Warning::record_skipped(
+        if self.parsed.articles.is_empty()
+            && !self
+                .parsed
+                .diagnostics
+                .iter()
+                .any(|d| d.severity() == crate::diagnostic::Severity::Note)
+        {
+            self.parsed.diagnostics.push(Diagnostic::left_out(
                 None,
                 "no HTML page in the archive".to_string(),
             ));

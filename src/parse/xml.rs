@@ -8,32 +8,16 @@ use quick_xml::events::{BytesRef, Event};
 use quick_xml::reader::Reader;
 
 use super::archive::FileContext;
-use super::{Parsed, Warning, parse_error};
+use super::{Diagnostic, Parsed, parse_error};
 use crate::article::Article;
 use crate::date::ArticleDate;
 use crate::error::Result;
 
 /// Elements that start a new paragraph in NITF and XHTML bodies.
+#[rustfmt::skip]
 const BLOCKS: &[&str] = &[
-    "p",
-    "hl2",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "blockquote",
-    "block",
-    "pre",
-    "div",
-    "section",
-    "tr",
-    "table",
-    "dd",
-    "dt",
-    "note",
+    "p", "hl2", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "block", "pre", "div",
+    "section", "tr", "table", "dd", "dt", "note",
 ];
 
 /// One element of the tree, by local name.
@@ -166,12 +150,12 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
     let mut parsed = Parsed::default();
     match root.name.as_str() {
         "nitf" => {
-            let article = nitf(file, &root, &mut parsed.warnings)
+            let article = nitf(file, &root, &mut parsed.diagnostics)
                 .ok_or_else(|| parse_error(file.path, None, "no headline and no text".into()))?;
             parsed.articles.push(article);
         }
         "newsItem" => {
-            let article = news_item(file, &root, None, &mut parsed.warnings)
+            let article = news_item(file, &root, None, &mut parsed.diagnostics)
                 .ok_or_else(|| parse_error(file.path, None, "no headline and no text".into()))?;
             parsed.articles.push(article);
         }
@@ -180,9 +164,9 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
             root.descendants("newsItem", &mut items);
             for (index, item) in items.into_iter().enumerate() {
                 let record = Some(index as u64 + 1);
-                match news_item(file, item, record, &mut parsed.warnings) {
+                match news_item(file, item, record, &mut parsed.diagnostics) {
                     Some(article) => parsed.articles.push(article),
-                    None => parsed.warnings.push(Warning::record_skipped(
+                    None => parsed.diagnostics.push(Diagnostic::record_skipped(
                         record,
                         format!("newsItem {}: no headline and no text", index + 1),
                     )),
@@ -207,13 +191,13 @@ pub(super) fn parse(file: &FileContext, text: &str) -> Result<Parsed> {
 fn first_date(
     candidates: &[Option<String>],
     record: Option<u64>,
-    warnings: &mut Vec<Warning>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Option<ArticleDate> {
     let mut problems = Vec::new();
     for candidate in candidates.iter().flatten() {
         match ArticleDate::parse(candidate) {
             Some(date) => return Some(date),
-            None => problems.push(Warning::record_kept(
+            None => problems.push(Diagnostic::record_kept(
                 record,
                 format!("date '{candidate}' is not a date"),
             )),
@@ -225,7 +209,7 @@ fn first_date(
 
 /// An NITF document: `<head><docdata>` for the date, copyright holder and id;
 /// `<body><body.head>` for headline and byline; `<body.content>` for the text.
-fn nitf(file: &FileContext, root: &Element, warnings: &mut Vec<Warning>) -> Option<Article> {
+fn nitf(file: &FileContext, root: &Element, warnings: &mut Vec<Diagnostic>) -> Option<Article> {
     let head = root.child("head");
     let body = root.child("body");
     let body_head = body.and_then(|b| b.child("body.head"));
@@ -303,7 +287,7 @@ fn news_item(
     file: &FileContext,
     item: &Element,
     record: Option<u64>,
-    warnings: &mut Vec<Warning>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Option<Article> {
     let item_meta = item.child("itemMeta");
     let content_meta = item.child("contentMeta");

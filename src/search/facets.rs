@@ -5,6 +5,7 @@
 //! document is read. Dates are bucketed by each article's calendar day as published (UTC with
 //! `--utc`), the way `--from`/`--to` filter them.
 
+use crate::index::schema::field;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -33,17 +34,18 @@ pub enum Period {
     Day,
 }
 
-impl Period {
-    /// Reads `year`, `month` or `day`.
-    pub fn parse(text: &str) -> Option<Period> {
-        match text {
-            "year" => Some(Period::Year),
-            "month" => Some(Period::Month),
-            "day" => Some(Period::Day),
-            _ => None,
-        }
-    }
+impl crate::choice::Choice for Period {
+    const NAMES: &'static [(&'static str, Period, &'static str)] = &[
+        ("year", Period::Year, "One bar per year"),
+        ("month", Period::Month, "One bar per month"),
+        ("day", Period::Day, "One bar per day"),
+    ];
+    const WHAT: &'static str = "period";
+}
 
+crate::choice::by_name!(Period);
+
+impl Period {
     /// The first day of the period holding `day`.
     fn start(self, day: NaiveDate) -> NaiveDate {
         match self {
@@ -223,7 +225,7 @@ impl Collector for CoverageCollector {
     ) -> tantivy::Result<SegmentCoverage> {
         let fast = reader.fast_fields();
         let dates = fast.date(&self.date_field)?;
-        let source = fast.str("source")?;
+        let source = fast.str(field::SOURCE)?;
         let terms = source.as_ref().map_or(0, |column| column.num_terms());
         Ok(SegmentCoverage {
             dates,

@@ -11,6 +11,8 @@ pub mod query;
 pub mod rank;
 pub mod syntax;
 
+use crate::choice::Choice;
+use crate::index::schema::field;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
@@ -28,7 +30,56 @@ use crate::index::NewsIndex;
 pub const MAX_LIMIT: usize = 1000;
 
 /// What the results say when no article has every plain word.
-pub const CLOSEST_NOTE: &str = "no article has all words; showing closest matches";
+const CLOSEST_NOTE: &str = "no article has all words; showing closest matches";
+
+/// A sentence the results carry about how the query was read. In the JSON contract a note is
+/// its text; it reads as its text (`Deref<Target = str>`) too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum Note {
+    /// The query was read other than as typed: a repair, a word left out or corrected, a cap.
+    Reading(String),
+    /// No article has every plain word: the closest matches are shown.
+    Closest,
+}
+
+impl From<String> for Note {
+    fn from(text: String) -> Note {
+        if text == CLOSEST_NOTE {
+            Note::Closest
+        } else {
+            Note::Reading(text)
+        }
+    }
+}
+
+impl From<Note> for String {
+    fn from(note: Note) -> String {
+        note.to_string()
+    }
+}
+
+impl std::ops::Deref for Note {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Note::Reading(text) => text,
+            Note::Closest => CLOSEST_NOTE,
+        }
+    }
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl PartialEq<&str> for Note {
+    fn eq(&self, other: &&str) -> bool {
+        **self == **other
+    }
+}
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -50,9 +101,47 @@ pub enum Group {
     /// An article with its best passages.
     #[default]
     Article,
-    /// One passage (with its article's metadata); an article may give several hits.
-    None,
+    /// One passage (with its article's metadata); an article may give several hits. Named
+    /// `none` in the JSON contract (no grouping), which the command line accepts too.
+    #[serde(rename = "none")]
+    Passage,
 }
+
+impl Choice for SortOrder {
+    const NAMES: &'static [(&'static str, SortOrder, &'static str)] = &[
+        ("relevance", SortOrder::Relevance, "Best match first"),
+        (
+            "newest",
+            SortOrder::Newest,
+            "Latest first; undated articles last",
+        ),
+        (
+            "oldest",
+            SortOrder::Oldest,
+            "Earliest first; undated articles last",
+        ),
+    ];
+    const WHAT: &'static str = "sort order";
+}
+
+impl Choice for Group {
+    const NAMES: &'static [(&'static str, Group, &'static str)] = &[
+        (
+            "article",
+            Group::Article,
+            "Each hit is an article with its best passages",
+        ),
+        (
+            "passage",
+            Group::Passage,
+            "Each hit is one passage, ranked across the archive",
+        ),
+        ("none", Group::Passage, ""),
+    ];
+    const WHAT: &'static str = "grouping";
+}
+
+crate::choice::by_name!(SortOrder, Group);
 
 /// How plain words were matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -138,9 +227,10 @@ pub struct SearchResults {
     /// Whether each hit is an article or one passage.
     #[serde(default)]
     pub group: Group,
-    /// How the query was read where it differs from what was typed, and [`CLOSEST_NOTE`].
+    /// How the query was read where it differs from what was typed, and whether only the
+    /// closest matches are shown.
     #[serde(default)]
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Words searched under a corrected spelling ("did you mean"), also told in `notes`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<query::Correction>,
@@ -178,6 +268,8 @@ pub struct Hit {
 /// # Errors
 /// [`crate::Error::InvalidQuery`] when the query cannot be read; [`crate::Error::Search`] when
 /// the index cannot be read.
+// Longer than most: the request's steps (compile, resolve, re-rank, build hits) in order, with the early
+// exits each allows; each step is a function of its own.
 pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResults> {
     let compiled = query::compile(index, request)?;
     let searcher = index.reader().searcher();
@@ -207,7 +299,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
                 let mut ranked = rank::rank_within(index, &searcher, plan, head, keep, ceiling)?;
                 let wanted = match request.group {
                     Group::Article => end.saturating_sub(ranked.len()),
-                    Group::None => 0,
+                    Group::Passage => 0,
                 };
                 for &(bm25, address) in tail.iter().take(wanted) {
                     ranked.push(rank::score(index, &searcher, plan, bm25, address)?);
@@ -230,7 +322,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             .take(limit)
             .map(|candidate| to_hit(candidate, request.passages, by_date))
             .collect::<Vec<Hit>>(),
-        Group::None => passage_hits(&ranked, request, limit, by_date),
+        Group::Passage => passage_hits(&ranked, request, limit, by_date),
     };
     if request.explain {
         for hit in &mut hits {
@@ -281,7 +373,7 @@ pub(crate) struct Resolved {
     /// How plain words were matched.
     pub mode: Mode,
     /// The compiler's notes, and the closest-match fallback's.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// A question's feedback words (empty otherwise).
     pub expansion: feedback::Expansion,
     /// The count and the candidates for a page ending at `end`.
@@ -298,7 +390,7 @@ pub(crate) fn resolve(
     request: &SearchRequest,
     end: usize,
 ) -> Result<Resolved> {
-    let mut notes = compiled.notes.clone();
+    let mut notes: Vec<Note> = compiled.notes.iter().cloned().map(Note::Reading).collect();
     let mut mode = match (request.match_any, compiled.question) {
         (true, _) => Mode::Any,
         (false, true) => Mode::Question,
@@ -337,7 +429,7 @@ pub(crate) fn resolve(
             found = closest;
             query = relaxed.box_clone();
             mode = Mode::Closest;
-            notes.push(CLOSEST_NOTE.to_string());
+            notes.push(Note::Closest);
         }
     }
     Ok(Resolved {
@@ -403,12 +495,15 @@ fn collect(
             // passage hits add a margin for articles that match only in the title.
             let top = match request.group {
                 Group::Article => TopDocs::with_limit(end),
-                Group::None => TopDocs::with_limit(end + rank::POOL_MARGIN),
+                Group::Passage => TopDocs::with_limit(end + rank::POOL_MARGIN),
             };
             let (total, hits) = searcher
                 .search(
                     query,
-                    &(Count, top.order_by_fast_field::<DateTime>("date", order)),
+                    &(
+                        Count,
+                        top.order_by_fast_field::<DateTime>(field::DATE, order),
+                    ),
                 )
                 .map_err(|e| index.search_error(e))?;
             let candidates = hits

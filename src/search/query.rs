@@ -18,7 +18,7 @@ use tantivy::tokenizer::TokenStream;
 use tantivy::{DateTime, Searcher, TantivyDocument, Term as IndexTerm};
 
 use super::SearchRequest;
-pub use super::syntax::QUERY_FIELDS;
+pub use super::syntax::QueryField;
 use super::syntax::{self, Clause, Leaf, Node, Role, Term};
 use crate::article::source_key;
 use crate::error::{Error, Result};
@@ -149,6 +149,8 @@ pub enum Pattern {
 /// # Errors
 /// [`Error::InvalidQuery`] when the text names an unknown field; [`Error::Search`] when the
 /// index's word lists cannot be read.
+// Longer than most: builds the query, its relaxed copy, its scope and its plan from one pass of the
+// compiler; the four are kept together so they cannot disagree.
 pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
     let parsed = syntax::parse(&request.query).map_err(|reason| Error::InvalidQuery {
         query: request.query.clone(),
@@ -452,13 +454,7 @@ pub const COMMON_WORDS: &[&str] = &[
 
 /// Whether `node` restricts the source, url or id rather than naming words to find.
 fn is_restriction(node: &Node) -> bool {
-    matches!(
-        node,
-        Node::Leaf(Leaf {
-            field: Some("source" | "url" | "id"),
-            ..
-        })
-    )
+    matches!(node, Node::Leaf(Leaf { field: Some(field), .. }) if field.restricts())
 }
 
 /// Whether `node` is a plain word (no prefix, no fuzziness) of [`COMMON_WORDS`] in title or body.
@@ -466,7 +462,7 @@ fn is_common_word(node: &Node) -> bool {
     matches!(
         node,
         Node::Leaf(Leaf {
-            field: None | Some("title") | Some("body"),
+            field: None | Some(QueryField::Title | QueryField::Body),
             term: Term::Word { text, prefix: false, fuzzy: None },
             boost: None,
             ..
@@ -563,16 +559,18 @@ impl Compiler<'_> {
         let fields = self.index.fields();
         match leaf.field {
             None => Target::Text(&[(TextField::Title, TITLE_BOOST), (TextField::Body, 1.0)]),
-            Some("title") => Target::Text(&[(TextField::Title, TITLE_BOOST)]),
-            Some("body") => Target::Text(&[(TextField::Body, 1.0)]),
-            Some("byline") => Target::Text(&[(TextField::Byline, 1.0)]),
-            Some("source") => Target::Source,
-            Some("url") => Target::Raw(fields.url),
-            _ => Target::Raw(fields.id),
+            Some(QueryField::Title) => Target::Text(&[(TextField::Title, TITLE_BOOST)]),
+            Some(QueryField::Body) => Target::Text(&[(TextField::Body, 1.0)]),
+            Some(QueryField::Byline) => Target::Text(&[(TextField::Byline, 1.0)]),
+            Some(QueryField::Source) => Target::Source,
+            Some(QueryField::Url) => Target::Raw(fields.url),
+            Some(QueryField::Id) => Target::Raw(fields.id),
         }
     }
 
     /// The query for one leaf, and its [`Concept`] when it is positive and in title or body.
+    // Longer than most: one match over every kind of word (plain, prefix, fuzzy, phrase) and field, each
+    // arm short; splitting by kind would repeat the analysis and the concept bookkeeping.
     fn leaf(&mut self, leaf: &Leaf, positive: bool) -> Result<Option<Box<dyn Query>>> {
         let target = self.target(leaf);
         let Target::Text(fields) = target else {
@@ -628,7 +626,7 @@ impl Compiler<'_> {
             let weights = words
                 .iter()
                 .map(|(_, word)| self.idf(weight_field, std::slice::from_ref(word)))
-                .collect();
+                .collect::<Result<Vec<f32>>>()?;
             Pattern::Phrase {
                 words,
                 weights,
@@ -688,7 +686,7 @@ impl Compiler<'_> {
             let weight = match &pattern {
                 Pattern::Words(words) => {
                     let words: Vec<String> = words.iter().cloned().collect();
-                    self.idf(weight_field, &words)
+                    self.idf(weight_field, &words)?
                 }
                 Pattern::Phrase { weights, .. } => weights.iter().sum(),
             };
@@ -862,17 +860,16 @@ impl Compiler<'_> {
 
     /// BM25's idf of a set of words taken together (their document counts summed, a bound on
     /// how many articles have any of them).
-    fn idf(&self, field: Field, words: &[String]) -> f32 {
+    fn idf(&self, field: Field, words: &[String]) -> Result<f32> {
         let documents = self.searcher.num_docs() as f32;
-        let frequency: u64 = words
-            .iter()
-            .map(|word| {
-                self.searcher
-                    .doc_freq(&IndexTerm::from_field_text(field, word))
-                    .unwrap_or(0)
-            })
-            .sum();
-        idf(documents, frequency as f32)
+        let mut frequency = 0u64;
+        for word in words {
+            frequency += self
+                .searcher
+                .doc_freq(&IndexTerm::from_field_text(field, word))
+                .map_err(|e| self.index.search_error(e))?;
+        }
+        Ok(idf(documents, frequency as f32))
     }
 
     /// The indexed words of `field` that start with the folded `text`, plus the word's own
@@ -907,7 +904,7 @@ impl Compiler<'_> {
         let own = self
             .searcher
             .doc_freq(&IndexTerm::from_field_text(field, stem))
-            .unwrap_or(0);
+            .map_err(|e| self.index.search_error(e))?;
         if own > 0 {
             counts.entry(stem.to_string()).or_insert(own);
         }

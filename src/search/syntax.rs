@@ -4,8 +4,55 @@
 //! meant them, each with a note; only a field name that is clearly meant but unknown fails.
 //! Analysing words into index terms is [`super::query`]'s job, not this module's.
 
-/// Fields a query may name with `field:`.
-pub const QUERY_FIELDS: &[&str] = &["title", "body", "byline", "source", "url", "id"];
+use crate::choice::Choice;
+
+/// A field a query may name with `field:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryField {
+    /// The headline.
+    Title,
+    /// The article's text.
+    Body,
+    /// Who wrote it.
+    Byline,
+    /// The paper or agency: a restriction, matched as the source resolver reads it.
+    Source,
+    /// The address it was published at, as written: a restriction.
+    Url,
+    /// The article id, as written: a restriction.
+    Id,
+}
+
+impl Choice for QueryField {
+    const NAMES: &'static [(&'static str, QueryField, &'static str)] = &[
+        ("title", QueryField::Title, "the headline"),
+        ("body", QueryField::Body, "the article's text"),
+        ("byline", QueryField::Byline, "who wrote it"),
+        ("source", QueryField::Source, "the paper or agency"),
+        ("url", QueryField::Url, "the address, as written"),
+        ("id", QueryField::Id, "the article id"),
+    ];
+    const WHAT: &'static str = "field";
+}
+
+crate::choice::by_name!(QueryField);
+
+impl QueryField {
+    /// Whether a word in this field restricts which articles count rather than naming words
+    /// to find: no reading of the query relaxes it.
+    pub fn restricts(self) -> bool {
+        matches!(self, QueryField::Source | QueryField::Url | QueryField::Id)
+    }
+}
+
+/// The field names, for messages: `title, body, byline, source, url, id`.
+fn field_names() -> String {
+    QueryField::NAMES
+        .iter()
+        .map(|(name, _, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// The widest fuzzy match: two edits.
 pub const MAX_FUZZY: u8 = 2;
@@ -48,8 +95,8 @@ pub struct Clause {
 /// One word or phrase, with the field it is limited to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Leaf {
-    /// A field from [`QUERY_FIELDS`], or `None` for title and body.
-    pub field: Option<&'static str>,
+    /// The field it is limited to, or `None` for title and body.
+    pub field: Option<QueryField>,
     /// What to look for.
     pub term: Term,
     /// `^2.5`: multiplies the leaf's score.
@@ -122,7 +169,7 @@ fn into_clauses(node: Node) -> Vec<Clause> {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
-    Open(Option<&'static str>),
+    Open(Option<QueryField>),
     Close,
     And,
     Or,
@@ -138,20 +185,22 @@ fn is_delimiter(c: char) -> bool {
     c.is_whitespace() || c == '(' || c == ')' || QUOTES.contains(&c)
 }
 
-fn known_field(name: &str) -> Option<&'static str> {
-    QUERY_FIELDS
+fn known_field(name: &str) -> Option<QueryField> {
+    QueryField::NAMES
         .iter()
-        .copied()
-        .find(|field| field.eq_ignore_ascii_case(name))
+        .find(|(field, _, _)| field.eq_ignore_ascii_case(name))
+        .map(|&(_, field, _)| field)
 }
 
 /// Cuts the text into tokens, dropping unmatched `)` and noting unclosed quotes.
+// Longer than most: one character loop of the lexer, whose arms share the position, the pending field
+// and the notes; the arms call out to functions for phrases and words.
 fn lex(text: &str, notes: &mut Vec<String>) -> Result<Vec<Token>, String> {
     let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();
     let mut depth = 0usize;
     let mut at = 0;
-    let mut field: Option<&'static str> = None;
+    let mut field: Option<QueryField> = None;
     while at < chars.len() {
         let c = chars[at];
         if c.is_whitespace() {
@@ -241,7 +290,7 @@ fn lex(text: &str, notes: &mut Vec<String>) -> Result<Vec<Token>, String> {
             if clearly_a_field {
                 return Err(format!(
                     "unknown field '{name}' (searchable fields: {})",
-                    QUERY_FIELDS.join(", ")
+                    field_names()
                 ));
             }
             let reads_as_word =
@@ -249,7 +298,7 @@ fn lex(text: &str, notes: &mut Vec<String>) -> Result<Vec<Token>, String> {
             if !name.is_empty() && name.chars().all(char::is_alphabetic) && reads_as_word {
                 notes.push(format!(
                     "read '{chunk}' as words: '{name}' is not a field (fields: {})",
-                    QUERY_FIELDS.join(", ")
+                    field_names()
                 ));
             }
         }
@@ -269,7 +318,7 @@ fn lex(text: &str, notes: &mut Vec<String>) -> Result<Vec<Token>, String> {
 fn lex_phrase(
     chars: &[char],
     start: usize,
-    field: Option<&'static str>,
+    field: Option<QueryField>,
     notes: &mut Vec<String>,
 ) -> (Option<Leaf>, usize) {
     let mut at = start + 1;
@@ -357,7 +406,7 @@ fn split_boost<'a>(text: &'a str, raw: &str, notes: &mut Vec<String>) -> (&'a st
 /// Reads a word with its `*`, `~N` and `^N` suffixes; `None` when nothing is left of it.
 fn word_leaf(
     chunk: &str,
-    field: Option<&'static str>,
+    field: Option<QueryField>,
     raw: &str,
     notes: &mut Vec<String>,
 ) -> Option<Leaf> {
@@ -457,7 +506,7 @@ impl Parser {
     }
 
     /// `a OR b OR c`, up to a `)` or the end.
-    fn parse_or(&mut self, field: Option<&'static str>) -> Option<Node> {
+    fn parse_or(&mut self, field: Option<QueryField>) -> Option<Node> {
         let mut alternatives: Vec<Node> = Vec::new();
         loop {
             let alternative = self.parse_and(field);
@@ -494,7 +543,7 @@ impl Parser {
     }
 
     /// Clauses side by side or joined by `AND`, up to an `OR`, a `)` or the end.
-    fn parse_and(&mut self, field: Option<&'static str>) -> Option<Node> {
+    fn parse_and(&mut self, field: Option<QueryField>) -> Option<Node> {
         let mut clauses: Vec<Clause> = Vec::new();
         let mut joined = false;
         loop {
@@ -540,7 +589,7 @@ impl Parser {
     }
 
     /// `NOT x`, `-x`, `+x`, `( … )` or a leaf.
-    fn parse_unary(&mut self, field: Option<&'static str>) -> Option<Clause> {
+    fn parse_unary(&mut self, field: Option<QueryField>) -> Option<Clause> {
         let mut role = Role::Implicit;
         let mut operator = None;
         while let Some(token) = self.peek() {
@@ -682,7 +731,7 @@ mod tests {
                 slop: 5
             }
         );
-        assert_eq!(leaves[3].field, Some("title"));
+        assert_eq!(leaves[3].field, Some(QueryField::Title));
         assert_eq!(leaves[3].boost, Some(2.0));
         assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
     }
@@ -753,14 +802,14 @@ mod tests {
         assert!(inner.iter().all(|c| matches!(
             &c.node,
             Node::Leaf(Leaf {
-                field: Some("title"),
+                field: Some(QueryField::Title),
                 ..
             })
         )));
         assert!(matches!(
             &parsed.clauses[1].node,
             Node::Leaf(Leaf {
-                field: Some("source"),
+                field: Some(QueryField::Source),
                 ..
             })
         ));

@@ -35,16 +35,11 @@ impl From<Error> for ApiError {
             Error::ArticleNotFound { id, .. } => {
                 ApiError::NotFound(format!("no article with id '{id}'"))
             }
-            other => {
-                let mut detail = other.to_string();
-                let mut source = std::error::Error::source(&other);
-                while let Some(cause) = source {
-                    detail.push_str(": ");
-                    detail.push_str(&cause.to_string());
-                    source = cause.source();
-                }
-                ApiError::Internal(detail)
-            }
+            other => ApiError::Internal(
+                crate::diagnostic::causes(&other)
+                    .collect::<Vec<_>>()
+                    .join(": "),
+            ),
         }
     }
 }

@@ -125,7 +125,7 @@ pub fn run(
         .max_blocking_threads(threads.max(1))
         .build()
         .map_err(Error::Serve)?;
-    runtime.block_on(async {
+    let served = runtime.block_on(async {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| Error::Bind {
@@ -136,7 +136,11 @@ pub fn run(
         on_listening(bound);
         let state = AppState::new(index).with_budget(budget);
         serve(listener, state, shutdown_signal()).await
-    })
+    });
+    // Searches still running past their budget were answered already (503) and only read the
+    // index: abandon them rather than hold the exit until they finish.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    served
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM.

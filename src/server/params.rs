@@ -3,13 +3,14 @@
 //! Every parameter is checked here, with a message naming it: unknown names, repeats, numbers,
 //! dates, lengths. Values only ever become a search request; none reaches the filesystem.
 
+use crate::choice::Choice;
 use crate::date::DateRange;
-use crate::search::{Period, SearchRequest, SortOrder};
+use crate::search::{Period, SearchRequest};
 
 use super::error::ApiError;
 
 /// The most hits one page may hold; larger `limit`s are lowered to it.
-pub const MAX_LIMIT: usize = 100;
+pub const MAX_PAGE: usize = 100;
 /// The deepest page: `offset` may not exceed it.
 pub const MAX_OFFSET: usize = 10_000;
 /// The most passages per hit; larger `passages` values are lowered to it.
@@ -33,17 +34,8 @@ const FACET_PARAMETERS: &[&str] = &["q", "from", "to", "source", "any", "all", "
 pub fn search_request(raw: &str) -> Result<SearchRequest, ApiError> {
     let params = Params::parse(raw, SEARCH_PARAMETERS)?;
     let mut request = filters(&params)?;
-    request.sort = match params.single("sort")? {
-        None | Some("relevance") => SortOrder::Relevance,
-        Some("newest") => SortOrder::Newest,
-        Some("oldest") => SortOrder::Oldest,
-        Some(other) => {
-            return Err(bad(format!(
-                "sort: '{other}' is not one of relevance, newest, oldest"
-            )));
-        }
-    };
-    request.limit = params.number("limit")?.unwrap_or(10).min(MAX_LIMIT);
+    request.sort = params.choice("sort")?.unwrap_or_default();
+    request.limit = params.number("limit")?.unwrap_or(10).min(MAX_PAGE);
     let offset = params.number("offset")?.unwrap_or(0);
     if offset > MAX_OFFSET {
         return Err(bad(format!(
@@ -62,11 +54,7 @@ pub fn search_request(raw: &str) -> Result<SearchRequest, ApiError> {
 pub fn facets_request(raw: &str) -> Result<(SearchRequest, Period), ApiError> {
     let params = Params::parse(raw, FACET_PARAMETERS)?;
     let request = filters(&params)?;
-    let by = match params.single("by")? {
-        None => Period::Month,
-        Some(text) => Period::parse(text)
-            .ok_or_else(|| bad(format!("by: '{text}' is not one of year, month, day")))?,
-    };
+    let by = params.choice("by")?.unwrap_or(Period::Month);
     Ok((request, by))
 }
 
@@ -185,6 +173,13 @@ impl Params {
             })
             .transpose()
     }
+
+    /// The value of `name` as one of a [`Choice`]'s names, when given.
+    fn choice<T: Choice>(&self, name: &str) -> Result<Option<T>, ApiError> {
+        self.single(name)?
+            .map(|text| T::from_name(text).map_err(|reason| bad(format!("{name}: {reason}"))))
+            .transpose()
+    }
 }
 
 fn bad(message: String) -> ApiError {
@@ -217,7 +212,7 @@ mod tests {
     fn defaults_and_caps() {
         let request = search_request("q=talks&limit=5000&passages=99").unwrap();
         assert_eq!(request.query, "talks");
-        assert_eq!(request.limit, MAX_LIMIT);
+        assert_eq!(request.limit, MAX_PAGE);
         assert_eq!(request.passages, MAX_PASSAGES);
         let request = search_request("").unwrap();
         assert_eq!(

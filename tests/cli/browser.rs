@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::http;
 use crate::server::{start_server, stop_server};
-use crate::util::TestCorpus;
+use crate::util::{TestCorpus, skip};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -276,7 +276,7 @@ fn page_finds_an_article_by_keyword_and_date_in_headless_chromium() {
         find_program(&["chromium", "chromium-browser"]),
         find_program(&["chromedriver"]),
     ) else {
-        eprintln!("SKIPPED {test}: chromium not installed");
+        skip(test, "chromium not installed");
         return;
     };
     let corpus = TestCorpus::new();

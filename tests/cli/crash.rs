@@ -56,7 +56,17 @@ fn total(corpus: &TestCorpus, word: &str) -> u64 {
 fn sigkill_at_any_moment_leaves_a_searchable_index_that_the_next_run_completes() {
     let corpus = big_corpus();
     let mut seen_partial = false;
-    for delay_ms in [20, 60, 120, 250, 400, 700] {
+    // Kills that resume the same index, then (until one lands between two commits) kills of
+    // fresh runs at other moments: the test fails rather than pass without a partial index.
+    let resumed = [20, 60, 120, 250, 400, 700].map(|delay| (delay, false));
+    let fresh = [10, 30, 45, 90, 160, 320, 500].map(|delay| (delay, true));
+    for (delay_ms, from_scratch) in resumed.into_iter().chain(fresh) {
+        if from_scratch && seen_partial {
+            break;
+        }
+        if from_scratch {
+            std::fs::remove_dir_all(corpus.index_dir()).ok();
+        }
         let mut child = spawn_index(&corpus, &["--commit-interval", "0.05", "--threads", "2"]);
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill();
@@ -76,6 +86,10 @@ fn sigkill_at_any_moment_leaves_a_searchable_index_that_the_next_run_completes()
             }
         }
     }
+    assert!(
+        seen_partial,
+        "no kill landed between two commits: nothing showed a partial index"
+    );
     let finish = spawn_index(&corpus, &[]).wait_with_output().unwrap();
     assert!(
         finish.status.success(),
@@ -87,36 +101,42 @@ fn sigkill_at_any_moment_leaves_a_searchable_index_that_the_next_run_completes()
     for n in [0, 1234, FILES - 1] {
         assert_eq!(total(&corpus, &format!("uniq{n}")), 1, "uniq{n}");
     }
-    if !seen_partial {
-        eprintln!(
-            "note: no kill landed between two commits on this machine; the final counts were still checked"
-        );
-    }
 }
 
 #[test]
 fn ctrl_c_commits_what_was_read_and_says_it_was_interrupted() {
     let corpus = big_corpus();
-    let child = spawn_index(&corpus, &["--commit-interval", "3600", "--threads", "1"]);
-    let started = Instant::now();
-    // Wait until the run is past the walk and reading files, then interrupt it.
-    while !corpus.index_dir().join("meta.json").exists()
-        && started.elapsed() < Duration::from_secs(20)
-    {
-        std::thread::sleep(Duration::from_millis(5));
+    // Interrupt a run once it has created the index and is reading files; a run that finished
+    // first is tried again from scratch with the signal sooner, down to the moment the index
+    // appears (the 3,000 files cannot all be read by then).
+    let mut interrupted = None;
+    for delay_ms in [150, 40, 0] {
+        std::fs::remove_dir_all(corpus.index_dir()).ok();
+        let child = spawn_index(&corpus, &["--commit-interval", "3600", "--threads", "1"]);
+        let started = Instant::now();
+        while !corpus.index_dir().join("meta.json").exists()
+            && started.elapsed() < Duration::from_secs(20)
+        {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let status = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let output = child.wait_with_output().unwrap();
+        if output.status.code() != Some(0) {
+            interrupted = Some(output);
+            break;
+        }
     }
-    std::thread::sleep(Duration::from_millis(150));
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = child.wait_with_output().unwrap();
+    assert!(
+        interrupted.is_some(),
+        "every run finished before Ctrl-C reached it"
+    );
+    let output = interrupted.unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    if output.status.code() == Some(0) {
-        eprintln!("note: the run finished before Ctrl-C arrived; nothing to check");
-        return;
-    }
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(
         stderr.contains("interrupted: what was read so far is committed"),

@@ -9,7 +9,7 @@ use newsindex::export::{EXPORTED_FIELDS, ExportedArticle, part_name};
 use serde_json::Value;
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::util::{TestCorpus, article};
+use crate::util::{TestCorpus, article, optional_skip};
 
 fn repo_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
@@ -765,7 +765,7 @@ fn quickwit_cli(quickwit: &Path, endpoint: &str, args: &[&str]) -> Output {
 fn quickwit_end_to_end_when_quickwit_bin_is_set() {
     let test = "quickwit_end_to_end_when_quickwit_bin_is_set";
     let Some(quickwit) = std::env::var_os("QUICKWIT_BIN").filter(|v| !v.is_empty()) else {
-        eprintln!("SKIPPED {test}: QUICKWIT_BIN not set");
+        optional_skip(test, "QUICKWIT_BIN not set");
         return;
     };
     let quickwit = PathBuf::from(quickwit);

@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use crate::util::shared_corpora;
+use crate::util::{shared_corpora, skip};
 
 /// Runs `evaluate.py` (with `--dates` when `dates`) on the real binary and returns precision,
 /// recall and F1, or `None` (after saying why) when python3 is missing.
@@ -24,7 +24,7 @@ fn evaluate(test: &str, dates: bool) -> Option<(f64, f64, f64)> {
     let output = match run.output() {
         Ok(output) => output,
         Err(error) => {
-            eprintln!("SKIPPED {test}: python3 cannot run evaluate.py: {error}");
+            skip(test, &format!("python3 cannot run evaluate.py: {error}"));
             return None;
         }
     };

@@ -9,6 +9,7 @@
 
 mod archive;
 mod browser;
+mod contract;
 mod crash;
 mod errors;
 mod export;

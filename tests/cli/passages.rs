@@ -87,7 +87,7 @@ fn passages_shows_up_to_n_per_article_best_first_json_defaulting_to_3() {
 fn group_none_ranks_passages_across_articles() {
     let corpus = archive();
     let results = corpus.search_json(&["talks", "--group", "none", "--limit", "20"]);
-    assert_eq!(results.group, newsindex::search::Group::None);
+    assert_eq!(results.group, newsindex::search::Group::Passage);
     assert_eq!(results.total, 3, "total counts articles");
     assert_eq!(
         results.hits.len(),

@@ -18,7 +18,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{SimpleTokenizer, TokenStream, Tokenizer};
 use tantivy::{TantivyDocument, Term};
 
-use crate::util::{TestCorpus, shared_corpora};
+use crate::util::{TestCorpus, shared_corpora, skip};
 
 /// The random sample is drawn with this seed, so every run asks the same questions.
 const SEED: u64 = 20_240_621;
@@ -398,13 +398,13 @@ fn run_newsindex(index: &NewsIndex, case: &Case) -> Outcome {
 /// the SnippetGenerator's fragment (the body's start when it finds none).
 fn run_tantivy(index: &NewsIndex, case: &Case) -> Outcome {
     let fields = index.fields();
-    let mut parser = QueryParser::for_index(index.index(), vec![fields.title, fields.body]);
+    let searcher = index.reader().searcher();
+    let mut parser = QueryParser::for_index(searcher.index(), vec![fields.title, fields.body]);
     parser.set_field_boost(fields.title, 2.0);
     parser.set_conjunction_by_default();
     let Ok(query) = parser.parse_query(&case.query) else {
         return Outcome::default();
     };
-    let searcher = index.reader().searcher();
     let top = searcher
         .search(&query, &TopDocs::with_limit(DEPTH).order_by_score())
         .unwrap();
@@ -569,7 +569,10 @@ fn ranking_quality_on_reuters_and_wikinews_matches_fts5_and_beats_tantivy_snippe
     ];
     match &fts5 {
         Some(outcomes) => systems.push(("SQLite FTS5 bm25 + snippet", score(&cases, outcomes))),
-        None => eprintln!("SKIPPED {test} (FTS5 part): python3 with SQLite FTS5 is not available"),
+        None => skip(
+            &format!("{test} (FTS5 part)"),
+            "python3 with SQLite FTS5 is not available",
+        ),
     }
     let mut report = format!(
         "Sample: seed {}, {} Reuters-21578 and {} Wikinews articles, {} queries.\n\n{}\n",

@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use newsindex::article::Article;
-use newsindex::config::IndexSettings;
+use newsindex::index::UpdateOptions;
 use newsindex::index::{IndexStats, NewsIndex};
 use newsindex::search::{Facets, SearchResults};
 use newsindex::server::{AppState, router};
@@ -67,10 +67,10 @@ fn archive() -> TestCorpus {
             "Nobody wrote down when these talks happened.",
         ),
     );
-    let settings = IndexSettings {
+    let settings = UpdateOptions {
         memory_bytes: 50_000_000,
         threads: 1,
-        ..IndexSettings::default()
+        ..UpdateOptions::default()
     };
     newsindex::index::update(
         &corpus.index_dir(),

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{TestCorpus, shared_corpora};
+use crate::util::{TestCorpus, shared_corpora, skip};
 
 /// Writes `web.warc.gz` and `cut.warc` into `dir` from the first `pages` pages of dates.json,
 /// and the same pages as `.html` files into `dir/pages`; prints the JSON list of `[url, file]`
@@ -71,7 +71,10 @@ fn has_warcio(test: &str) -> bool {
     if import() {
         return true;
     }
-    eprintln!("SKIPPED {test}: python3 with warcio (pip install warcio) is not available");
+    skip(
+        test,
+        "python3 with warcio (pip install warcio) is not available",
+    );
     false
 }
 

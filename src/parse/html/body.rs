@@ -13,55 +13,19 @@ const SKIPPED: &[&str] = &[
 ];
 
 /// Elements that start a new paragraph.
+#[rustfmt::skip]
 const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "blockquote",
-    "pre",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "hr",
-    "address",
-    "body",
-    "center",
+    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
+    "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th", "hr", "address",
+    "body", "center",
 ];
 
 /// Elements whose text is article text when the body has enough paragraphs; text outside them
 /// (stray words in `<div>`s and `<span>`s: buttons, labels, teasers) is then left out.
+#[rustfmt::skip]
 const TEXT_ELEMENTS: &[&str] = &[
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "dt",
-    "dd",
-    "blockquote",
-    "pre",
-    "code",
-    "q",
-    "td",
-    "th",
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote", "pre", "code", "q",
+    "td", "th",
 ];
 
 /// Below this many characters an extraction is "short" and the next guess is tried
@@ -70,76 +34,18 @@ const MIN_EXTRACTED: usize = 250;
 
 /// Class or id substrings of page furniture (trafilatura's discard list, minus its per-site
 /// entries); checked on `div`, `section`, `span`, `p`, lists and tables below the body.
+#[rustfmt::skip]
 const FURNITURE: &[&str] = &[
-    "footer",
-    "related",
-    "viral",
-    "share-",
-    "sharing",
-    "social",
-    "sociable",
-    "syndication",
-    "embedded",
-    "newsletter",
-    "subnav",
-    "cookie",
-    "tags",
-    "sidebar",
-    "banner",
-    "meta",
-    "menu",
-    "navigation",
-    "navbar",
-    "navbox",
-    "breadcrumb",
-    "bread-crumb",
-    "author",
-    "button",
-    "byline",
-    "rating",
-    "widget",
-    "attachment",
-    "timestamp",
-    "user-info",
-    "user-profile",
-    "-ad-",
-    "-icon",
-    "article-infos",
-    "nfoline",
-    "outbrain",
-    "taboola",
-    "criteo",
-    "consent",
-    "modal",
-    "permission",
-    "next-",
-    "-stories",
-    "most-popular",
-    "mostpopular",
-    "premium",
-    "overlay",
-    "paid-content",
-    "paidcontent",
-    "paywall",
-    "obfuscated",
-    "blurred",
-    "teaser",
-    "comments-title",
-    "nocomments",
-    "-reply-",
-    "akismet",
-    "hide-",
-    "hidden",
-    "noprint",
-    "notloaded",
-    "caption",
-    "promo",
-    "advert",
-    "subscribe",
-    "print-only",
-    "skip-link",
-    "pagination",
-    "pager",
+    "footer", "related", "viral", "share-", "sharing", "social", "sociable", "syndication",
+    "embedded", "newsletter", "subnav", "cookie", "tags", "sidebar", "banner", "meta", "menu",
+    "navigation", "navbar", "navbox", "breadcrumb", "bread-crumb", "author", "button", "byline",
+    "rating", "widget", "attachment", "timestamp", "user-info", "user-profile", "-ad-", "-icon",
+    "article-infos", "nfoline", "outbrain", "taboola", "criteo", "consent", "modal",
+    "permission", "next-", "-stories", "most-popular", "mostpopular", "premium", "overlay",
+    "paid-content", "paidcontent", "paywall", "obfuscated", "blurred", "teaser",
+    "comments-title", "nocomments", "-reply-", "akismet", "hide-", "hidden", "noprint",
+    "notloaded", "caption", "promo", "advert", "subscribe", "print-only", "skip-link",
+    "pagination", "pager",
 ];
 
 /// Class or id prefixes of page furniture (trafilatura: `starts-with`).
@@ -277,10 +183,7 @@ fn find_container<'a>(body: ElementRef<'a>, marks: &[&str]) -> Option<ElementRef
             return name == "main"
                 || value.attr("role") == Some("main")
                 || (matches!(name, "div" | "section" | "article")
-                    && [value.attr("id"), value.attr("class")]
-                        .into_iter()
-                        .flatten()
-                        .any(|m| m.to_ascii_lowercase().starts_with("main")));
+                    && super::marks(value).any(|m| m.starts_with("main")));
         }
         if !matches!(name, "article" | "div" | "main" | "section") {
             return false;
@@ -288,31 +191,16 @@ fn find_container<'a>(body: ElementRef<'a>, marks: &[&str]) -> Option<ElementRef
         if marks.len() > 20 && value.attr("itemprop") == Some("articleBody") {
             return true;
         }
-        [value.attr("id"), value.attr("class")]
-            .into_iter()
-            .flatten()
-            .any(|mark| {
-                let mark = mark.to_ascii_lowercase();
-                marks.iter().any(|m| mark.contains(m))
-            })
+        super::marks(value).any(|mark| marks.iter().any(|m| mark.contains(m)))
     })
 }
 
 /// Class or id words of an article's standfirst, which pages often set just before the body's
 /// container rather than inside it ("lead", "intro", "excerpt", Typo3's "teaser-text").
+#[rustfmt::skip]
 const LEAD_WORDS: &[&str] = &[
-    "lead",
-    "intro",
-    "introduction",
-    "excerpt",
-    "summary",
-    "standfirst",
-    "subtitle",
-    "subheadline",
-    "chapo",
-    "dek",
-    "abstract",
-    "teaser",
+    "lead", "intro", "introduction", "excerpt", "summary", "standfirst", "subtitle",
+    "subheadline", "chapo", "dek", "abstract", "teaser",
 ];
 
 /// How many levels above the body's container its standfirst is looked for.
@@ -341,14 +229,10 @@ fn leads_before(container: ElementRef) -> Vec<ElementRef> {
             continue;
         }
         let value = element.value();
-        let marked = [value.attr("class"), value.attr("id")]
-            .into_iter()
-            .flatten()
-            .any(|mark| {
-                mark.to_ascii_lowercase()
-                    .split(|c: char| !c.is_ascii_alphanumeric())
-                    .any(|word| LEAD_WORDS.contains(&word))
-            });
+        let marked = super::marks(value).any(|mark| {
+            mark.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|word| LEAD_WORDS.contains(&word))
+        });
         let in_header = value.name() == "p"
             && element
                 .ancestors()
@@ -655,17 +539,13 @@ fn is_furniture(element: &ElementRef, below_body: bool) -> bool {
     ) {
         return false;
     }
-    [value.attr("class"), value.attr("id")]
-        .into_iter()
-        .flatten()
-        .any(|mark| {
-            let mark = mark.to_ascii_lowercase();
-            mark.split_whitespace().any(|word| {
-                FURNITURE_WORDS.contains(&word)
-                    || FURNITURE_PREFIXES.iter().any(|p| word.starts_with(p))
-                    || FURNITURE.iter().any(|f| word.contains(f))
-            })
+    super::marks(value).any(|mark| {
+        mark.split_whitespace().any(|word| {
+            FURNITURE_WORDS.contains(&word)
+                || FURNITURE_PREFIXES.iter().any(|p| word.starts_with(p))
+                || FURNITURE.iter().any(|f| word.contains(f))
         })
+    })
 }
 
 /// Link-dense blocks: menus, lists of headlines, tag clouds (trafilatura's link density test).

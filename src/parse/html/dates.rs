@@ -29,107 +29,38 @@ pub(crate) struct PageDate {
 const TEXT_MIN_YEAR: i32 = 1995;
 
 /// `<meta>` names, properties and itemprops that carry the publication date (htmldate's list).
+#[rustfmt::skip]
 const PUBLISHED_META: &[&str] = &[
-    "article:published_time",
-    "article:published",
-    "article:published_date",
-    "article:post_date",
-    "article.published",
-    "article.created",
-    "article_date_original",
-    "article:publicationdate",
-    "og:article:published_time",
-    "og:article:published",
-    "og:published_time",
-    "og:pubdate",
-    "og:publish_date",
-    "og:datepublished",
-    "datepublished",
-    "datecreated",
-    "date_published",
-    "date_created",
-    "dateposted",
-    "date",
-    "pubdate",
-    "publishdate",
-    "publish_date",
-    "publish-date",
-    "published-date",
-    "publication_date",
-    "publicationdate",
-    "originalpublicationdate",
-    "release_date",
-    "created",
-    "dc.date",
-    "dc.date.issued",
-    "dc.date.created",
-    "dc.date.publication",
-    "dc.created",
-    "dc:date",
-    "dc:created",
-    "dcterms.date",
-    "dcterms.issued",
-    "dcterms.created",
-    "citation_date",
-    "citation_publication_date",
-    "sailthru.date",
-    "parsely-pub-date",
-    "rnews:datepublished",
-    "item-publish-date",
-    "displaydate",
-    "doc_date",
-    "bt:pubdate",
-    "rbpubdate",
-    "shareaholic:article_published_time",
-    "twt-published-at",
-    "vr:published_time",
-    "video:release_date",
-    "cxenseparse:recs:publishtime",
-    "dcsext.articlefirstpublished",
+    "article:published_time", "article:published", "article:published_date",
+    "article:post_date", "article.published", "article.created", "article_date_original",
+    "article:publicationdate", "og:article:published_time", "og:article:published",
+    "og:published_time", "og:pubdate", "og:publish_date", "og:datepublished", "datepublished",
+    "datecreated", "date_published", "date_created", "dateposted", "date", "pubdate",
+    "publishdate", "publish_date", "publish-date", "published-date", "publication_date",
+    "publicationdate", "originalpublicationdate", "release_date", "created", "dc.date",
+    "dc.date.issued", "dc.date.created", "dc.date.publication", "dc.created", "dc:date",
+    "dc:created", "dcterms.date", "dcterms.issued", "dcterms.created", "citation_date",
+    "citation_publication_date", "sailthru.date", "parsely-pub-date", "rnews:datepublished",
+    "item-publish-date", "displaydate", "doc_date", "bt:pubdate", "rbpubdate",
+    "shareaholic:article_published_time", "twt-published-at", "vr:published_time",
+    "video:release_date", "cxenseparse:recs:publishtime", "dcsext.articlefirstpublished",
 ];
 
 /// `<meta>` names that carry the last update: used only when nothing gives the publication.
+#[rustfmt::skip]
 const MODIFIED_META: &[&str] = &[
-    "article:modified_time",
-    "article:modified",
-    "article:modified_date",
-    "article:post_modified",
-    "og:updated_time",
-    "og:modified_time",
-    "og:article:modified_time",
-    "datemodified",
-    "dc.modified",
-    "dcterms.modified",
-    "lastmodified",
-    "last-modified",
-    "modified_time",
-    "updated_time",
-    "revision_date",
-    "bt:moddate",
+    "article:modified_time", "article:modified", "article:modified_date",
+    "article:post_modified", "og:updated_time", "og:modified_time", "og:article:modified_time",
+    "datemodified", "dc.modified", "dcterms.modified", "lastmodified", "last-modified",
+    "modified_time", "updated_time", "revision_date", "bt:moddate",
 ];
 
 /// Class or id words of elements that hold a date in their text ("posted on 3 May 2019").
+#[rustfmt::skip]
 const DATE_MARKS: &[&str] = &[
-    "date",
-    "datum",
-    "time",
-    "fecha",
-    "data",
-    "published",
-    "publish",
-    "posted",
-    "pubdate",
-    "timestamp",
-    "dateline",
-    "byline",
-    "meta",
-    "entry-meta",
-    "post-meta",
-    "article-meta",
-    "article-info",
-    "info",
-    "submitted",
-    "erstellt",
+    "date", "datum", "time", "fecha", "data", "published", "publish", "posted", "pubdate",
+    "timestamp", "dateline", "byline", "meta", "entry-meta", "post-meta", "article-meta",
+    "article-info", "info", "submitted", "erstellt",
 ];
 
 /// Words that say a date is the publication ("Published 23 December 2016", "Veröffentlicht am").
@@ -435,6 +366,8 @@ struct Evidence {
 ///
 /// `urls` are the page's own addresses (Open Graph, canonical, WARC-Target-URI); `latest` is
 /// the crawl day (dates after it are someone's typo or an event calendar).
+// Longer than most: htmldate's cascade: each source of a date in order of trust, tried in turn; one list
+// reads better than a chain of functions each calling the next.
 pub(crate) fn page_date(
     root: ElementRef,
     urls: &[&str],
@@ -600,6 +533,8 @@ fn most_frequent(text: &str, evidence: &Evidence, latest: NaiveDate) -> Option<N
 }
 
 /// One walk over the page for everything [`page_date`] weighs.
+// Longer than most: one walk over the page gathers every kind of evidence; a walk per kind would read the
+// page many times.
 fn gather(root: ElementRef, urls: &[&str]) -> Evidence {
     let lang = root
         .value()
@@ -773,18 +708,14 @@ fn is_date_marked(element: ElementRef) -> bool {
     ) {
         return false;
     }
-    [value.attr("class"), value.attr("id")]
-        .into_iter()
-        .flatten()
-        .any(|mark| {
-            let mark = mark.to_ascii_lowercase();
-            DATE_MARKS
-                .iter()
-                .any(|word| mark.split(|c: char| c.is_whitespace()).any(|m| m == *word))
-                || mark
-                    .split(|c: char| !c.is_ascii_alphanumeric())
-                    .any(|m| DATE_MARKS.contains(&m))
-        })
+    super::marks(value).any(|mark| {
+        DATE_MARKS
+            .iter()
+            .any(|word| mark.split(|c: char| c.is_whitespace()).any(|m| m == *word))
+            || mark
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|m| DATE_MARKS.contains(&m))
+    })
 }
 
 /// True inside comments, sidebars, navigation and footers, whose dates are not the page's.
@@ -796,15 +727,11 @@ fn in_furniture(element: ElementRef) -> bool {
         if matches!(value.name(), "aside" | "nav" | "footer") {
             return true;
         }
-        [value.attr("class"), value.attr("id")]
-            .into_iter()
-            .flatten()
-            .any(|mark| {
-                let mark = mark.to_ascii_lowercase();
-                ["comment", "sidebar", "related", "widget", "footer"]
-                    .iter()
-                    .any(|w| mark.contains(w))
-            })
+        super::marks(value).any(|mark| {
+            ["comment", "sidebar", "related", "widget", "footer"]
+                .iter()
+                .any(|w| mark.contains(w))
+        })
     })
 }
 

@@ -124,7 +124,7 @@ pub(crate) fn parse_page(
     file.complete(&mut article, None, &mut warnings);
     Ok(Parsed {
         articles: vec![article],
-        warnings,
+        diagnostics: warnings,
         ..Parsed::default()
     })
 }
@@ -224,6 +224,14 @@ fn read_linked_data(value: &Value, ld: &mut LinkedData) {
         }
         _ => {}
     }
+}
+
+/// An element's class and id, lower-cased: the marks page templates name their parts with.
+pub(super) fn marks(element: &scraper::node::Element) -> impl Iterator<Item = String> + '_ {
+    [element.attr("class"), element.attr("id")]
+        .into_iter()
+        .flatten()
+        .map(str::to_ascii_lowercase)
 }
 
 fn clean(text: &str) -> String {

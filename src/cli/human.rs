@@ -6,11 +6,11 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::article::Article;
-use crate::index::IndexStats;
-use crate::search::passage::Context;
-use crate::search::{
-    CLOSEST_NOTE, Explain, Facets, Group, Mode, Passage, SearchRequest, SearchResults,
+use newsindex::article::Article;
+use newsindex::index::IndexStats;
+use newsindex::search::passage::Context;
+use newsindex::search::{
+    Explain, Facets, Group, Mode, Note, Passage, SearchRequest, SearchResults,
 };
 
 const BOLD: &str = "\x1b[1m";
@@ -37,7 +37,7 @@ pub fn write_results(
         (_, false) => "articles have some of the words",
     };
     if results.mode == Mode::Closest {
-        writeln!(out, "{CLOSEST_NOTE}")?;
+        writeln!(out, "{}", Note::Closest)?;
     }
     if results.hits.is_empty() {
         writeln!(out, "{} {noun}; none on this page", results.total)?;
@@ -47,7 +47,7 @@ pub fn write_results(
     let last = request.offset + results.hits.len();
     let unit = match results.group {
         Group::Article => "",
-        Group::None => "passages ",
+        Group::Passage => "passages ",
     };
     writeln!(
         out,

@@ -1,7 +1,13 @@
-//! The command line: clap types ([`Cli`], [`Command`]) and [`run`], which dispatches to the library.
+//! The command line: clap types ([`Cli`], [`Command`]) and [`run`], which dispatches to the
+//! library.
 //!
-//! Nothing past this module sees clap types: flags are resolved into [`crate::config`] values
-//! first. Only this module and `main.rs` talk to the terminal.
+//! This tree is the binary's, outside the library: nothing in `newsindex` sees clap types,
+//! prints or exits. Flags are resolved into [`Settings`] and the library's own values first;
+//! `human` writes text for people, `output` picks it or the JSON contract.
+
+mod human;
+mod output;
+mod settings;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -11,15 +17,19 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{IndexSettings, Settings};
-use crate::date::DateRange;
-use crate::error::{Error, ExitCode, Result};
-use crate::export::{
+use newsindex::index::UpdateOptions;
+
+use self::output::OutputFormat;
+use self::settings::Settings;
+use newsindex::choice::Choice;
+use newsindex::date::DateRange;
+use newsindex::diagnostic::Severity;
+use newsindex::error::{Error, ExitCode, Result};
+use newsindex::export::{
     ExportEvent, ExportFormat, ExportSettings, ExportSource, ExportTarget, export,
 };
-use crate::index::{IndexEvent, NewsIndex};
-use crate::output::{self, OutputFormat};
-use crate::search::{CLOSEST_NOTE, Group, Period, SearchRequest, SortOrder, passage};
+use newsindex::index::{IndexEvent, NewsIndex};
+use newsindex::search::{Group, Note, Period, SearchRequest, SortOrder, passage};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -98,8 +108,8 @@ pub struct IndexArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Commit at least every this many seconds, so an interrupted run keeps its work
-    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
-    pub commit_interval: f64,
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_commit_interval)]
+    pub commit_interval: Duration,
 }
 
 /// Which articles a query looks at: the date span, the sources, and whether any word will do
@@ -140,8 +150,8 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Order of the hits
-    #[arg(long, value_name = "ORDER", default_value = "relevance")]
-    pub sort: SortArg,
+    #[arg(long, value_name = "ORDER", default_value = "relevance", value_parser = choice::<SortOrder>())]
+    pub sort: SortOrder,
     /// Number of hits to show
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
     pub limit: usize,
@@ -152,8 +162,8 @@ pub struct SearchArgs {
     #[arg(long, value_name = "N")]
     pub passages: Option<usize>,
     /// What a hit is: an article with its best passages, or one passage (`none`)
-    #[arg(long, value_name = "GROUP", default_value = "article")]
-    pub group: GroupArg,
+    #[arg(long, value_name = "GROUP", default_value = "article", value_parser = choice::<Group>())]
+    pub group: Group,
     /// Show why each hit ranks where it does (BM25 explanation and passage scores)
     #[arg(long)]
     pub explain: bool,
@@ -172,8 +182,8 @@ pub struct TimelineArgs {
     #[arg(value_name = "QUERY", required = true, num_args = 1..)]
     pub query: Vec<String>,
     /// One bar per year, month or day
-    #[arg(long, value_name = "PERIOD", default_value = "month")]
-    pub by: PeriodArg,
+    #[arg(long, value_name = "PERIOD", default_value = "month", value_parser = choice::<Period>())]
+    pub by: Period,
     /// Dates, sources, any word.
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -193,20 +203,32 @@ pub struct ServeArgs {
     pub threads: Option<usize>,
     /// Longest a request may take, in seconds; a slower one answers 503 saying so
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_budget)]
-    pub budget: std::time::Duration,
+    pub budget: Duration,
 }
 
-/// Reads `--budget`: a positive number of seconds.
-fn parse_budget(text: &str) -> std::result::Result<std::time::Duration, String> {
+/// Reads `--budget`: a number of seconds from a millisecond to a day.
+fn parse_budget(text: &str) -> std::result::Result<Duration, String> {
+    parse_seconds(text, 0.001, 86_400.0)
+}
+
+/// Reads `--commit-interval`: a number of seconds from 10 ms to a week.
+fn parse_commit_interval(text: &str) -> std::result::Result<Duration, String> {
+    parse_seconds(text, 0.01, 604_800.0)
+}
+
+/// Reads a number of seconds within `low..=high`; anything else (negative, NaN, a word) is
+/// refused with the range to give, never replaced by a default.
+fn parse_seconds(text: &str, low: f64, high: f64) -> std::result::Result<Duration, String> {
     let seconds: f64 = text
+        .trim()
         .parse()
         .map_err(|_| format!("'{text}' is not a number of seconds"))?;
-    if !seconds.is_finite() || !(0.001..=86_400.0).contains(&seconds) {
+    if !seconds.is_finite() || !(low..=high).contains(&seconds) {
         return Err(format!(
-            "'{text}': give a number of seconds from 0.001 to 86400"
+            "'{text}': give a number of seconds from {low} to {high}"
         ));
     }
-    Ok(std::time::Duration::from_secs_f64(seconds))
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// `newsindex show`.
@@ -242,8 +264,8 @@ pub struct ExportArgs {
     #[arg(value_name = "DIR")]
     pub path: Option<PathBuf>,
     /// Line format: quickwit (NDJSON) or es-bulk (Elasticsearch/OpenSearch _bulk pairs)
-    #[arg(long, value_name = "FORMAT", default_value = "quickwit")]
-    pub format: ExportFormatArg,
+    #[arg(long, value_name = "FORMAT", default_value = "quickwit", value_parser = choice::<ExportFormat>())]
+    pub format: ExportFormat,
     /// Where to write: a file, or - for standard output; with --batch-bytes, a folder [default: -]
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -253,15 +275,6 @@ pub struct ExportArgs {
     /// When reading a folder, skip larger files with a warning
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub max_file_size: u64,
-}
-
-/// `export --format`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ExportFormatArg {
-    /// One JSON object per line, for Quickwit's ingest API and `quickwit tool local-ingest`
-    Quickwit,
-    /// An action line and a document line per article, for the Elasticsearch/OpenSearch _bulk API
-    EsBulk,
 }
 
 /// `--color`.
@@ -275,35 +288,19 @@ pub enum ColorArg {
     Never,
 }
 
-/// `--by`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum PeriodArg {
-    /// One bar per year
-    Year,
-    /// One bar per month
-    Month,
-    /// One bar per day
-    Day,
-}
-
-/// `--group`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum GroupArg {
-    /// Each hit is an article with its best passages
-    Article,
-    /// Each hit is one passage, ranked across the archive
-    None,
-}
-
-/// `--sort`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum SortArg {
-    /// Best match first
-    Relevance,
-    /// Latest first; undated articles last
-    Newest,
-    /// Earliest first; undated articles last
-    Oldest,
+/// The parser of a [`Choice`]: its names offered with their help (aliases accepted, not
+/// offered), read into the library's own value, so the names are spelled once.
+fn choice<T: Choice + Send + Sync + Clone>() -> impl clap::builder::TypedValueParser<Value = T> {
+    let offered = T::NAMES.iter().map(|(name, _, help)| {
+        let value = clap::builder::PossibleValue::new(*name);
+        if help.is_empty() {
+            value.hide(true)
+        } else {
+            value.help(*help)
+        }
+    });
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(offered).try_map(|name: String| T::from_name(&name))
 }
 
 /// Runs the parsed command line and returns the exit code.
@@ -368,8 +365,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let index = NewsIndex::open_live(&settings.index_dir)?;
             let quiet = settings.quiet;
             let shown_index = settings.index_dir.display().to_string();
-            let threads = args.threads.unwrap_or_else(crate::server::default_threads);
-            crate::server::run(index, &args.addr, threads, args.budget, |bound| {
+            let threads = args
+                .threads
+                .unwrap_or_else(newsindex::server::default_threads);
+            newsindex::server::run(index, &args.addr, threads, args.budget, |bound| {
                 if !quiet {
                     let mut err = std::io::stderr().lock();
                     writeln!(
@@ -397,28 +396,33 @@ fn color_choice(arg: ColorArg) -> bool {
     }
 }
 
+// Longer than most: the Ctrl-C handler, the progress bar and the event printer share one run's state; the
+// terminal's side of indexing reads best in one place.
 fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let index_settings = IndexSettings {
+    let index_settings = UpdateOptions {
         rebuild: args.rebuild,
         prune: args.prune,
         max_file_size: args.max_file_size,
         memory_bytes: args.memory.saturating_mul(1024 * 1024),
         threads,
-        commit_interval: Duration::try_from_secs_f64(args.commit_interval)
-            .unwrap_or(Duration::from_secs(60)),
+        commit_interval: args.commit_interval,
         stop: Arc::new(AtomicBool::new(false)),
     };
     let stop = Arc::clone(&index_settings.stop);
     // The first Ctrl-C (or SIGTERM) stops the run cleanly; a second one ends it at once.
-    let _ = ctrlc::set_handler(move || {
+    // Without the handler Ctrl-C still ends the run, committing nothing since the last commit:
+    // worth saying, not worth refusing to index.
+    if let Err(error) = ctrlc::set_handler(move || {
         if stop.swap(true, Ordering::SeqCst) {
             std::process::exit(ExitCode::Interrupted as i32);
         }
-    });
+    }) {
+        tracing::warn!("Ctrl-C will not stop indexing cleanly: {error}");
+    }
     let quiet = settings.quiet;
     let verbose = settings.verbose;
     let show_progress = !quiet && std::io::stderr().is_terminal();
@@ -445,27 +449,20 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
                     bar.inc(1);
                 }
             }
-            IndexEvent::Warning(message) => {
-                if !quiet {
-                    let line = format!("newsindex: warning: {message}");
-                    match &progress {
-                        Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
-                        None => writeln!(err, "{line}").ok(),
-                    };
-                }
-            }
-            IndexEvent::Note(message) => {
-                if verbose > 0 {
-                    let line = format!("newsindex: {message}");
-                    match &progress {
-                        Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
-                        None => writeln!(err, "{line}").ok(),
-                    };
-                }
+            IndexEvent::Diagnostic(diagnostic) => {
+                let line = match diagnostic.severity() {
+                    Severity::Warning if !quiet => format!("newsindex: warning: {diagnostic}"),
+                    Severity::Note if verbose > 0 => format!("newsindex: {diagnostic}"),
+                    _ => return,
+                };
+                match &progress {
+                    Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
+                    None => writeln!(err, "{line}").ok(),
+                };
             }
         }
     };
-    let report = crate::index::update(
+    let report = newsindex::index::update(
         &settings.index_dir,
         &args.paths,
         &index_settings,
@@ -497,20 +494,13 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         query: args.query.join(" "),
         dates,
         sources: args.filter.source,
-        sort: match args.sort {
-            SortArg::Relevance => SortOrder::Relevance,
-            SortArg::Newest => SortOrder::Newest,
-            SortArg::Oldest => SortOrder::Oldest,
-        },
+        sort: args.sort,
         limit: args.limit,
         offset: args.offset,
         match_any: args.filter.any,
         match_all: args.filter.all,
         passages: args.passages.unwrap_or(if args.json { 3 } else { 1 }),
-        group: match args.group {
-            GroupArg::Article => Group::Article,
-            GroupArg::None => Group::None,
-        },
+        group: args.group,
         explain: args.explain,
         facets: args.facets.then_some(Period::Year),
     };
@@ -518,12 +508,12 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
     if args.filter.utc {
         index.read_days_in_utc();
     }
-    let results = crate::search::search(&index, &request)?;
+    let results = newsindex::search::search(&index, &request)?;
     if !settings.quiet {
         let mut err = std::io::stderr().lock();
         for note in &results.notes {
             // People read the closest-match note at the top of the results.
-            if args.json || note != CLOSEST_NOTE {
+            if args.json || *note != Note::Closest {
                 writeln!(err, "newsindex: note: {note}").ok();
             }
         }
@@ -549,10 +539,7 @@ fn run_export(settings: &Settings, args: ExportArgs, out: &mut impl Write) -> Re
         None => ExportSource::Index(settings.index_dir.clone()),
     };
     let export_settings = ExportSettings {
-        format: match args.format {
-            ExportFormatArg::Quickwit => ExportFormat::Quickwit,
-            ExportFormatArg::EsBulk => ExportFormat::EsBulk,
-        },
+        format: args.format,
         target: ExportTarget::new(args.out.as_deref(), args.batch_bytes)?,
         max_file_size: args.max_file_size,
     };
@@ -560,13 +547,15 @@ fn run_export(settings: &Settings, args: ExportArgs, out: &mut impl Write) -> Re
     let mut report_event = |event: ExportEvent| {
         let mut err = std::io::stderr().lock();
         match event {
-            ExportEvent::Warning(message) if !quiet => {
-                writeln!(err, "newsindex: warning: {message}").ok();
-            }
-            ExportEvent::Note(message) if verbose > 0 => {
-                writeln!(err, "newsindex: {message}").ok();
-            }
-            _ => {}
+            ExportEvent::Diagnostic(diagnostic) => match diagnostic.severity() {
+                Severity::Warning if !quiet => {
+                    writeln!(err, "newsindex: warning: {diagnostic}").ok();
+                }
+                Severity::Note if verbose > 0 => {
+                    writeln!(err, "newsindex: {diagnostic}").ok();
+                }
+                _ => {}
+            },
         }
     };
     let report = export(&source, &export_settings, out, &mut report_event)?;
@@ -593,16 +582,12 @@ fn run_timeline(settings: &Settings, args: TimelineArgs, out: &mut impl Write) -
         match_all: args.filter.all,
         ..SearchRequest::default()
     };
-    let by = match args.by {
-        PeriodArg::Year => Period::Year,
-        PeriodArg::Month => Period::Month,
-        PeriodArg::Day => Period::Day,
-    };
+    let by = args.by;
     let mut index = NewsIndex::open(&settings.index_dir)?;
     if args.filter.utc {
         index.read_days_in_utc();
     }
-    let facets = crate::search::facets(&index, &request, by)?;
+    let facets = newsindex::search::facets(&index, &request, by)?;
     let format = if args.json {
         OutputFormat::Json
     } else {

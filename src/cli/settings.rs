@@ -1,11 +1,7 @@
-//! Settings resolved once from the command line and the environment ([`Settings`], [`IndexSettings`]).
-//!
-//! Nothing after `cli` sees clap types; the default index location is decided here.
+//! What every command needs, resolved once from the command line and the environment
+//! ([`Settings`]); the default index location is decided here.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
 /// What every command needs to know.
 #[derive(Debug, Clone)]
@@ -48,38 +44,5 @@ pub fn default_index_dir() -> PathBuf {
     match data_home {
         Some(dir) => dir.join("newsindex").join("index"),
         None => PathBuf::from(".newsindex"),
-    }
-}
-
-/// How `newsindex index` runs.
-#[derive(Debug, Clone)]
-pub struct IndexSettings {
-    /// Commit at least this often, so an interrupted run keeps most of its work.
-    pub commit_interval: Duration,
-    /// Set (e.g. by a Ctrl-C handler) to stop early: what was read so far is committed.
-    pub stop: Arc<AtomicBool>,
-    /// Start from an empty index.
-    pub rebuild: bool,
-    /// Remove the articles of indexed folders that are gone.
-    pub prune: bool,
-    /// Files larger than this are skipped with a warning.
-    pub max_file_size: u64,
-    /// The index writer's memory budget, in bytes.
-    pub memory_bytes: usize,
-    /// Threads for parsing and indexing.
-    pub threads: usize,
-}
-
-impl Default for IndexSettings {
-    fn default() -> IndexSettings {
-        IndexSettings {
-            prune: false,
-            commit_interval: Duration::from_secs(60),
-            stop: Arc::new(AtomicBool::new(false)),
-            rebuild: false,
-            max_file_size: 64 * 1024 * 1024,
-            memory_bytes: 256 * 1024 * 1024,
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        }
     }
 }

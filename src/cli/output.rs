@@ -1,0 +1,95 @@
+//! Picking the writer for a command's answer: [`human`](super::human) for people, the JSON
+//! contract ([`newsindex::output::json`]) for programs.
+
+use std::io::Write;
+
+use newsindex::article::Article;
+use newsindex::error::{Error, Result};
+use newsindex::index::IndexStats;
+use newsindex::output::json;
+use newsindex::search::passage::Context;
+use newsindex::search::{Facets, SearchRequest, SearchResults};
+
+use super::human;
+
+/// How to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Text for a terminal or a pager; `color` adds ANSI colours.
+    Human {
+        /// Colour highlights and headings.
+        color: bool,
+    },
+    /// One JSON object (see [`json`] for the contract).
+    Json,
+}
+
+/// Writes search results.
+///
+/// # Errors
+/// [`Error::WriteOutput`] when `out` fails.
+pub fn write_results(
+    out: &mut impl Write,
+    results: &SearchResults,
+    request: &SearchRequest,
+    format: OutputFormat,
+) -> Result<()> {
+    match format {
+        OutputFormat::Human { color } => human::write_results(out, results, request, color),
+        OutputFormat::Json => json::write(out, results),
+    }
+    .map_err(Error::WriteOutput)
+}
+
+/// Writes one whole article.
+///
+/// # Errors
+/// [`Error::WriteOutput`] when `out` fails.
+pub fn write_article(out: &mut impl Write, article: &Article, format: OutputFormat) -> Result<()> {
+    match format {
+        OutputFormat::Human { color } => human::write_article(out, article, color),
+        OutputFormat::Json => json::write(out, article),
+    }
+    .map_err(Error::WriteOutput)
+}
+
+/// Writes an article's passages around an offset (`show --at`).
+///
+/// # Errors
+/// [`Error::WriteOutput`] when `out` fails.
+pub fn write_context(
+    out: &mut impl Write,
+    article: &Article,
+    context: &Context,
+    format: OutputFormat,
+) -> Result<()> {
+    match format {
+        OutputFormat::Human { color } => human::write_context(out, article, context, color),
+        OutputFormat::Json => json::write(out, &json::ArticleAt { article, context }),
+    }
+    .map_err(Error::WriteOutput)
+}
+
+/// Writes index statistics.
+///
+/// # Errors
+/// [`Error::WriteOutput`] when `out` fails.
+pub fn write_stats(out: &mut impl Write, stats: &IndexStats, format: OutputFormat) -> Result<()> {
+    match format {
+        OutputFormat::Human { .. } => human::write_stats(out, stats),
+        OutputFormat::Json => json::write(out, stats),
+    }
+    .map_err(Error::WriteOutput)
+}
+
+/// Writes a timeline: a bar per period for people, the [`Facets`] object as JSON.
+///
+/// # Errors
+/// [`Error::WriteOutput`] when `out` fails.
+pub fn write_timeline(out: &mut impl Write, facets: &Facets, format: OutputFormat) -> Result<()> {
+    match format {
+        OutputFormat::Human { color } => human::write_timeline(out, facets, color),
+        OutputFormat::Json => json::write(out, facets),
+    }
+    .map_err(Error::WriteOutput)
+}

@@ -1,0 +1,239 @@
+//! What a run of [`update`](super::update) must do, decided before any file is read or the
+//! index written: [`SyncPlan`] sorts the files the walk found into new, changed and unchanged
+//! ones and lists the indexed files that are gone. It needs neither tantivy nor threads, so the
+//! rules of incremental sync are tested here on plain data.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use super::schema::FileState;
+use crate::article::is_under;
+use crate::parse::{Format, Listed, ParseContext};
+
+/// What the index holds for one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Known {
+    /// Its state when it was read.
+    pub state: FileState,
+    /// How many articles it gave.
+    pub articles: u64,
+}
+
+/// A file the walk found, with its state on disk (the content hash is computed when it is
+/// read) and the archive it belongs to.
+#[derive(Debug)]
+pub(crate) struct Found<'a> {
+    /// Where it is and how to read it.
+    pub listed: Listed,
+    /// Its modification time, size and archive fingerprint now.
+    pub state: FileState,
+    /// The archive (config, sidecar tables) it is read with.
+    pub context: &'a ParseContext,
+}
+
+/// A file to read.
+#[derive(Debug)]
+pub(crate) struct Candidate<'a> {
+    /// The index's key for it.
+    pub key: String,
+    /// The path to open.
+    pub file: PathBuf,
+    /// The path as the user would write it.
+    pub shown: PathBuf,
+    /// How to read it.
+    pub format: Format,
+    /// Its state on disk (hash still 0).
+    pub state: FileState,
+    /// What the index holds for it, if anything.
+    pub known: Option<Known>,
+    /// Read and re-index it even if its content is unchanged: its archive's config or sidecar
+    /// tables changed, so the same bytes may give other articles.
+    pub force: bool,
+    /// The archive it is read with.
+    pub context: &'a ParseContext,
+}
+
+/// The work of one run, in the order it is applied.
+#[derive(Debug, Default)]
+pub(crate) struct SyncPlan<'a> {
+    /// Files the index does not hold, in walk order.
+    pub new: Vec<Candidate<'a>>,
+    /// Indexed files whose size, time or archive changed, in walk order; those whose content
+    /// turns out the same when read are left alone.
+    pub changed: Vec<Candidate<'a>>,
+    /// Indexed files under a walked root that the walk no longer finds, with what the index
+    /// holds for them: their articles are deleted.
+    pub removed: Vec<(String, Known)>,
+    /// Files left alone: same size, time and archive as when they were read.
+    pub unchanged: u64,
+}
+
+impl<'a> SyncPlan<'a> {
+    /// Sorts what the walk `found` against what the index holds (`known`). `listed` holds the
+    /// key of every file the walk listed, including those whose state could not be read (they
+    /// are not gone); `walked_roots` are the roots walked this run (as keys), under which an
+    /// unlisted indexed file is gone; under `stale_archives`, every indexed file is read again.
+    /// A file listed under two roots is planned once.
+    pub fn compute(
+        found: Vec<Found<'a>>,
+        known: &HashMap<String, Known>,
+        listed: &HashSet<String>,
+        walked_roots: &[String],
+        stale_archives: &[String],
+    ) -> SyncPlan<'a> {
+        let mut plan = SyncPlan::default();
+        let mut planned = HashSet::new();
+        for Found {
+            listed: file,
+            state,
+            context,
+        } in found
+        {
+            if !planned.insert(file.key.clone()) {
+                continue;
+            }
+            let previous = known.get(&file.key).copied();
+            let force = stale_archives.iter().any(|root| is_under(&file.key, root));
+            let same_state = previous.is_some_and(|k| {
+                k.state.mtime_nanos == state.mtime_nanos
+                    && k.state.size == state.size
+                    && k.state.context == state.context
+            });
+            if same_state && !force {
+                plan.unchanged += 1;
+                continue;
+            }
+            let candidate = Candidate {
+                key: file.key,
+                file: file.file,
+                shown: file.shown,
+                format: file.format,
+                state,
+                known: previous,
+                force,
+                context,
+            };
+            match previous {
+                Some(_) => plan.changed.push(candidate),
+                None => plan.new.push(candidate),
+            }
+        }
+        let mut removed: Vec<(String, Known)> = known
+            .iter()
+            .filter(|(key, _)| {
+                !listed.contains(*key) && walked_roots.iter().any(|root| is_under(key, root))
+            })
+            .map(|(key, entry)| (key.clone(), *entry))
+            .collect();
+        removed.sort_by(|a, b| a.0.cmp(&b.0));
+        plan.removed = removed;
+        plan
+    }
+
+    /// The files to read: the new ones, then the changed ones.
+    pub fn to_read(&self) -> Vec<&Candidate<'a>> {
+        self.new.iter().chain(&self.changed).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(mtime_nanos: i64, size: u64) -> FileState {
+        FileState {
+            mtime_nanos,
+            size,
+            hash: 7,
+            context: 1,
+        }
+    }
+
+    fn found<'a>(context: &'a ParseContext, key: &str, state: FileState) -> Found<'a> {
+        Found {
+            listed: Listed {
+                file: PathBuf::from(key),
+                key: key.to_string(),
+                shown: PathBuf::from(key),
+                format: Format::Text,
+            },
+            state: FileState { hash: 0, ..state },
+            context,
+        }
+    }
+
+    fn known(entries: &[(&str, FileState)]) -> HashMap<String, Known> {
+        entries
+            .iter()
+            .map(|(key, state)| {
+                let entry = Known {
+                    state: *state,
+                    articles: 2,
+                };
+                (key.to_string(), entry)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn files_sort_into_new_changed_unchanged_and_removed() {
+        let context = ParseContext::default();
+        let index = known(&[
+            ("/a/same.txt", state(10, 100)),
+            ("/a/touched.txt", state(10, 100)),
+            ("/a/gone.txt", state(10, 100)),
+            ("/elsewhere/kept.txt", state(10, 100)),
+        ]);
+        let walk = vec![
+            found(&context, "/a/fresh.txt", state(5, 5)),
+            found(&context, "/a/same.txt", state(10, 100)),
+            found(&context, "/a/touched.txt", state(11, 100)),
+        ];
+        let listed: HashSet<String> = walk.iter().map(|f| f.listed.key.clone()).collect();
+        let plan = SyncPlan::compute(walk, &index, &listed, &["/a".to_string()], &[]);
+        let keys = |list: &[Candidate]| list.iter().map(|c| c.key.clone()).collect::<Vec<_>>();
+        assert_eq!(keys(&plan.new), ["/a/fresh.txt"]);
+        assert_eq!(keys(&plan.changed), ["/a/touched.txt"]);
+        assert_eq!(plan.unchanged, 1);
+        assert_eq!(
+            plan.removed.len(),
+            1,
+            "only files under a walked root are gone"
+        );
+        assert_eq!(plan.removed[0].0, "/a/gone.txt");
+        assert!(plan.changed[0].known.is_some() && !plan.changed[0].force);
+    }
+
+    #[test]
+    fn a_changed_archive_rereads_its_unchanged_files_and_no_other() {
+        let context = ParseContext::default();
+        let index = known(&[("/a/x.txt", state(1, 1)), ("/ab/y.txt", state(1, 1))]);
+        let walk = vec![
+            found(&context, "/a/x.txt", state(1, 1)),
+            found(&context, "/ab/y.txt", state(1, 1)),
+        ];
+        let listed: HashSet<String> = walk.iter().map(|f| f.listed.key.clone()).collect();
+        let roots = ["/a".to_string(), "/ab".to_string()];
+        let plan = SyncPlan::compute(walk, &index, &listed, &roots, &["/a".to_string()]);
+        assert_eq!(plan.changed.len(), 1);
+        assert_eq!(plan.changed[0].key, "/a/x.txt");
+        assert!(plan.changed[0].force);
+        assert_eq!(plan.unchanged, 1, "'/ab' is not inside '/a'");
+    }
+
+    #[test]
+    fn a_file_listed_twice_is_planned_once_and_an_unreadable_one_is_not_gone() {
+        let context = ParseContext::default();
+        let index = known(&[("/a/locked.txt", state(1, 1))]);
+        let walk = vec![
+            found(&context, "/a/n.txt", state(1, 1)),
+            found(&context, "/a/n.txt", state(1, 1)),
+        ];
+        let mut listed: HashSet<String> = walk.iter().map(|f| f.listed.key.clone()).collect();
+        listed.insert("/a/locked.txt".to_string());
+        let plan = SyncPlan::compute(walk, &index, &listed, &["/a".to_string()], &[]);
+        assert_eq!(plan.new.len(), 1);
+        assert!(plan.removed.is_empty());
+        assert_eq!(plan.to_read().len(), 1);
+    }
+}
