@@ -36,9 +36,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default="chronam", choices=["reuters", "chronam"])
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--set", default="all", choices=["all", "bench"],
+                    help="all: benchmark set, keywords, fallbacks and questions; bench: the benchmark set")
     ap.add_argument("bins", nargs="+", help="NAME=BINARY=INDEX")
     args = ap.parse_args()
-    asked = BENCH_SET[args.corpus] + KEYWORDS[args.corpus] + questions(20)[::3]
+    asked = BENCH_SET[args.corpus]
+    if args.set == "all":
+        asked = asked + KEYWORDS[args.corpus] + questions(20)[::3]
     servers = []
     try:
         for spec in args.bins:

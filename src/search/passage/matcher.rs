@@ -50,6 +50,9 @@ pub struct Matcher {
     words: Vec<String>,
     /// First letters of the plan's words, sorted.
     initials: Vec<char>,
+    /// Whether a word written with this ASCII first byte can be a query word: its indexed
+    /// form starts with the byte lower-cased, so most words are ruled out by one look.
+    ascii_initial: [bool; 128],
     memo: Mutex<Memo>,
 }
 
@@ -83,10 +86,12 @@ impl Matcher {
         let mut initials: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
         initials.sort_unstable();
         initials.dedup();
+        let ascii_initial = ascii_initials(&initials);
         Matcher {
             targets,
             words,
             initials,
+            ascii_initial,
             memo: Mutex::new(Memo {
                 seen: HashMap::default(),
                 fold: Normalizer::folding(),
@@ -109,13 +114,11 @@ impl Matcher {
         let mut tokens = Vec::with_capacity(text.len() / 6);
         for (position, start, end) in words(text) {
             let written = text.get(start..end).unwrap_or_default();
-            let word = match memo.seen.get(written) {
-                Some(&word) => word,
-                None => {
-                    let word = self.identify(&mut memo, written);
-                    memo.seen.insert(written.into(), word);
-                    word
-                }
+            let first = written.as_bytes().first().copied().unwrap_or(0);
+            let word = if first.is_ascii() && !self.ascii_initial[usize::from(first)] {
+                None
+            } else {
+                self.remembered(&mut memo, written)
             };
             tokens.push(Token {
                 word,
@@ -124,6 +127,18 @@ impl Matcher {
             });
         }
         tokens
+    }
+
+    /// Which query word `written` is, from the memo or analysed and remembered.
+    fn remembered(&self, memo: &mut Memo, written: &str) -> Option<WordId> {
+        match memo.seen.get(written) {
+            Some(&word) => word,
+            None => {
+                let word = self.identify(memo, written);
+                memo.seen.insert(written.into(), word);
+                word
+            }
+        }
     }
 
     /// Which query word `written` is, analysed as the index analyses it.
@@ -137,12 +152,23 @@ impl Matcher {
     }
 }
 
+/// For each ASCII byte, whether a word written with it first can start with one of `initials`.
+fn ascii_initials(initials: &[char]) -> [bool; 128] {
+    let mut table = [false; 128];
+    for (byte, allowed) in (0u8..128).zip(table.iter_mut()) {
+        let folded = char::from(byte.to_ascii_lowercase());
+        *allowed = initials.binary_search(&folded).is_ok();
+    }
+    table
+}
+
 impl Clone for Matcher {
     fn clone(&self) -> Matcher {
         Matcher {
             targets: self.targets.clone(),
             words: self.words.clone(),
             initials: self.initials.clone(),
+            ascii_initial: self.ascii_initial,
             memo: Mutex::new(Memo {
                 seen: HashMap::default(),
                 fold: Normalizer::folding(),
@@ -171,5 +197,52 @@ impl Default for Matcher {
 impl PartialEq for Matcher {
     fn eq(&self, other: &Matcher) -> bool {
         self.targets == other.targets && self.words == other.words
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use tantivy::tokenizer::TokenStream;
+
+    use super::*;
+    use crate::index::schema::news_analyzer;
+
+    fn words_concept(stems: &[&str]) -> Concept {
+        Concept {
+            label: stems.join(" "),
+            in_title: true,
+            in_body: true,
+            pattern: Pattern::Words(stems.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>()),
+            weight: 1.0,
+        }
+    }
+
+    /// Every word the matcher marks, and only those, is a query word once fully analysed,
+    /// whatever its case, accents or first letter; a second reading (from the memo) agrees.
+    #[test]
+    fn marks_exactly_the_words_the_index_analysis_makes_query_words() {
+        let stems = ["secur", "talk", "elan", "zurich", "ocean", "1916"];
+        let matcher = Matcher::new(&[words_concept(&stems)]);
+        let text = "Security TALKS talked; Élan élan ELAN Zürich zurich's Océan oceans \
+                    1916 x1916 Secure securities talkative Ørsted ßecur İstanbul 東京";
+        let mut analyzer = news_analyzer();
+        let mut stream = analyzer.token_stream(text);
+        let mut expected = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            let word = stems.iter().any(|s| *s == token.text);
+            expected.push((word, token.position as u32, token.offset_from, token.offset_to));
+        }
+        for _ in 0..2 {
+            let marked: Vec<_> = matcher
+                .analyse(text)
+                .iter()
+                .map(|t| (t.word.is_some(), t.position, t.span.start, t.span.end))
+                .collect();
+            assert_eq!(marked, expected);
+        }
+        assert!(expected.iter().filter(|e| e.0).count() >= 10);
     }
 }
