@@ -43,35 +43,45 @@ pub struct Words<'a> {
 
 impl Words<'_> {
     /// The next run of alphanumeric characters at or after `self.at`, long ones included.
+    /// ASCII bytes are tested as bytes, in tight loops; other characters are decoded.
+    #[inline]
     fn next_run(&mut self) -> Option<(usize, usize)> {
         let bytes = self.text.as_bytes();
         let start = loop {
-            let &byte = bytes.get(self.at)?;
-            if byte.is_ascii() {
-                if byte.is_ascii_alphanumeric() {
-                    break self.at;
-                }
-                self.at += 1;
-            } else {
-                let c = self.char_at();
-                if c.is_alphanumeric() {
-                    break self.at;
-                }
-                self.at += c.len_utf8();
+            let rest = bytes.get(self.at..).unwrap_or_default();
+            let Some(skip) = rest
+                .iter()
+                .position(|&b| !b.is_ascii() || b.is_ascii_alphanumeric())
+            else {
+                self.at = bytes.len();
+                return None;
+            };
+            self.at += skip;
+            if bytes[self.at].is_ascii() {
+                break self.at;
             }
+            let c = self.char_at();
+            if c.is_alphanumeric() {
+                break self.at;
+            }
+            self.at += c.len_utf8();
         };
-        while let Some(&byte) = bytes.get(self.at) {
-            if byte.is_ascii() {
-                if !byte.is_ascii_alphanumeric() {
-                    break;
+        loop {
+            let rest = bytes.get(self.at..).unwrap_or_default();
+            let word = rest
+                .iter()
+                .position(|&b| !b.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            self.at += word;
+            match bytes.get(self.at) {
+                Some(byte) if !byte.is_ascii() => {
+                    let c = self.char_at();
+                    if !c.is_alphanumeric() {
+                        break;
+                    }
+                    self.at += c.len_utf8();
                 }
-                self.at += 1;
-            } else {
-                let c = self.char_at();
-                if !c.is_alphanumeric() {
-                    break;
-                }
-                self.at += c.len_utf8();
+                _ => break,
             }
         }
         Some((start, self.at))
