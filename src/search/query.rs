@@ -18,12 +18,12 @@ use tantivy::tokenizer::TokenStream;
 use tantivy::{DateTime, Searcher, TantivyDocument, Term as IndexTerm};
 
 use super::SearchRequest;
+use super::passage::Matcher;
 pub use super::syntax::QueryField;
 use super::syntax::{self, Clause, Leaf, Node, Role, Term};
 use crate::article::source_key;
 use crate::error::{Error, Result};
 use crate::index::NewsIndex;
-use super::passage::Matcher;
 use crate::index::schema::{folding_analyzer, news_analyzer};
 use crate::index::sources::resolve_source;
 

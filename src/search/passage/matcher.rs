@@ -107,7 +107,10 @@ impl Matcher {
 
     /// Every word of `text` the index holds, marked with the query word it is.
     pub fn analyse(&self, text: &str) -> Vec<Token> {
-        let mut memo = self.memo.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut memo = self
+            .memo
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if memo.seen.len() > MEMO_WORDS {
             memo.seen.clear();
         }
@@ -233,7 +236,12 @@ mod tests {
         while stream.advance() {
             let token = stream.token();
             let word = stems.iter().any(|s| *s == token.text);
-            expected.push((word, token.position as u32, token.offset_from, token.offset_to));
+            expected.push((
+                word,
+                token.position as u32,
+                token.offset_from,
+                token.offset_to,
+            ));
         }
         for _ in 0..2 {
             let marked: Vec<_> = matcher
