@@ -1,7 +1,7 @@
 //! The one list of failure kinds ([`Error`]) and the exit code each maps to.
 //!
 //! Every variant names what the user must act on: the path, the record and the reason.
-//! Per-file problems met while indexing are not errors but [`crate::parse::Warning`]s.
+//! Per-file problems met while indexing are not errors but [`crate::diagnostic::Diagnostic`]s.
 
 use std::path::PathBuf;
 

@@ -282,7 +282,7 @@ impl ExportReport {
 /// [`Error::IndexMissing`]/[`Error::OpenIndex`]/[`Error::Search`] when an index cannot be
 /// read; [`Error::ReadCorpus`], [`Error::InvalidCorpus`] or [`Error::ArchiveConfig`] when a
 /// folder cannot be read at all; [`Error::WriteOutput`] or [`Error::Io`] when output cannot be
-/// written. Problems with single files and articles are [`ExportEvent::Warning`]s.
+/// written. Problems with single files and articles are [`ExportEvent::Diagnostic`]s.
 pub fn export(
     source: &ExportSource,
     settings: &ExportSettings,

@@ -183,7 +183,7 @@ impl Default for UpdateOptions {
 }
 
 /// Brings the index at `index_dir` in step with `roots`, creating it if needed, in three
-/// steps: plan (walk the roots and sort their files against the index: [`SyncPlan`]), apply
+/// steps: plan (walk the roots and sort their files against the index: `SyncPlan`), apply
 /// (delete what is gone; read the new and changed files on worker threads and add their
 /// articles from one thread, committing every `commit_interval`), commit.
 ///

@@ -1,18 +1,24 @@
-//! The archive around a file: its `newsindex.toml` ([`ArchiveConfig`]), sidecar tables, which
-//! files to read ([`Selection`]) and what all that says about one file ([`ParseContext`]).
+//! The archive around a file: which files to read ([`Selection`]) and what the archive's
+//! `newsindex.toml` (`config.rs`) and sidecar tables (`sidecar.rs`) say about one file
+//! ([`ParseContext`], and [`FileContext::complete`], which fills what a reader left empty).
 //!
 //! Loaded once per indexed folder, defaults without a config file; it reads no article.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use regex::Regex;
-use serde::{Deserialize, Deserializer};
+
+mod config;
+mod sidecar;
+
+pub use config::{ArchiveConfig, DateConfig, FieldConfig, SidecarConfig};
+use config::{compile_date_pattern, line_of, parse_config};
+use sidecar::{Sidecar, SidecarColumns, SidecarRow, discover_sidecars, read_sidecar};
 
 use super::fields::FieldNames;
 use super::inference::{self, Dateline};
-use super::{Format, decode, detect};
-use crate::article::{Article, source_key};
+use super::{Format, detect};
+use crate::article::Article;
 use crate::date::ArticleDate;
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::error::{Error, Result};
@@ -33,131 +39,6 @@ const NOT_ARTICLES: &[&str] = &[
     "NOTICE",
 ];
 
-/// Names of sidecar tables found without a config, in the root or up to two folders below.
-const SIDECAR_NAMES: &[&str] = &["metadata.tsv", "metadata.csv"];
-
-/// The settings of `newsindex.toml`; every key is optional.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ArchiveConfig {
-    /// Extra CSV/JSON/front-matter field names, tried before the built-in ones.
-    #[serde(default)]
-    pub fields: FieldConfig,
-    /// Folder (relative to the root) → the source of the articles in it that name none.
-    #[serde(default)]
-    pub sources: BTreeMap<String, String>,
-    /// Where dates are in paths.
-    #[serde(default)]
-    pub dates: DateConfig,
-    /// Tables giving metadata for the files they list.
-    #[serde(default)]
-    pub sidecar: Vec<SidecarConfig>,
-    /// Records whose title starts with one of these are left out (default: `TEST PAGE`).
-    #[serde(default = "default_skip_titles")]
-    pub skip_titles: Vec<String>,
-    /// Folders or files (relative to the root) not to index.
-    #[serde(default)]
-    pub exclude: Vec<String>,
-}
-
-impl Default for ArchiveConfig {
-    fn default() -> ArchiveConfig {
-        ArchiveConfig {
-            fields: FieldConfig::default(),
-            sources: BTreeMap::new(),
-            dates: DateConfig::default(),
-            sidecar: Vec::new(),
-            skip_titles: default_skip_titles(),
-            exclude: Vec::new(),
-        }
-    }
-}
-
-fn default_skip_titles() -> Vec<String> {
-    vec!["TEST PAGE".to_string()]
-}
-
-/// The `[fields]` table: extra key names for each article field (a name or a list of names).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FieldConfig {
-    /// Keys for the headline.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub title: Vec<String>,
-    /// Keys for the date.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub date: Vec<String>,
-    /// Keys for the source.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub source: Vec<String>,
-    /// Keys for the text.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub body: Vec<String>,
-    /// Keys for the URL.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub url: Vec<String>,
-    /// Keys for the author(s).
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub byline: Vec<String>,
-    /// Keys for the record's id.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub id: Vec<String>,
-}
-
-/// The `[dates]` table.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DateConfig {
-    /// A regular expression with named groups `year`, `month`, `day` (and optionally `hour`,
-    /// `minute`, `second`), searched in each file's path relative to the root.
-    pub path: Option<toml::Spanned<String>>,
-}
-
-/// One `[[sidecar]]` table: a CSV/TSV file and which of its columns mean what.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SidecarConfig {
-    /// The table, relative to the root; its paths are relative to its own folder.
-    pub file: toml::Spanned<String>,
-    /// The column naming each article file (default `path`).
-    #[serde(default = "default_path_column")]
-    pub path: String,
-    /// The column giving the title.
-    pub title: Option<String>,
-    /// The column giving the date.
-    pub date: Option<String>,
-    /// The column giving the source.
-    pub source: Option<String>,
-    /// The column giving the author(s).
-    pub byline: Option<String>,
-    /// The column giving the URL.
-    pub url: Option<String>,
-    /// The column giving the page number (used in the titles of untitled page scans).
-    pub page: Option<String>,
-    /// The column identifying the source (an LCCN, a publisher id): sources that share a name
-    /// but not this are told apart by their place.
-    pub source_id: Option<String>,
-    /// The column giving the source's place (a city), shown after a name two sources share.
-    pub place: Option<String>,
-}
-
-fn default_path_column() -> String {
-    "path".to_string()
-}
-
-fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
-    }
-    Ok(match OneOrMany::deserialize(deserializer)? {
-        OneOrMany::One(name) => vec![name],
-        OneOrMany::Many(names) => names,
-    })
-}
-
 /// What to do with a file met while walking an archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
@@ -167,71 +48,6 @@ pub enum Selection {
     Skip(String),
     /// Not an article file at all (unknown extension).
     Ignore,
-}
-
-/// What a sidecar table says about one file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SidecarRow {
-    title: Option<String>,
-    date: Option<String>,
-    source: Option<String>,
-    byline: Option<String>,
-    url: Option<String>,
-    page: Option<String>,
-}
-
-/// A loaded sidecar table.
-#[derive(Debug)]
-struct Sidecar {
-    file: PathBuf,
-    folder: PathBuf,
-    rows: HashMap<String, SidecarRow>,
-}
-
-/// For each sidecar field, the header names that may hold it, in order.
-#[derive(Debug, Default)]
-struct SidecarColumns {
-    path: Vec<String>,
-    title: Vec<String>,
-    date: Vec<String>,
-    source: Vec<String>,
-    byline: Vec<String>,
-    url: Vec<String>,
-    page: Vec<String>,
-    source_id: Vec<String>,
-    place: Vec<String>,
-}
-
-impl SidecarColumns {
-    fn from_config(config: &SidecarConfig) -> SidecarColumns {
-        let one = |name: &Option<String>| name.iter().cloned().collect();
-        SidecarColumns {
-            path: vec![config.path.clone()],
-            title: one(&config.title),
-            date: one(&config.date),
-            source: one(&config.source),
-            byline: one(&config.byline),
-            url: one(&config.url),
-            page: one(&config.page),
-            source_id: one(&config.source_id),
-            place: one(&config.place),
-        }
-    }
-
-    fn discovered() -> SidecarColumns {
-        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
-        SidecarColumns {
-            path: names(&["path", "file", "filename"]),
-            title: names(&["title", "headline"]),
-            date: names(&["date"]),
-            source: names(&["newspaper", "source", "publisher"]),
-            byline: names(&["byline", "author"]),
-            url: names(&["url"]),
-            page: names(&["page", "seq"]),
-            source_id: names(&["lccn", "source_id"]),
-            place: names(&["place"]),
-        }
-    }
 }
 
 /// Everything the archive says that parsing needs: built once per indexed folder by
@@ -608,38 +424,6 @@ fn is_not_an_article(stem: &str) -> bool {
     })
 }
 
-fn parse_config(path: &Path, text: &str) -> Result<ArchiveConfig> {
-    toml::from_str(text).map_err(|error: toml::de::Error| Error::ArchiveConfig {
-        path: path.to_path_buf(),
-        line: error.span().map(|span| line_of(text, span.start)),
-        reason: error.message().trim().to_string(),
-    })
-}
-
-/// The 1-based line of byte `offset` in `text`.
-fn line_of(text: &str, offset: usize) -> u64 {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count() as u64
-        + 1
-}
-
-fn compile_date_pattern(pattern: &str) -> Result<Regex, String> {
-    let regex = Regex::new(pattern)
-        .map_err(|e| format!("[dates] path is not a regular expression: {e}"))?;
-    let names: Vec<&str> = regex.capture_names().flatten().collect();
-    for needed in ["year", "month", "day"] {
-        if !names.contains(&needed) {
-            return Err(format!(
-                "[dates] path needs a named group (?P<{needed}>…); it has {names:?}"
-            ));
-        }
-    }
-    Ok(regex)
-}
-
 /// The date the configured pattern finds in the path; `None` when it does not match.
 fn date_from_pattern(
     pattern: &Regex,
@@ -683,7 +467,7 @@ fn date_from_pattern(
 }
 
 /// A path as sidecar tables and config keys write it: `/`-separated, no `.` parts.
-fn path_key(path: &Path) -> String {
+pub(super) fn path_key(path: &Path) -> String {
     path.components()
         .filter_map(|c| match c {
             Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
@@ -705,159 +489,6 @@ fn starts_with_folder(relative: &Path, folder: &str) -> bool {
     folder.is_empty() || relative.starts_with(&folder)
 }
 
-/// Sidecar tables named `metadata.tsv`/`metadata.csv` in `root` or up to two folders below.
-fn discover_sidecars(root: &Path) -> Vec<PathBuf> {
-    super::walk::walk_archive(root, 3)
-        .filter_map(std::result::Result::ok)
-        .filter(|entry| {
-            entry.file_type().is_file()
-                && SIDECAR_NAMES
-                    .iter()
-                    .any(|name| entry.file_name().eq_ignore_ascii_case(name))
-        })
-        .map(|entry| entry.into_path())
-        .collect()
-}
-
-/// Renames the sources of rows whose name (as [`source_key`] folds it) belongs to more than one
-/// source id: "The sun." of New York (sn83030272) and "The Sun." of Price, Utah (sn86091025)
-/// become "The sun (New York, N.Y.)" and "The Sun (Price, Utah)", so they are two sources.
-/// The place is the id's when two share a place too.
-fn name_shared_sources(
-    rows: &mut HashMap<String, SidecarRow>,
-    identities: &HashMap<String, (String, Option<String>)>,
-) {
-    let mut ids_by_name: HashMap<String, HashSet<&str>> = HashMap::new();
-    let mut places: HashMap<(String, Option<&str>), HashSet<&str>> = HashMap::new();
-    for (path, row) in rows.iter() {
-        let (Some(source), Some((id, place))) = (&row.source, identities.get(path)) else {
-            continue;
-        };
-        let name = source_key(source);
-        ids_by_name.entry(name.clone()).or_default().insert(id);
-        places
-            .entry((name, place.as_deref()))
-            .or_default()
-            .insert(id);
-    }
-    for (path, row) in rows.iter_mut() {
-        let (Some(source), Some((id, place))) = (&row.source, identities.get(path)) else {
-            continue;
-        };
-        let name = source_key(source);
-        if ids_by_name.get(&name).is_none_or(|ids| ids.len() < 2) {
-            continue;
-        }
-        let place_is_unique = places
-            .get(&(name, place.as_deref()))
-            .is_some_and(|ids| ids.len() == 1);
-        let tag = match place {
-            Some(place) if place_is_unique => place.clone(),
-            Some(place) => format!("{place}, {id}"),
-            None => id.clone(),
-        };
-        let shown = source.trim().trim_end_matches('.').trim_end();
-        row.source = Some(format!("{shown} ({tag})"));
-    }
-}
-
-/// Reads a sidecar table; `Ok(None)` when its header has no path column. Bad rows are
-/// reported in `warnings` and left out.
-// Longer than most: the header's columns, then one loop over the rows that fills several per-row tables
-// at once; the columns are local to the loop.
-fn read_sidecar(
-    file: &Path,
-    columns: &SidecarColumns,
-    warnings: &mut Vec<Diagnostic>,
-) -> std::result::Result<Option<(Sidecar, Vec<u8>)>, String> {
-    let bytes = std::fs::read(file)
-        .map_err(|e| format!("cannot read sidecar table '{}': {e}", file.display()))?;
-    let (text, _) = decode(file, &bytes).map_err(|e| e.to_string())?;
-    let tab = file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("tab"));
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(if tab { b'\t' } else { b',' })
-        .quoting(!tab)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header of '{}': {e}", file.display()))?
-        .clone();
-    let column = |names: &[String]| {
-        names.iter().find_map(|name| {
-            header
-                .iter()
-                .position(|h| h.trim().eq_ignore_ascii_case(name))
-        })
-    };
-    let Some(path_column) = column(&columns.path) else {
-        return Ok(None);
-    };
-    let (title, date, source) = (
-        column(&columns.title),
-        column(&columns.date),
-        column(&columns.source),
-    );
-    let (byline, url, page) = (
-        column(&columns.byline),
-        column(&columns.url),
-        column(&columns.page),
-    );
-    let (source_id, place) = (column(&columns.source_id), column(&columns.place));
-    let mut rows = HashMap::new();
-    // Per row: the source's id and place, to tell apart sources that share a name.
-    let mut identities: HashMap<String, (String, Option<String>)> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(error) => {
-                let line = error.position().map_or(0, |p| p.line());
-                warnings.push(
-                    Diagnostic::new(Kind::SidecarRow, Some(line), error.to_string()).at(file),
-                );
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |at: Option<usize>| {
-            at.and_then(|at| record.get(at))
-                .map(str::trim)
-                .filter(|value| !value.is_empty())
-                .map(str::to_string)
-        };
-        let Some(path) = cell(Some(path_column)) else {
-            warnings
-                .push(Diagnostic::new(Kind::SidecarRow, Some(line), "row has no path").at(file));
-            continue;
-        };
-        let row = SidecarRow {
-            title: cell(title),
-            date: cell(date),
-            source: cell(source),
-            byline: cell(byline),
-            url: cell(url),
-            page: cell(page),
-        };
-        let key = path_key(Path::new(&path.replace('\\', "/")));
-        if let Some(id) = cell(source_id) {
-            identities.entry(key.clone()).or_insert((id, cell(place)));
-        }
-        rows.entry(key).or_insert(row);
-    }
-    name_shared_sources(&mut rows, &identities);
-    let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
-    Ok(Some((
-        Sidecar {
-            file: file.to_path_buf(),
-            folder,
-            rows,
-        },
-        bytes,
-    )))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -874,7 +505,7 @@ mod tests {
 
     #[test]
     fn the_readme_example_config_is_valid() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../../../README.md");
         let start = readme.find("```toml\n").unwrap() + "```toml\n".len();
         let end = start + readme[start..].find("```").unwrap();
         let config: ArchiveConfig = toml::from_str(&readme[start..end]).unwrap();
