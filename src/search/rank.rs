@@ -131,7 +131,11 @@ pub fn score(
 ) -> Result<Ranked> {
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
     let article = index.fields().to_article(&document);
-    let matched = passage::match_article(&article.title, &article.body, plan);
+    let segment = searcher.segment_reader(address.segment_ord).segment_id();
+    let matched = match passage::cache::cut_of(segment, address.doc_id, &article.body) {
+        Some(cut) => passage::match_cut(&article.title, &article.body, &cut, plan),
+        None => passage::match_article(&article.title, &article.body, plan),
+    };
     let score = article_score(bm25, &matched);
     Ok(Ranked {
         address,

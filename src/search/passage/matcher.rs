@@ -107,6 +107,12 @@ impl Matcher {
 
     /// Every word of `text` the index holds, marked with the query word it is.
     pub fn analyse(&self, text: &str) -> Vec<Token> {
+        self.mark(text, words(text))
+    }
+
+    /// The words of `text` found already (`(position, start, end)`, as [`words`] gives them),
+    /// marked with the query word each is.
+    pub fn mark(&self, text: &str, found: impl Iterator<Item = (u32, usize, usize)>) -> Vec<Token> {
         let mut memo = self
             .memo
             .lock()
@@ -115,7 +121,7 @@ impl Matcher {
             memo.seen.clear();
         }
         let mut tokens = Vec::with_capacity(text.len() / 6);
-        for (position, start, end) in words(text) {
+        for (position, start, end) in found {
             let written = text.get(start..end).unwrap_or_default();
             let first = written.as_bytes().first().copied().unwrap_or(0);
             let word = if first.is_ascii() && !self.ascii_initial[usize::from(first)] {

@@ -7,6 +7,7 @@
 //! Inside the search, places are [`ByteSpan`]s of the body; the contract's [`Passage`] speaks
 //! in characters ([`CharSpan`]).
 
+pub mod cache;
 pub mod cut;
 pub mod matcher;
 mod score;
@@ -150,10 +151,28 @@ pub struct ArticleMatch {
 /// K1 = 1.2, B = 0.75); a phrase not whole in the passage earns 0.3 of that for its words found
 /// apart; and each pair of query words `d ≤ 10` words apart adds `0.5 × lighter weight / d`.
 pub fn match_article(title: &str, body: &str, plan: &Plan) -> ArticleMatch {
-    let matcher = plan.matcher();
-    let tokens = matcher.analyse(body);
-    let title_tokens = matcher.analyse(title);
-    let spans = split(body);
+    let tokens = plan.matcher().analyse(body);
+    match_tokens(title, tokens, split(body), plan)
+}
+
+/// [`match_article`] for a body already cut ([`cache::Cut`]).
+pub fn match_cut(title: &str, body: &str, cut: &cache::Cut, plan: &Plan) -> ArticleMatch {
+    let found = cut
+        .words
+        .iter()
+        .map(|&(position, start, end)| (position, start as usize, end as usize));
+    let tokens = plan.matcher().mark(body, found);
+    match_tokens(title, tokens, cut.spans.clone(), plan)
+}
+
+/// Scores the passages `spans` of a body whose words are `tokens`, and `title`.
+fn match_tokens(
+    title: &str,
+    tokens: Vec<matcher::Token>,
+    spans: Vec<ByteSpan>,
+    plan: &Plan,
+) -> ArticleMatch {
+    let title_tokens = plan.matcher().analyse(title);
     let mut passages: Vec<ScoredPassage> = Vec::new();
     let mut first = 0;
     for &span in &spans {
@@ -436,6 +455,26 @@ mod tests {
         assert_eq!(matched.concentration, 0.5);
         assert!(matched.passages.is_empty());
         assert_eq!(matched.lead, Some(ByteSpan { start: 0, end: 20 }));
+    }
+
+    proptest::proptest! {
+        /// A body cut once and kept matches exactly as the body read afresh.
+        #[test]
+        fn a_kept_cut_matches_as_the_body_read_afresh(
+            body in "(?s)(Security|talks|TALK|é|secure|a|b|[.!? ]|\n\n){0,400}",
+        ) {
+            let plan = plan(vec![
+                word("security", &["secur"], 1.5),
+                word("talks", &["talk"], 1.0),
+                phrase("\"a b\"", &["a", "b"], 1),
+            ]);
+            let fresh = match_article("Talks a b", &body, &plan);
+            let segment = tantivy::index::SegmentId::generate_random();
+            for _ in 0..2 {
+                let cut = cache::cut_of(segment, 7, &body).unwrap();
+                proptest::prop_assert_eq!(&match_cut("Talks a b", &body, &cut, &plan), &fresh);
+            }
+        }
     }
 
     proptest::proptest! {
