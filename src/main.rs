@@ -22,6 +22,7 @@ fn main() -> std::process::ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| filter.into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(cli.stderr_color())
         .init();
     match run(cli) {
         Ok(code) => std::process::ExitCode::from(code as u8),

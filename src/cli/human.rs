@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use newsindex::article::Article;
+use newsindex::date::ArticleDate;
 use newsindex::index::IndexStats;
 use newsindex::search::passage::Context;
 use newsindex::search::{
@@ -40,7 +41,26 @@ pub fn write_results(
         writeln!(out, "{}", Note::Closest)?;
     }
     if results.hits.is_empty() {
-        writeln!(out, "{} {noun}; none on this page", results.total)?;
+        let total = results.total;
+        if total == 0 || request.limit == 0 {
+            writeln!(out, "{total} {noun}")?;
+        } else {
+            let hint = match results.group {
+                Group::Article => {
+                    let limit = request.limit as u64;
+                    format!(
+                        "the last page starts at --offset {}",
+                        (total - 1) / limit * limit
+                    )
+                }
+                Group::Passage => "try a smaller --offset".to_string(),
+            };
+            writeln!(
+                out,
+                "{total} {noun}; --offset {} is past the last of them ({hint})",
+                request.offset
+            )?;
+        }
         return write_facet_lines(out, results.facets.as_ref());
     }
     let first = request.offset + 1;
@@ -54,6 +74,7 @@ pub fn write_results(
         "{} {noun} (showing {unit}{first}-{last})",
         results.total
     )?;
+    let width = layout_width();
     for (number, hit) in (first..).zip(&results.hits) {
         writeln!(out)?;
         let title = if hit.title.is_empty() {
@@ -61,36 +82,99 @@ pub fn write_results(
         } else {
             hit.title.as_str()
         };
-        if color {
-            writeln!(out, "{number}. {BOLD}{title}{RESET}")?;
+        let number = format!("{number}. ");
+        let indent = " ".repeat(number.chars().count().max(3));
+        let title = if color {
+            format!("{BOLD}{title}{RESET}")
         } else {
-            writeln!(out, "{number}. {title}")?;
-        }
-        let mut meta = vec![
-            hit.date
-                .map_or_else(|| "undated".to_string(), |d| d.to_string()),
-        ];
+            title.to_string()
+        };
+        write_wrapped(out, &title, width, &number, &indent)?;
+        let date = hit.date.map_or_else(|| "undated".to_string(), shown_date);
+        let mut meta = vec![date];
         if let Some(source) = &hit.source {
             meta.push(source.clone());
         }
-        meta.push(shown_path(&hit.path));
-        meta.push(format!("id {}", hit.id));
-        let meta = meta.join(" · ");
-        if color {
-            writeln!(out, "   {DIM}{meta}{RESET}")?;
+        let id = format!("id {}", hit.id);
+        let path = shown_path(&hit.path);
+        // The path joins the line when it fits the width, else it gets a line of its own; a
+        // pipe gets one line per hit, as grep-like tools expect.
+        let joined = format!("{} · {path} · {id}", meta.join(" · "));
+        let fits = width.is_none_or(|width| indent.len() + joined.chars().count() <= width);
+        let lines = if fits {
+            vec![joined]
         } else {
-            writeln!(out, "   {meta}")?;
+            meta.push(id);
+            vec![meta.join(" · "), path]
+        };
+        for line in lines {
+            if color {
+                writeln!(out, "{indent}{DIM}{line}{RESET}")?;
+            } else {
+                writeln!(out, "{indent}{line}")?;
+            }
         }
         for passage in &hit.passages {
-            write!(out, "   ")?;
-            write_passage(out, passage, color)?;
-            writeln!(out)?;
+            let mut text = Vec::new();
+            write_passage(&mut text, passage, color)?;
+            write_wrapped(
+                out,
+                &String::from_utf8_lossy(&text),
+                width,
+                &indent,
+                &indent,
+            )?;
         }
         if let Some(explain) = &hit.explain {
             write_explain(out, explain)?;
         }
     }
     write_facet_lines(out, results.facets.as_ref())
+}
+
+/// The width to lay text out in: `COLUMNS` when set, else the terminal's when stdout is one;
+/// `None` (no wrapping, one line per passage, as grep prints) for a pipe or a file.
+fn layout_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|text| text.trim().parse::<usize>().ok())
+        .filter(|&columns| columns >= 20);
+    columns.or_else(|| {
+        io::stdout()
+            .is_terminal()
+            .then(textwrap::termwidth)
+            .filter(|&columns| columns >= 20)
+    })
+}
+
+/// Writes `text` after `first` (a number, or an indent), wrapped to `width` with the lines
+/// after the first indented by `rest`: a hanging indent. Without a width, one line.
+fn write_wrapped(
+    out: &mut impl Write,
+    text: &str,
+    width: Option<usize>,
+    first: &str,
+    rest: &str,
+) -> io::Result<()> {
+    match width {
+        Some(width) => {
+            let options = textwrap::Options::new(width)
+                .initial_indent(first)
+                .subsequent_indent(rest);
+            writeln!(out, "{}", textwrap::fill(text, options))
+        }
+        None => writeln!(out, "{first}{text}"),
+    }
+}
+
+/// A date as people read it: `2024-06-21`, or `2024-06-21 09:30` when the time is known (the
+/// time as published; `show` and the JSON give the offset).
+fn shown_date(date: ArticleDate) -> String {
+    match date {
+        ArticleDate::Day(day) => day.format("%Y-%m-%d").to_string(),
+        ArticleDate::Time(time) => time.format("%Y-%m-%d %H:%M").to_string(),
+    }
 }
 
 /// Writes why a hit ranks where it does: the formula, the passages' parts, tantivy's tree.
@@ -151,16 +235,26 @@ fn write_explanation(
     Ok(())
 }
 
+/// How many sources `search --facets` and `stats` name before counting the rest.
+const TOP_SOURCES: usize = 10;
+
 /// Writes `search --facets`' two summary lines: articles per source and per year.
 fn write_facet_lines(out: &mut impl Write, facets: Option<&Facets>) -> io::Result<()> {
     let Some(facets) = facets else {
         return Ok(());
     };
-    let sources: Vec<String> = facets
+    let mut sources: Vec<String> = facets
         .sources
         .iter()
+        .take(TOP_SOURCES)
         .map(|s| format!("{} {}", s.source, s.articles))
         .collect();
+    if facets.sources.len() > TOP_SOURCES {
+        sources.push(format!(
+            "and {} more (--json lists them all)",
+            facets.sources.len() - TOP_SOURCES
+        ));
+    }
     let mut years: Vec<String> = facets
         .dates
         .iter()
@@ -315,9 +409,13 @@ fn write_metadata(out: &mut impl Write, article: &Article, color: bool) -> io::R
     } else {
         writeln!(out, "{}", article.title)?;
     }
-    let date = match (&article.date, &article.date_source) {
+    let date = article.date.map(|date| match date {
+        ArticleDate::Day(_) => shown_date(date),
+        ArticleDate::Time(time) => time.format("%Y-%m-%d %H:%M %:z").to_string(),
+    });
+    let date = match (date, &article.date_source) {
         (Some(date), Some(source)) => format!("{date} (from {source})"),
-        (Some(date), None) => date.to_string(),
+        (Some(date), None) => date,
         (None, _) => "undated".to_string(),
     };
     let fields = [
@@ -415,8 +513,21 @@ pub fn write_stats(out: &mut impl Write, stats: &IndexStats) -> io::Result<()> {
         _ => writeln!(out, "dates:     none")?,
     }
     writeln!(out, "sources:   {}", stats.sources.len())?;
-    for source in &stats.sources {
-        writeln!(out, "  {:>8}  {}", source.articles, source.source)?;
+    for source in stats.sources.iter().take(TOP_SOURCES) {
+        let name = source.name.as_deref().unwrap_or(&source.source);
+        writeln!(out, "  {:>8}  {name}", source.articles)?;
+    }
+    if let Some(rest) = stats
+        .sources
+        .get(TOP_SOURCES..)
+        .filter(|rest| !rest.is_empty())
+    {
+        let articles: u64 = rest.iter().map(|s| s.articles).sum();
+        writeln!(
+            out,
+            "  {articles:>8}  in {} more sources (stats --json lists them all)",
+            rest.len()
+        )?;
     }
     Ok(())
 }

@@ -7,7 +7,9 @@
 
 mod human;
 mod output;
+mod progress;
 mod settings;
+mod warnings;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -69,7 +71,9 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build or refresh the index from a folder of articles (.txt, .json, .jsonl)
+    /// Build or refresh the index from a folder of articles (text, Markdown, JSON, CSV, HTML,
+    /// NITF/NewsML, Reuters SGML, WARC)
+    #[command(long_about = index_long_about())]
     Index(IndexArgs),
     /// Search the index: ranked articles with their best matching passages
     Search(SearchArgs),
@@ -110,6 +114,9 @@ pub struct IndexArgs {
     /// Commit at least every this many seconds, so an interrupted run keeps its work
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_commit_interval)]
     pub commit_interval: Duration,
+    /// Print a JSON summary of the run on stdout (counts, time, every warning)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which articles a query looks at: the date span, the sources, and whether any word will do
@@ -152,11 +159,13 @@ pub struct SearchArgs {
     /// Order of the hits
     #[arg(long, value_name = "ORDER", default_value = "relevance", value_parser = choice::<SortOrder>())]
     pub sort: SortOrder,
-    /// Number of hits to show
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    /// Number of hits to show (0: only count the matching articles)
+    #[arg(short = 'n', long, value_name = "N", default_value = "10",
+          allow_negative_numbers = true, value_parser = parse_count)]
     pub limit: usize,
     /// Number of hits to skip (for paging)
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value = "0",
+          allow_negative_numbers = true, value_parser = parse_count)]
     pub offset: usize,
     /// Passages to show per article [default: 1, or 3 with --json]
     #[arg(long, value_name = "N")]
@@ -204,6 +213,30 @@ pub struct ServeArgs {
     /// Longest a request may take, in seconds; a slower one answers 503 saying so
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_budget)]
     pub budget: Duration,
+    /// Let pages on this origin call the API from a browser (repeat for more, or '*' for any)
+    /// [default: none]
+    #[arg(long, value_name = "ORIGIN", value_parser = newsindex::server::Cors::check_origin)]
+    pub cors: Vec<String>,
+    /// Keep server paths private: hits and articles name files relative to their archive, and
+    /// /api/stats leaves out the index folder and the indexed folders
+    #[arg(long)]
+    pub public: bool,
+}
+
+/// `index --help`'s description: every file ending it reads, from the readers' own table.
+fn index_long_about() -> String {
+    format!(
+        "Build or refresh the index from a folder of articles.\n\nFiles read, by name ending: {}.",
+        newsindex::parse::extensions_text()
+    )
+}
+
+/// Reads `-n`/`--offset`: a whole number of at least 0. Negative numbers reach this parser
+/// (rather than clap's "use `-- -1`" tip, which would make them query words) and are refused.
+fn parse_count(text: &str) -> std::result::Result<usize, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a whole number of at least 0"))
 }
 
 /// Reads `--budget`: a number of seconds from a millisecond to a day.
@@ -365,10 +398,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let index = NewsIndex::open_live(&settings.index_dir)?;
             let quiet = settings.quiet;
             let shown_index = settings.index_dir.display().to_string();
-            let threads = args
-                .threads
-                .unwrap_or_else(newsindex::server::default_threads);
-            newsindex::server::run(index, &args.addr, threads, args.budget, |bound| {
+            let options = newsindex::server::ServeOptions {
+                threads: args
+                    .threads
+                    .unwrap_or_else(newsindex::server::default_threads),
+                budget: args.budget,
+                cors: newsindex::server::Cors::from_origins(&args.cors),
+                public: args.public,
+            };
+            newsindex::server::run(index, &args.addr, &options, |bound| {
                 if !quiet {
                     let mut err = std::io::stderr().lock();
                     writeln!(
@@ -385,14 +423,28 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     Ok(code)
 }
 
+impl Cli {
+    /// Whether what goes to stderr (log lines, the progress bar) may be coloured: `--color`,
+    /// and for `auto` a terminal on stderr and no `NO_COLOR`.
+    pub fn stderr_color(&self) -> bool {
+        match self.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => std::io::stderr().is_terminal() && no_color_unset(),
+        }
+    }
+}
+
+/// True unless `NO_COLOR` is set to something (<https://no-color.org>).
+fn no_color_unset() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 fn color_choice(arg: ColorArg) -> bool {
     match arg {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorArg::Auto => std::io::stdout().is_terminal() && no_color_unset(),
     }
 }
 
@@ -425,40 +477,27 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
     }
     let quiet = settings.quiet;
     let verbose = settings.verbose;
-    let show_progress = !quiet && std::io::stderr().is_terminal();
-    let progress = show_progress.then(|| {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} files [{elapsed_precise}] {per_sec} {wide_msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let progress = progress::Progress::new(!quiet && std::io::stderr().is_terminal());
+    let mut warnings = warnings::Warnings::new(verbose > 0);
+    if args.json {
+        warnings = warnings.keeping_all();
+    }
     let mut report_event = |event: IndexEvent| {
         let mut err = std::io::stderr().lock();
         match event {
-            IndexEvent::Walked { files } => {
-                if let Some(bar) = &progress {
-                    bar.set_length(files as u64);
-                }
-            }
-            IndexEvent::FileDone => {
-                if let Some(bar) = &progress {
-                    bar.inc(1);
-                }
-            }
+            IndexEvent::Walked { files } => progress.set_files(files),
+            IndexEvent::FileDone => progress.file_done(),
+            IndexEvent::Phase(phase) => progress.phase(phase),
             IndexEvent::Diagnostic(diagnostic) => {
                 let line = match diagnostic.severity() {
-                    Severity::Warning if !quiet => format!("newsindex: warning: {diagnostic}"),
+                    Severity::Warning => match warnings.add(&diagnostic) {
+                        Some(line) if !quiet => line,
+                        _ => return,
+                    },
                     Severity::Note if verbose > 0 => format!("newsindex: {diagnostic}"),
-                    _ => return,
+                    Severity::Note => return,
                 };
-                match &progress {
-                    Some(bar) => bar.suspend(|| writeln!(err, "{line}")).ok(),
-                    None => writeln!(err, "{line}").ok(),
-                };
+                progress.suspend(|| writeln!(err, "{line}")).ok();
             }
         }
     };
@@ -468,12 +507,23 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
         &index_settings,
         &mut report_event,
     )?;
-    if let Some(bar) = &progress {
-        bar.finish_and_clear();
-    }
+    progress.finish();
     if !quiet {
         let mut err = std::io::stderr().lock();
-        writeln!(err, "{}", report.summary()).ok();
+        for line in warnings.summary() {
+            writeln!(err, "{line}").ok();
+        }
+        if !args.json {
+            writeln!(err, "{}", report.summary()).ok();
+        }
+    }
+    if args.json {
+        let mut out = std::io::stdout().lock();
+        output::write_index_summary(
+            &mut out,
+            &output::IndexSummary::new(&report, warnings.all()),
+        )?;
+        out.flush().map_err(Error::WriteOutput)?;
     }
     Ok(if report.interrupted {
         ExitCode::Interrupted
@@ -526,7 +576,9 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         }
     };
     output::write_results(out, &results, &request, format)?;
-    Ok(if results.hits.is_empty() {
+    // Exit 1 says no article matches; an empty page of matching articles (`-n 0`, an offset
+    // past the end) is still a success.
+    Ok(if results.total == 0 {
         ExitCode::NoHits
     } else {
         ExitCode::Success
@@ -544,23 +596,30 @@ fn run_export(settings: &Settings, args: ExportArgs, out: &mut impl Write) -> Re
         max_file_size: args.max_file_size,
     };
     let (quiet, verbose) = (settings.quiet, settings.verbose);
+    let mut warnings = warnings::Warnings::new(verbose > 0);
     let mut report_event = |event: ExportEvent| {
         let mut err = std::io::stderr().lock();
         match event {
             ExportEvent::Diagnostic(diagnostic) => match diagnostic.severity() {
-                Severity::Warning if !quiet => {
-                    writeln!(err, "newsindex: warning: {diagnostic}").ok();
+                Severity::Warning => {
+                    if let Some(line) = warnings.add(&diagnostic).filter(|_| !quiet) {
+                        writeln!(err, "{line}").ok();
+                    }
                 }
                 Severity::Note if verbose > 0 => {
                     writeln!(err, "newsindex: {diagnostic}").ok();
                 }
-                _ => {}
+                Severity::Note => {}
             },
         }
     };
     let report = export(&source, &export_settings, out, &mut report_event)?;
     if !quiet {
-        writeln!(std::io::stderr().lock(), "{}", report.summary()).ok();
+        let mut err = std::io::stderr().lock();
+        for line in warnings.summary() {
+            writeln!(err, "{line}").ok();
+        }
+        writeln!(err, "{}", report.summary()).ok();
     }
     Ok(if report.has_skipped() {
         ExitCode::Skipped

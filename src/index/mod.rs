@@ -21,7 +21,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 pub use schema::{Fields, FileState};
-pub use writer::{IndexEvent, IndexReport, UpdateOptions, update};
+pub use writer::{IndexEvent, IndexPhase, IndexReport, UpdateOptions, update};
 
 use crate::article::Article;
 use crate::error::{Error, Result};
@@ -223,6 +223,11 @@ impl NewsIndex {
         stats.earliest = earliest.and_then(day);
         stats.latest = latest.and_then(day);
         stats.sources = SourceCount::ranked(sources);
+        let names = sources::display_names(&searcher, &self.fields, &stats.sources)
+            .map_err(|e| self.search_error(e))?;
+        for (count, name) in stats.sources.iter_mut().zip(names) {
+            count.name = Some(name);
+        }
         stats.root_articles = self
             .meta
             .roots
@@ -385,8 +390,12 @@ pub struct RootCount {
 /// One source and how many articles it has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceCount {
-    /// Normalised source name.
+    /// Normalised source name (the key `--source` and `source=` take).
     pub source: String,
+    /// How its articles most often write it, for showing (`stats` only; see
+    /// [`sources::display_names`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Its number of articles.
     pub articles: u64,
 }
@@ -396,7 +405,11 @@ impl SourceCount {
     pub fn ranked(counts: impl IntoIterator<Item = (String, u64)>) -> Vec<SourceCount> {
         let mut sources: Vec<SourceCount> = counts
             .into_iter()
-            .map(|(source, articles)| SourceCount { source, articles })
+            .map(|(source, articles)| SourceCount {
+                source,
+                articles,
+                name: None,
+            })
             .collect();
         sources.sort_by(|a, b| {
             b.articles

@@ -1,13 +1,90 @@
 //! Sources as users write them: [`resolve_source`] turns "Washington Times" or a unique prefix
 //! into the source key the index holds, and refuses an unknown or ambiguous name with the
 //! candidates. Searching calls it for `--source` and `source:`; it does not search.
+//! [`display_names`] goes the other way, from a key to the name its articles write.
 
-use super::schema::field;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
-use super::{NewsIndex, column_terms};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocSet, Searcher, TERMINATED, TantivyDocument, Term};
+
+use super::schema::{Fields, field};
+use super::{NewsIndex, SourceCount, column_terms};
 use crate::article::source_key;
 use crate::error::{Error, Result};
+
+/// How many of a source's articles [`display_names`] reads.
+const NAME_SAMPLE: usize = 24;
+
+/// One name to show for each source key: the way its first articles (up to 24) write it most
+/// often, a name preferred to a web address ("Wikinews" to "en.wikinews.org"), with a
+/// catalogue's trailing full stop dropped ("El Paso herald." is "El Paso herald"). Falls back
+/// to the key.
+///
+/// # Errors
+/// When the index cannot be read.
+pub fn display_names(
+    searcher: &Searcher,
+    fields: &Fields,
+    sources: &[SourceCount],
+) -> tantivy::Result<Vec<String>> {
+    let mut names = Vec::with_capacity(sources.len());
+    for source in sources {
+        let term = Term::from_field_text(fields.source, &source.source);
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut read = 0;
+        for segment in searcher.segment_readers() {
+            if read >= NAME_SAMPLE {
+                break;
+            }
+            let inverted = segment.inverted_index(fields.source)?;
+            let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            let store = segment.get_store_reader(1)?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED && read < NAME_SAMPLE {
+                if !segment.is_deleted(doc) {
+                    let document: TantivyDocument = store.get(doc)?;
+                    if let Some(raw) = document
+                        .get_first(fields.source_raw)
+                        .and_then(|value| value.as_str())
+                    {
+                        let name = raw.trim().trim_end_matches('.').trim_end();
+                        if !name.is_empty() {
+                            *seen.entry(name.to_string()).or_default() += 1;
+                        }
+                    }
+                    read += 1;
+                }
+                doc = postings.advance();
+            }
+        }
+        let best = seen
+            .into_iter()
+            .max_by(|(a, count_a), (b, count_b)| {
+                (
+                    !looks_like_address(a),
+                    count_a,
+                    std::cmp::Reverse(a.as_str()),
+                )
+                    .cmp(&(
+                        !looks_like_address(b),
+                        count_b,
+                        std::cmp::Reverse(b.as_str()),
+                    ))
+            })
+            .map(|(name, _)| name);
+        names.push(best.unwrap_or_else(|| source.source.clone()));
+    }
+    Ok(names)
+}
+
+/// True for a name written as a web address (`reuters.com`, `https://en.wikinews.org/`).
+fn looks_like_address(name: &str) -> bool {
+    !name.contains(' ') && name.contains('.')
+}
 
 /// How many candidates an error lists.
 const MAX_CANDIDATES: usize = 12;

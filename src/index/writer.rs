@@ -36,6 +36,37 @@ pub enum IndexEvent {
     /// A file or record skipped or read with less (a warning), or a detail worth showing with
     /// `-v` (a note), placed in its file.
     Diagnostic(Diagnostic),
+    /// The run moved on to another stage of its work.
+    Phase(IndexPhase),
+}
+
+/// The stages of an indexing run, in the order they first come; a periodic commit goes from
+/// parsing to writing and committing and back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexPhase {
+    /// Walking the folders and comparing their files with the index.
+    Scanning,
+    /// Reading and parsing files and handing their articles to the writer.
+    Parsing,
+    /// Waiting for the writer's threads to finish and write their segments to disk.
+    Writing,
+    /// Recording the commit (the segments list and the index's metadata).
+    Committing,
+    /// Waiting for background merges of small segments into larger ones.
+    Merging,
+}
+
+impl IndexPhase {
+    /// The word a progress line shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            IndexPhase::Scanning => "scanning",
+            IndexPhase::Parsing => "parsing",
+            IndexPhase::Writing => "writing",
+            IndexPhase::Committing => "committing",
+            IndexPhase::Merging => "merging",
+        }
+    }
 }
 
 /// What one `newsindex index` run did.
@@ -201,6 +232,7 @@ pub fn update(
     report_event: &mut dyn FnMut(IndexEvent),
 ) -> Result<IndexReport> {
     let started = Instant::now();
+    report_event(IndexEvent::Phase(IndexPhase::Scanning));
     let Opened {
         roots_abs,
         archive_roots,
@@ -282,6 +314,7 @@ pub fn update(
     for _ in 0..plan.unchanged {
         report_event(IndexEvent::FileDone);
     }
+    report_event(IndexEvent::Phase(IndexPhase::Parsing));
     let mut last_commit = Instant::now();
     read_and_add(
         &to_read,
@@ -300,7 +333,13 @@ pub fn update(
             .map_err(write_error)?;
             report_event(IndexEvent::FileDone);
             if last_commit.elapsed() >= settings.commit_interval {
-                commit(&mut writer, &meta_with_roots(&meta, &roots_abs)).map_err(write_error)?;
+                commit(
+                    &mut writer,
+                    &meta_with_roots(&meta, &roots_abs),
+                    report_event,
+                )
+                .map_err(write_error)?;
+                report_event(IndexEvent::Phase(IndexPhase::Parsing));
                 last_commit = Instant::now();
             }
             Ok(())
@@ -321,7 +360,7 @@ pub fn update(
         || next_meta.roots != roots_before
         || next_meta != meta;
     report.total_articles =
-        finish(&index, writer, changed.then_some(&next_meta)).map_err(write_error)?;
+        finish(&index, writer, changed.then_some(&next_meta), report_event).map_err(write_error)?;
     tracing::debug!(elapsed = ?started.elapsed(), "committed");
     report.elapsed = started.elapsed();
     Ok(report)
@@ -469,10 +508,12 @@ fn finish(
     index: &Index,
     mut writer: IndexWriter<TantivyDocument>,
     meta: Option<&IndexMeta>,
+    report_event: &mut dyn FnMut(IndexEvent),
 ) -> tantivy::Result<u64> {
     match meta {
         Some(meta) => {
-            commit(&mut writer, meta)?;
+            commit(&mut writer, meta, report_event)?;
+            report_event(IndexEvent::Phase(IndexPhase::Merging));
             writer.wait_merging_threads()?;
         }
         None => {
@@ -1082,12 +1123,19 @@ fn meta_with_roots(meta: &IndexMeta, roots: &[PathBuf]) -> IndexMeta {
     next
 }
 
-/// Commits with the metadata as payload, so documents and metadata land together.
-fn commit(writer: &mut IndexWriter<TantivyDocument>, meta: &IndexMeta) -> tantivy::Result<()> {
+/// Commits with the metadata as payload, so documents and metadata land together, telling
+/// when the segments are written and when the commit is recorded.
+fn commit(
+    writer: &mut IndexWriter<TantivyDocument>,
+    meta: &IndexMeta,
+    report_event: &mut dyn FnMut(IndexEvent),
+) -> tantivy::Result<()> {
     let payload =
         serde_json::to_string(meta).map_err(|e| TantivyError::InternalError(e.to_string()))?;
+    report_event(IndexEvent::Phase(IndexPhase::Writing));
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&payload);
+    report_event(IndexEvent::Phase(IndexPhase::Committing));
     prepared.commit()?;
     Ok(())
 }

@@ -23,6 +23,8 @@
 //!   passage first; an article may appear in several hits).
 //! - `notes` lists, in words, how the query was read where it differs from what was typed
 //!   (an unclosed quote, a stray operator) and the closest-match fallback.
+//! - `source` is the source as the article wrote it, `source_key` (absent without a source)
+//!   its normalised key, the value `--source`, `source=` and the facets use.
 //! - `date` is `YYYY-MM-DD` when only the day is known, RFC 3339 when the time is; `null` if undated.
 //! - `score` is the article's score (BM25 plus its best passages, see the README), `null` when
 //!   sorted by date. A passage's `score` rates the passage alone; 0 for the lead of an article
@@ -39,7 +41,8 @@
 //! `newsindex serve` answers `GET /api/search` with this same object. Later versions only add
 //! fields. `show --json` prints an [`crate::article::Article`];
 //! `show --json --at N` the same object with `context` added ([`ArticleAt`]); `stats --json` an
-//! [`crate::index::IndexStats`].
+//! [`crate::index::IndexStats`], whose `sources` entries add `name`: how the source's articles
+//! most often write it (a name rather than a web address, no trailing full stop), for showing.
 
 use std::io::Write;
 

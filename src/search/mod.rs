@@ -10,6 +10,7 @@ pub mod passage;
 pub mod query;
 pub mod rank;
 pub mod syntax;
+pub mod within;
 
 use crate::choice::Choice;
 use crate::index::schema::field;
@@ -21,6 +22,7 @@ use tantivy::{DateTime, DocAddress, Order, Searcher};
 pub use facets::{Facets, Period, PeriodCount, facets};
 pub use passage::Passage;
 pub use rank::Explain;
+pub use within::{ArticlePassages, article_passages};
 
 use crate::date::{ArticleDate, DateRange};
 use crate::error::Result;
@@ -249,6 +251,9 @@ pub struct Hit {
     pub date: Option<ArticleDate>,
     /// Source as the archive wrote it.
     pub source: Option<String>,
+    /// The source's normalised key: what `--source`, the facets and `stats` name it by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_key: Option<String>,
     /// Author(s).
     #[serde(default)]
     pub byline: Option<String>,
@@ -544,6 +549,7 @@ fn hit(candidate: &rank::Ranked, passages: Vec<Passage>, by_date: bool) -> Hit {
         title: article.title.clone(),
         date: article.date,
         source: article.source.clone(),
+        source_key: article.source_key(),
         byline: article.byline.clone(),
         url: article.url.clone(),
         score: (!by_date).then_some(candidate.score),

@@ -1,10 +1,11 @@
 //! [`ApiError`]: how a failed request answers, as JSON `{"error": "..."}` with its status.
 //!
-//! Client mistakes (400, 404) say what was wrong; internal failures (500) answer with a generic
-//! message and send the detail, which may name paths on the server, to the log.
+//! Client mistakes (400, 404, 405) say what was wrong, and a 400 about one parameter names it
+//! in `"parameter"` as well, so a page can mark the field; internal failures (500) answer with
+//! a generic message and send the detail, which may name paths on the server, to the log.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::Error;
@@ -12,8 +13,11 @@ use crate::error::Error;
 /// A request that could not be answered.
 #[derive(Debug)]
 pub enum ApiError {
-    /// A parameter is missing, malformed or out of range: which one and why.
+    /// A parameter is missing, malformed or out of range: which one and why, written
+    /// `name: reason` when it is about one parameter.
     BadRequest(String),
+    /// The route exists but does not take this method (every route takes GET and HEAD).
+    MethodNotAllowed(axum::http::Method),
     /// The article or route does not exist.
     NotFound(String),
     /// Something failed on the server; the detail is logged, not sent.
@@ -26,7 +30,9 @@ impl From<Error> for ApiError {
     fn from(error: Error) -> ApiError {
         match error {
             Error::InvalidQuery { reason, .. } => ApiError::BadRequest(format!("q: {reason}")),
-            error @ Error::UnknownSource { .. } => ApiError::BadRequest(error.to_string()),
+            Error::UnknownSource { name, reason } => {
+                ApiError::BadRequest(format!("source: '{name}': {reason}"))
+            }
             Error::InvalidDate {
                 option,
                 value,
@@ -44,10 +50,35 @@ impl From<Error> for ApiError {
     }
 }
 
+/// The parameters a message may start with, as `name: reason`.
+const PARAMETERS: &[&str] = &[
+    "q", "from", "to", "source", "sort", "limit", "offset", "passages", "any", "all", "by", "id",
+];
+
+impl ApiError {
+    /// The parameter a bad request is about, when it is about one.
+    pub fn parameter(&self) -> Option<&'static str> {
+        let ApiError::BadRequest(message) = self else {
+            return None;
+        };
+        let (name, _) = message.split_once(':')?;
+        PARAMETERS.iter().copied().find(|known| *known == name)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let parameter = self.parameter();
+        let mut allow = None;
         let (status, message) = match self {
             ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
+            ApiError::MethodNotAllowed(method) => {
+                allow = Some(HeaderValue::from_static("GET, HEAD"));
+                (
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    format!("{method} is not accepted here; the API answers GET (and HEAD) only"),
+                )
+            }
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message),
             ApiError::OverBudget(budget) => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -65,7 +96,15 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        (status, Json(serde_json::json!({ "error": message }))).into_response()
+        let body = match parameter {
+            Some(parameter) => serde_json::json!({ "error": message, "parameter": parameter }),
+            None => serde_json::json!({ "error": message }),
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Some(allow) = allow {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+        response
     }
 }
 

@@ -8,16 +8,16 @@ use std::time::Instant;
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::error::ApiError;
-use super::{AppState, params};
+use super::{AppState, params, public};
 use crate::article::Article;
 use crate::index::IndexStats;
-use crate::search::{self, Facets, SearchResults};
+use crate::search::{self, ArticlePassages, Facets, SearchResults};
 
 const PAGE: &str = include_str!("web/index.html");
 const SCRIPT: &str = include_str!("web/app.js");
@@ -51,8 +51,16 @@ pub async fn search(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResults>, ApiError> {
     let request = params::search_request(raw.as_deref().unwrap_or_default())?;
+    let public = state.public;
     let results = state
-        .with_index(move |index| search::search(index, &request))
+        .with_index(move |index| {
+            let results = search::search(index, &request)?;
+            Ok(if public {
+                public::results(results, &index.meta().roots)
+            } else {
+                results
+            })
+        })
         .await?;
     Ok(Json(results))
 }
@@ -74,20 +82,59 @@ pub async fn article(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Article>, ApiError> {
+    let id = article_id(id)?;
+    let public = state.public;
+    let article = state
+        .with_index(move |index| {
+            let article = index.article(&id)?;
+            Ok(if public {
+                public::article(article, &index.meta().roots)
+            } else {
+                article
+            })
+        })
+        .await?;
+    Ok(Json(article))
+}
+
+/// `GET /api/articles/{id}/passages?q=…`: the passages of that article the query finds, with
+/// their highlights, in text order (what the page marks in the article it shows).
+pub async fn article_passages(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<ArticlePassages>, ApiError> {
+    let id = article_id(id)?;
+    let request = params::passages_request(raw.as_deref().unwrap_or_default())?;
+    let passages = state
+        .with_index(move |index| search::article_passages(index, &id, &request))
+        .await?;
+    Ok(Json(passages))
+}
+
+/// `GET /api/stats`: the figures of `stats --json` (without paths under `--public`).
+pub async fn stats(State(state): State<AppState>) -> Result<Json<IndexStats>, ApiError> {
+    let public = state.public;
+    let stats = state
+        .with_index(move |index| {
+            let stats = index.stats()?;
+            Ok(if public { public::stats(stats) } else { stats })
+        })
+        .await?;
+    Ok(Json(stats))
+}
+
+/// The article id of a path, in lower case as ids are made (`0123…` and `0123…` in capitals are
+/// one id).
+fn article_id(id: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     let Path(id) = id.map_err(|rejection| ApiError::BadRequest(format!("id: {rejection}")))?;
+    let id = id.to_ascii_lowercase();
     if !is_article_id(&id) {
         return Err(ApiError::BadRequest(
             "id: not an article id (16 characters, 0-9 and a-f)".to_string(),
         ));
     }
-    let article = state.with_index(move |index| index.article(&id)).await?;
-    Ok(Json(article))
-}
-
-/// `GET /api/stats`: the figures of `stats --json`.
-pub async fn stats(State(state): State<AppState>) -> Result<Json<IndexStats>, ApiError> {
-    let stats = state.with_index(|index| index.stats()).await?;
-    Ok(Json(stats))
+    Ok(id)
 }
 
 /// `GET /`: the search page.
@@ -119,14 +166,23 @@ pub async fn not_found() -> ApiError {
     ApiError::NotFound("no such route; the API is under /api/ (see the README)".to_string())
 }
 
-/// Logs each request with its status and time, and adds the headers every response carries.
+/// A route asked with a method it does not take: a JSON 405.
+pub async fn method_not_allowed(method: Method) -> ApiError {
+    ApiError::MethodNotAllowed(method)
+}
+
+/// Logs each request (path and query string) with its status and time, and adds the headers
+/// every response carries.
 pub async fn finish_response(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_string();
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| request.uri().path().to_string(), ToString::to_string);
     let mut response = next.run(request).await;
     tracing::info!(
-        "{method} {path} {} {:.1} ms",
+        "{method} {target} {} {:.1} ms",
         response.status().as_u16(),
         started.elapsed().as_secs_f64() * 1000.0
     );

@@ -8,6 +8,7 @@
 pub mod error;
 mod handlers;
 pub mod params;
+pub mod public;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -15,8 +16,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::{HeaderValue, Method};
 use axum::routing::get;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::error::{Error, Result};
 use crate::index::NewsIndex;
@@ -33,11 +37,105 @@ pub fn default_threads() -> usize {
     (cores * BLOCKING_THREADS_PER_CORE).max(64)
 }
 
-/// What every request handler shares: the one opened index.
+/// What every request handler shares: the one opened index and how to answer.
 #[derive(Clone)]
 pub struct AppState {
     index: Arc<NewsIndex>,
     budget: Duration,
+    public: bool,
+}
+
+/// Which other web sites' pages may call the API from a browser (`serve --cors`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Cors {
+    /// None: browsers keep the API to pages this server serves (the default).
+    #[default]
+    Off,
+    /// Pages from any origin (`--cors '*'`).
+    AnyOrigin,
+    /// Pages from these origins, each `scheme://host[:port]`.
+    Origins(Vec<HeaderValue>),
+}
+
+impl Cors {
+    /// Checks one `--cors` value: `*`, or an origin such as `https://news.example.org` (clap's
+    /// value parser).
+    ///
+    /// # Errors
+    /// A message saying how an origin is written.
+    pub fn check_origin(value: &str) -> std::result::Result<String, String> {
+        let origin = value.trim_end_matches('/');
+        let well_formed = origin == "*"
+            || ["http://", "https://"].iter().any(|scheme| {
+                origin.strip_prefix(scheme).is_some_and(|host| {
+                    !host.is_empty() && !host.contains(['/', '?', '#', ' ', '*'])
+                })
+            });
+        if well_formed && HeaderValue::from_str(origin).is_ok() {
+            Ok(origin.to_string())
+        } else {
+            Err(format!(
+                "'{value}' is not an origin; write it as the browser sends it, like \
+                 https://news.example.org or http://localhost:3000, or '*' for any"
+            ))
+        }
+    }
+
+    /// The policy for checked `--cors` values: none is off, and `*` among them allows any.
+    pub fn from_origins(values: &[String]) -> Cors {
+        if values.is_empty() {
+            Cors::Off
+        } else if values.iter().any(|value| value == "*") {
+            Cors::AnyOrigin
+        } else {
+            Cors::Origins(
+                values
+                    .iter()
+                    .filter_map(|value| HeaderValue::from_str(value).ok())
+                    .collect(),
+            )
+        }
+    }
+
+    /// The layer answering preflights and adding `Access-Control-Allow-Origin`, if any.
+    fn layer(&self) -> Option<CorsLayer> {
+        let origin = match self {
+            Cors::Off => return None,
+            Cors::AnyOrigin => AllowOrigin::any(),
+            Cors::Origins(origins) => AllowOrigin::list(origins.iter().cloned()),
+        };
+        Some(
+            CorsLayer::new()
+                .allow_origin(origin)
+                .allow_methods([Method::GET, Method::HEAD])
+                .allow_headers([axum::http::header::ACCEPT])
+                .max_age(Duration::from_secs(3600)),
+        )
+    }
+}
+
+/// How `serve` answers, beyond the index it serves.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Threads for index work; more requests wait in line.
+    pub threads: usize,
+    /// Longest a request may take before it answers 503.
+    pub budget: Duration,
+    /// Which other origins' pages may call the API.
+    pub cors: Cors,
+    /// Answer with archive-relative paths only: no server paths, roots or index folder.
+    pub public: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> ServeOptions {
+        ServeOptions {
+            threads: default_threads(),
+            budget: DEFAULT_BUDGET,
+            cors: Cors::Off,
+            public: false,
+        }
+    }
 }
 
 /// How long a request may take by default before it answers 503 (`serve --budget`).
@@ -49,12 +147,18 @@ impl AppState {
         AppState {
             index: Arc::new(index),
             budget: DEFAULT_BUDGET,
+            public: false,
         }
     }
 
     /// The same state with another time budget per request.
     pub fn with_budget(self, budget: Duration) -> AppState {
         AppState { budget, ..self }
+    }
+
+    /// The same state answering with archive-relative paths only (`serve --public`).
+    pub fn with_public(self, public: bool) -> AppState {
+        AppState { public, ..self }
     }
 
     /// Runs `work` on the blocking pool with the index, turning failures into [`ApiError`]s;
@@ -77,9 +181,11 @@ impl AppState {
     }
 }
 
-/// The application: every route of the API and the page, over `state`.
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// The application: every route of the API and the page, over `state`, answering browsers on
+/// other origins as `cors` allows; answers are compressed (gzip or brotli) when the client
+/// accepts it.
+pub fn router(state: AppState, cors: &Cors) -> Router {
+    let router = Router::new()
         .route("/", get(handlers::page))
         .route("/assets/app.js", get(handlers::script))
         .route("/assets/style.css", get(handlers::style))
@@ -87,10 +193,20 @@ pub fn router(state: AppState) -> Router {
         .route("/api/search", get(handlers::search))
         .route("/api/facets", get(handlers::facets))
         .route("/api/articles/{id}", get(handlers::article))
+        .route(
+            "/api/articles/{id}/passages",
+            get(handlers::article_passages),
+        )
         .route("/api/stats", get(handlers::stats))
         .fallback(handlers::not_found)
+        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(handlers::finish_response))
-        .with_state(state)
+        .with_state(state);
+    match cors.layer() {
+        Some(layer) => router.layer(layer),
+        None => router,
+    }
 }
 
 /// Bytes of cut article bodies the server keeps between searches (word boundaries and passage
@@ -104,30 +220,30 @@ pub const PASSAGE_CACHE_BYTES: usize = 64 << 20;
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    cors: &Cors,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    axum::serve(listener, router(state))
+    axum::serve(listener, router(state, cors))
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(Error::Serve)
 }
 
 /// Listens on `addr`, tells `on_listening` the bound address (port 0 picks a free one) and
-/// serves `index` until Ctrl-C or SIGTERM, with at most `threads` threads for index work.
+/// serves `index` as `options` say until Ctrl-C or SIGTERM.
 ///
 /// # Errors
 /// [`Error::Bind`] when `addr` cannot be listened on; [`Error::Serve`] when the server fails.
 pub fn run(
     index: NewsIndex,
     addr: &str,
-    threads: usize,
-    budget: Duration,
+    options: &ServeOptions,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<()> {
     crate::search::passage::cache::enable(PASSAGE_CACHE_BYTES);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads(threads.max(1))
+        .max_blocking_threads(options.threads.max(1))
         .build()
         .map_err(Error::Serve)?;
     let served = runtime.block_on(async {
@@ -139,8 +255,10 @@ pub fn run(
             })?;
         let bound = listener.local_addr().map_err(Error::Serve)?;
         on_listening(bound);
-        let state = AppState::new(index).with_budget(budget);
-        serve(listener, state, shutdown_signal()).await
+        let state = AppState::new(index)
+            .with_budget(options.budget)
+            .with_public(options.public);
+        serve(listener, state, &options.cors, shutdown_signal()).await
     });
     // Searches still running past their budget were answered already (503) and only read the
     // index: abandon them rather than hold the exit until they finish.

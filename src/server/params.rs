@@ -26,6 +26,7 @@ const SEARCH_PARAMETERS: &[&str] = &[
     "q", "from", "to", "source", "sort", "limit", "offset", "passages", "any", "all",
 ];
 const FACET_PARAMETERS: &[&str] = &["q", "from", "to", "source", "any", "all", "by"];
+const PASSAGE_PARAMETERS: &[&str] = &["q", "any", "all"];
 
 /// Reads the query string of `/api/search`.
 ///
@@ -56,6 +57,16 @@ pub fn facets_request(raw: &str) -> Result<(SearchRequest, Period), ApiError> {
     let request = filters(&params)?;
     let by = params.choice("by")?.unwrap_or(Period::Month);
     Ok((request, by))
+}
+
+/// Reads the query string of `/api/articles/{id}/passages`: the query and how its plain words
+/// match.
+///
+/// # Errors
+/// [`ApiError::BadRequest`] naming the parameter and the reason.
+pub fn passages_request(raw: &str) -> Result<SearchRequest, ApiError> {
+    let params = Params::parse(raw, PASSAGE_PARAMETERS)?;
+    filters(&params)
 }
 
 /// The parameters both routes share: the query, dates, sources and `any`.

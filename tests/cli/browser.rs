@@ -1,7 +1,9 @@
 //! The web page in headless Chromium, driven through chromedriver (W3C WebDriver over HTTP):
 //! a keyword search with highlights, a date range dragged on the timeline and typed in, the
-//! article view, the back button, a phone-sized window. Screenshots go to
-//! `target/browser-artifacts/`. Skips, saying so, when chromium or chromedriver is missing.
+//! article view, the back button, a phone-sized window; the searching state, an undated
+//! archive, a 390-px phone, dark mode, an adversarial query in the article view, focus after
+//! Escape and errors marking their field. Screenshots go to `target/browser-artifacts/`.
+//! Skips, saying so, when chromium or chromedriver is missing.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -12,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::http;
 use crate::server::{start_server, stop_server};
-use crate::util::{TestCorpus, skip};
+use crate::util::{TestCorpus, article, skip};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -238,6 +240,15 @@ impl<'a> Browser<'a> {
         );
     }
 
+    /// Sends a Chrome DevTools command through chromedriver.
+    fn devtools(&self, cmd: &str, params: Value) -> Value {
+        self.command(
+            "POST",
+            "/goog/cdp/execute",
+            json!({ "cmd": cmd, "params": params }),
+        )
+    }
+
     fn screenshot(&self, name: &str) {
         let encoded = self.command("GET", "/screenshot", json!({}));
         let png = decode_base64(encoded.as_str().unwrap());
@@ -460,6 +471,389 @@ fn page_finds_an_article_by_keyword_and_date_in_headless_chromium() {
     assert_eq!(overflow, false, "the page is wider than a phone");
     browser.screenshot("06-phone");
 
+    drop(browser);
+    drop(driver);
+    stop_server(server);
+}
+
+/// chromium and chromedriver, or `None` after saying the test is skipped.
+fn browser_programs(test: &str) -> Option<(PathBuf, PathBuf)> {
+    match (
+        find_program(&["chromium", "chromium-browser"]),
+        find_program(&["chromedriver"]),
+    ) {
+        (Some(chromium), Some(chromedriver)) => Some((chromium, chromedriver)),
+        _ => {
+            skip(test, "chromium not installed");
+            None
+        }
+    }
+}
+
+#[test]
+fn issue_15_page_shows_its_work_fits_a_phone_and_keeps_the_keyboard_in_place() {
+    let test = "issue_15_page_shows_its_work_fits_a_phone_and_keeps_the_keyboard_in_place";
+    let Some((chromium, chromedriver)) = browser_programs(test) else {
+        return;
+    };
+    let corpus = TestCorpus::new();
+    corpus.copy_sample("seed");
+    corpus.copy_sample("wikinews");
+    corpus.index();
+    let (server, addr) = start_server(&corpus);
+    let driver = Driver::start(&chromedriver);
+    let browser = Browser::open(&driver, &chromium);
+    let base = format!("http://{addr}/");
+
+    // One name per source: the kicker of a hit says what the sidebar says.
+    browser.go(&format!("{base}?q=election"));
+    browser.wait_for(
+        "results",
+        "return document.querySelectorAll('#hits .hit').length > 0 && \
+         document.querySelectorAll('#sources .source-name').length > 0",
+    );
+    let names = browser.script(
+        "return [Array.from(document.querySelectorAll('#hits .hit-source'), n => n.textContent), \
+                 Array.from(document.querySelectorAll('#sources .source-name'), n => n.textContent)]",
+    );
+    let [kickers, listed]: [Vec<String>; 2] = serde_json::from_value(names).unwrap();
+    assert!(
+        kickers.iter().all(|name| listed.contains(name)),
+        "{kickers:?} vs {listed:?}"
+    );
+    assert!(
+        browser.script(
+            "return getComputedStyle(document.querySelector('#hits .hit-source')).textTransform"
+        ) == "none"
+    );
+
+    // The searching state: answers held back for a while show the old list dimmed under
+    // "Searching…"; a newer search cancels the one on its way.
+    browser.script(
+        "window.cancelled = 0; const fetchNow = window.fetch; \
+         window.fetch = (url, options) => { \
+           if (options && options.signal) options.signal.addEventListener('abort', () => window.cancelled++); \
+           return new Promise((resolve, reject) => setTimeout(() => fetchNow(url, options).then(resolve, reject), 1500)); };",
+    );
+    browser.type_into("#q", "talks\u{E007}");
+    browser.wait_for(
+        "the searching state",
+        "const results = document.getElementById('results'); \
+         return results.getAttribute('aria-busy') === 'true' && \
+         document.getElementById('summary').textContent === 'Searching…' && \
+         document.querySelectorAll('#hits .hit').length > 0 && \
+         getComputedStyle(document.getElementById('hits')).opacity === '0.4'",
+    );
+    browser.screenshot("07-searching");
+    browser.type_into("#q", "security\u{E007}");
+    browser.wait_for(
+        "the newer search's answer",
+        "return document.getElementById('results').getAttribute('aria-busy') === null && \
+         /^\\d+ articles match/.test(document.getElementById('summary').textContent) && \
+         location.search.includes('q=security')",
+    );
+    let cancelled = browser.script("return window.cancelled");
+    assert!(
+        cancelled.as_u64().unwrap() >= 2,
+        "the superseded search and facets were cancelled: {cancelled}"
+    );
+
+    // Errors say which field is wrong and what to type in it.
+    browser.go(&format!("{base}?q=talks&from=2024-13"));
+    let error = browser.wait_for(
+        "the date error",
+        "const box = document.getElementById('form-error'); return !box.hidden && box.textContent",
+    );
+    let error = error.as_str().unwrap().to_string();
+    assert!(error.starts_with("From: "), "{error}");
+    assert!(
+        error.contains("like 2019, 2019-05 or 2019-05-17"),
+        "{error}"
+    );
+    assert!(!error.contains("from:"), "no API jargon: {error}");
+    assert_eq!(
+        browser.script("return document.getElementById('from').getAttribute('aria-invalid')"),
+        "true"
+    );
+    browser.screenshot("08-field-error");
+    browser.go(&format!("{base}?q=headline:talks"));
+    let error = browser.wait_for(
+        "the query error",
+        "const box = document.getElementById('form-error'); return !box.hidden && box.textContent",
+    );
+    assert!(
+        error
+            .as_str()
+            .unwrap()
+            .starts_with("Search words: Unknown field 'headline'"),
+        "{error}"
+    );
+    assert_eq!(
+        browser.script("return document.getElementById('q').getAttribute('aria-invalid')"),
+        "true"
+    );
+
+    // The article view marks the query's words in that article, whatever the query's
+    // parentheses do: `zzzz) OR (security` must not mark another article's offsets.
+    browser.go(&format!("{base}?q=security+talks"));
+    browser.wait_for(
+        "results",
+        "return document.querySelectorAll('#hits .hit-title a').length > 1",
+    );
+    let id = browser.script("return document.querySelectorAll('#hits .hit-title a')[1].dataset.id");
+    let id = id.as_str().unwrap().to_string();
+    browser.go(&format!("{base}?q=zzzz)+OR+(security&article={id}"));
+    browser.wait_for(
+        "the article with marks",
+        "return !document.getElementById('article-view').hidden && \
+         document.querySelectorAll('#article-body mark').length > 0",
+    );
+    let marked = browser.script(
+        "return Array.from(document.querySelectorAll('#article-body mark'), m => m.textContent.toLowerCase())",
+    );
+    let marked: Vec<String> = serde_json::from_value(marked).unwrap();
+    assert!(
+        marked.iter().all(|word| word.starts_with("secur")),
+        "{marked:?}"
+    );
+    browser.screenshot("09-article-adversarial-query");
+
+    // From the keyboard: Enter on a result opens it, Escape comes back with focus on it.
+    browser.go(&format!("{base}?q=security+talks"));
+    browser.wait_for(
+        "results",
+        "return document.querySelectorAll('#hits .hit-title a').length > 2",
+    );
+    let third = browser.script(
+        "const link = document.querySelectorAll('#hits .hit-title a')[2]; link.focus(); return link.dataset.id",
+    );
+    browser.keys(&["\u{E007}"]);
+    browser.wait_for(
+        "the article",
+        "return !document.getElementById('article-view').hidden && \
+         document.getElementById('article-title').textContent !== 'Loading…'",
+    );
+    browser.keys(&["\u{E00C}"]);
+    let focused = browser.wait_for(
+        "focus back on the result",
+        "const a = document.activeElement; \
+         return document.getElementById('article-view').hidden && a && a.dataset && a.dataset.id",
+    );
+    assert_eq!(focused, third);
+    browser.screenshot("10-focus-after-escape");
+
+    // The downloads hold the results on screen, as the JSON contract and as CSV.
+    browser.script(
+        "window.saved = []; save = (name, type, text) => window.saved.push([name, type, text]);",
+    );
+    browser.click("#download-csv");
+    browser.click("#download-json");
+    let saved = browser.wait_for(
+        "both downloads",
+        "return window.saved.length === 2 && window.saved",
+    );
+    let saved: Vec<[String; 3]> = serde_json::from_value(saved).unwrap();
+    let total = browser.script(
+        "return parseInt(document.getElementById('summary').textContent.replace(/,/g, ''), 10)",
+    );
+    let total = total.as_u64().unwrap() as usize;
+    let csv = saved
+        .iter()
+        .find(|[name, ..]| name.ends_with(".csv"))
+        .unwrap();
+    assert_eq!(csv[0], "newsindex-security-talks.csv");
+    let rows: Vec<&str> = csv[2].trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        rows[0],
+        "id,date,source,source_key,title,byline,url,score,path,passage"
+    );
+    assert_eq!(rows.len(), total.min(100) + 1, "a row per result");
+    let json = saved
+        .iter()
+        .find(|[name, ..]| name.ends_with(".json"))
+        .unwrap();
+    let results: newsindex::search::SearchResults = serde_json::from_str(&json[2]).unwrap();
+    assert_eq!(results.total as usize, total);
+    assert_eq!(results.hits.len(), total.min(100));
+    assert!(
+        results
+            .hits
+            .iter()
+            .all(|hit| hit.path.starts_with("seed/") || hit.path.starts_with("wikinews/")),
+        "archive-relative paths: {:?}",
+        results.hits[0].path
+    );
+
+    // Printed, the page keeps the results and drops the controls.
+    browser.devtools("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    let printed = browser.script(
+        "return [getComputedStyle(document.getElementById('search-form')).display, \
+                 getComputedStyle(document.getElementById('hits')).display]",
+    );
+    assert_eq!(printed, json!(["none", "block"]));
+    browser.devtools("Emulation.setEmulatedMedia", json!({"media": ""}));
+
+    // Dark mode follows the system's choice.
+    browser.devtools(
+        "Emulation.setEmulatedMedia",
+        json!({"features": [{"name": "prefers-color-scheme", "value": "dark"}]}),
+    );
+    browser.go(&format!("{base}?q=security+talks"));
+    browser.wait_for(
+        "results in dark mode",
+        "return document.querySelectorAll('#hits mark').length > 0",
+    );
+    let background = browser.script("return getComputedStyle(document.body).backgroundColor");
+    assert_eq!(background, "rgb(22, 23, 26)");
+    browser.screenshot("11-dark-mode");
+    browser.devtools(
+        "Emulation.setEmulatedMedia",
+        json!({"features": [{"name": "prefers-color-scheme", "value": "light"}]}),
+    );
+
+    // A 390-px phone: the first result starts above the fold, the filters wait behind a button.
+    browser.command(
+        "POST",
+        "/window/rect",
+        json!({ "width": 390, "height": 844 }),
+    );
+    browser.go(&format!("{base}?q=election"));
+    browser.wait_for(
+        "results on the phone",
+        "return document.querySelectorAll('#hits .hit').length > 0",
+    );
+    let layout = browser.script(
+        "const title = document.querySelector('#hits .hit-title').getBoundingClientRect(); \
+         return [window.innerWidth, window.innerHeight, title.bottom, \
+                 document.getElementById('sources-panel').offsetHeight, \
+                 document.documentElement.scrollWidth];",
+    );
+    let [width, height, title_bottom, sources_height, scroll_width] =
+        serde_json::from_value::<[f64; 5]>(layout).unwrap();
+    assert!(width <= 390.0, "{width}");
+    assert!(
+        title_bottom < height,
+        "the first result's headline ends at {title_bottom} px of {height}"
+    );
+    assert_eq!(sources_height, 0.0, "the sources wait behind the button");
+    assert!(
+        scroll_width <= width + 1.0,
+        "wider than the phone: {scroll_width}"
+    );
+    browser.screenshot("12-phone-390");
+    browser.click("#refine-toggle");
+    browser.wait_for(
+        "the filters panel",
+        "return document.getElementById('sources-panel').offsetHeight > 0 && \
+         document.getElementById('refine-toggle').getAttribute('aria-expanded') === 'true'",
+    );
+    let order = browser.script(
+        "return document.getElementById('sources-panel').getBoundingClientRect().top < \
+                document.querySelector('#hits .hit').getBoundingClientRect().top",
+    );
+    assert_eq!(order, true, "the filters open above the results");
+    browser.screenshot("13-phone-filters");
+
+    drop(browser);
+    drop(driver);
+    stop_server(server);
+}
+
+#[test]
+fn issue_15_an_undated_single_source_archive_shows_no_empty_chart_or_date_orders() {
+    let test = "issue_15_an_undated_single_source_archive_shows_no_empty_chart_or_date_orders";
+    let Some((chromium, chromedriver)) = browser_programs(test) else {
+        return;
+    };
+    let corpus = TestCorpus::new();
+    for n in 0..14 {
+        corpus.write(
+            &format!("business/{n:03}.txt"),
+            article(
+                &format!("Market report number {n}"),
+                "",
+                "BBC News.",
+                &format!("Shares moved in report {n}. Traders watched the market all day."),
+            ),
+        );
+    }
+    corpus.index();
+    let (server, addr) = start_server(&corpus);
+    let driver = Driver::start(&chromedriver);
+    let browser = Browser::open(&driver, &chromium);
+    browser.go(&format!("http://{addr}/"));
+    browser.wait_for(
+        "the latest articles",
+        "return document.querySelectorAll('#hits .hit').length === 10",
+    );
+    let summary = browser.wait_for(
+        "the archive summary",
+        "const s = document.getElementById('archive-summary').textContent; \
+         return s.startsWith('14') && s",
+    );
+    assert_eq!(summary, "14 articles from BBC News, undated");
+    let hidden = browser.script(
+        "return [document.getElementById('timeline-section').hidden, \
+                 document.getElementById('sources-panel').hidden, \
+                 Array.from(document.getElementById('sort').options).filter(o => !o.hidden).length]",
+    );
+    assert_eq!(
+        hidden,
+        json!([true, true, 1]),
+        "timeline, sources, date orders"
+    );
+    let width = browser.script("return document.getElementById('hits').offsetWidth");
+    assert!(
+        width.as_f64().unwrap() > 900.0,
+        "the results take the sources' place: {width}"
+    );
+    let kicker = browser.script("return document.querySelector('#hits .hit-source').textContent");
+    assert_eq!(kicker, "BBC News", "the catalogue's full stop is dropped");
+    browser.screenshot("14-undated-archive");
+
+    drop(browser);
+    drop(driver);
+    stop_server(server);
+}
+
+#[test]
+fn issue_15_a_long_source_list_gets_a_box_to_find_one() {
+    let test = "issue_15_a_long_source_list_gets_a_box_to_find_one";
+    let Some((chromium, chromedriver)) = browser_programs(test) else {
+        return;
+    };
+    let corpus = TestCorpus::new();
+    for n in 0..14 {
+        corpus.write(
+            &format!("paper{n:02}/story.txt"),
+            article(
+                &format!("Council story {n}"),
+                "2020-01-01",
+                &format!("THE PAPER {n:02} HERALD."),
+                "The council met.",
+            ),
+        );
+    }
+    corpus.index();
+    let (server, addr) = start_server(&corpus);
+    let driver = Driver::start(&chromedriver);
+    let browser = Browser::open(&driver, &chromium);
+    browser.go(&format!("http://{addr}/?q=council"));
+    browser.wait_for(
+        "the source list",
+        "return document.querySelectorAll('#sources li').length === 14 && \
+         !document.getElementById('source-filter').hidden",
+    );
+    browser.type_into("#source-filter", "07");
+    let shown = browser.wait_for(
+        "one source left",
+        "const shown = Array.from(document.querySelectorAll('#sources li')).filter(li => !li.hidden); \
+         return shown.length === 1 && shown[0].textContent",
+    );
+    assert_eq!(
+        shown, "THE PAPER 07 HERALD1",
+        "the name as written, without its full stop"
+    );
     drop(browser);
     drop(driver);
     stop_server(server);

@@ -312,7 +312,7 @@ fn no_hits_exits_1() {
         .args(["search", "zzyzxqwv"])
         .assert()
         .code(1)
-        .stdout("0 articles match; none on this page\n");
+        .stdout("0 articles match\n");
 }
 
 #[test]

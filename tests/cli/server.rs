@@ -13,14 +13,14 @@ use newsindex::article::Article;
 use newsindex::index::UpdateOptions;
 use newsindex::index::{IndexStats, NewsIndex};
 use newsindex::search::{Facets, SearchResults};
-use newsindex::server::{AppState, router};
+use newsindex::server::{AppState, Cors, router};
 use tower::ServiceExt;
 
 use crate::http;
 use crate::util::{TestCorpus, article};
 
 /// A small archive over four years and three sources, one article undated, indexed in-process.
-fn archive() -> TestCorpus {
+pub fn archive() -> TestCorpus {
     let corpus = TestCorpus::new();
     corpus.write(
         "seed.txt",
@@ -83,9 +83,10 @@ fn archive() -> TestCorpus {
 }
 
 fn app(corpus: &TestCorpus) -> axum::Router {
-    router(AppState::new(
-        NewsIndex::open_live(&corpus.index_dir()).unwrap(),
-    ))
+    router(
+        AppState::new(NewsIndex::open_live(&corpus.index_dir()).unwrap()),
+        &Cors::Off,
+    )
 }
 
 /// Sends `GET uri` through the router; returns the status, content type and body.

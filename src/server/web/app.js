@@ -43,8 +43,12 @@ function stateUrl(state) {
 
 let state = readState();
 let archive = null; // /api/stats, for the date span of the whole archive
-let lastHits = new Map(); // id -> hit of the page on screen, to mark its passages in the article
+let sourceNames = new Map(); // source key -> the name its articles write, from /api/stats
+let lastHits = new Map(); // id -> hit of the page on screen
+let lastResults = null; // the answer on screen, with the order it was asked in
 let generation = 0; // answers to older requests are dropped
+let inFlight = null; // the AbortController of the search on its way
+let returnTo = ""; // the id of the result an article was opened from, to focus on return
 
 /** Moves to `next` state, adding a history entry, and shows it. */
 function go(changes, options = {}) {
@@ -61,9 +65,9 @@ window.addEventListener("popstate", () => {
   show();
 });
 
-async function api(path, params) {
+async function api(path, params, signal) {
   const query = params ? "?" + params.toString() : "";
-  const response = await fetch(path + query, { headers: { Accept: "application/json" } });
+  const response = await fetch(path + query, { headers: { Accept: "application/json" }, signal });
   let body = null;
   try {
     body = await response.json();
@@ -74,6 +78,7 @@ async function api(path, params) {
     const message = body && typeof body.error === "string" ? body.error : "the server answered " + response.status;
     const error = new Error(message);
     error.status = response.status;
+    error.parameter = body && typeof body.parameter === "string" ? body.parameter : "";
     throw error;
   }
   return body;
@@ -135,6 +140,18 @@ function truncate(date, by) {
 }
 
 const DAY_MS = 86400000;
+
+/** False once /api/stats has said no article of the archive has a date. */
+function archiveDated() {
+  return !archive || Boolean(archive.earliest);
+}
+
+/** The name to show for a source key: how its articles write it, else the key. */
+function sourceName(key, raw) {
+  if (key && sourceNames.has(key)) return sourceNames.get(key);
+  if (raw) return raw.trim().replace(/\.+$/, "");
+  return key || "";
+}
 
 /** The period a timeline should count by for the span on screen. */
 function autoPeriod() {
@@ -232,55 +249,135 @@ function syncForm() {
   $("q").value = state.q;
   $("from").value = state.from;
   $("to").value = state.to;
-  $("sort").value = state.sort;
+  offerDateOrders(archiveDated());
+  $("sort").value = archiveDated() ? state.sort : "relevance";
   $("clear-dates").hidden = !(state.from || state.to);
-  $("form-error").hidden = true;
+  const active = (state.from || state.to ? 1 : 0) + state.sources.length;
+  $("refine-toggle").textContent = active ? "Filters (" + active + " on)" : "Filters";
+  clearError();
   const by = state.by || autoPeriod();
   for (const button of document.querySelectorAll(".zoom button")) {
     button.setAttribute("aria-pressed", String(button.dataset.by === by));
   }
 }
 
+/** Offers the date orders only where some article has a date (the one chosen stays). */
+function offerDateOrders(dated) {
+  for (const option of $("sort").options) {
+    if (option.value === "relevance") continue;
+    const offered = dated || option.value === state.sort;
+    option.hidden = !offered;
+    option.disabled = !offered;
+  }
+}
+
+/** The order a search is asked in: newest first for an empty query in a dated archive. */
+function searchSort() {
+  if (!archiveDated()) return "relevance";
+  return !state.q.trim() && state.sort === "relevance" ? "newest" : state.sort;
+}
+
+/** The parameters of /api/search for the state on screen, `limit` hits from `offset`. */
+function searchParams(limit, offset, passages) {
+  const params = filterParams(true);
+  const sort = searchSort();
+  if (sort !== "relevance") params.set("sort", sort);
+  params.set("limit", String(limit));
+  params.set("offset", String(offset));
+  params.set("passages", String(passages));
+  return params;
+}
+
 async function runSearch() {
   const mine = ++generation;
+  // A newer search makes the one on its way pointless: cancel it rather than wait for it.
+  if (inFlight) inFlight.abort();
+  const controller = new AbortController();
+  inFlight = controller;
   const by = state.by || autoPeriod();
-  const searchParams = filterParams(true);
-  const sort = !state.q.trim() && state.sort === "relevance" ? "newest" : state.sort;
-  if (sort !== "relevance") searchParams.set("sort", sort);
-  searchParams.set("limit", String(PAGE_SIZE));
-  searchParams.set("offset", String(Math.min((state.page - 1) * PAGE_SIZE, MAX_OFFSET)));
-  searchParams.set("passages", "2");
+  const sort = searchSort();
+  const offset = Math.min((state.page - 1) * PAGE_SIZE, MAX_OFFSET);
   const timelineParams = filterParams(true);
   timelineParams.set("by", by);
   const sourceParams = filterParams(false);
   sourceParams.set("by", "year");
-  $("results").setAttribute("aria-busy", "true");
+  const results = $("results");
+  results.setAttribute("aria-busy", "true");
+  $("summary").textContent = "Searching…";
+  $("downloads").hidden = true;
   try {
-    const [results, timeline, sources] = await Promise.all([
-      api("/api/search", searchParams),
-      api("/api/facets", timelineParams),
-      state.sources.length ? api("/api/facets", sourceParams) : null,
+    const [answer, timeline, sources] = await Promise.all([
+      api("/api/search", searchParams(PAGE_SIZE, offset, 2), controller.signal),
+      api("/api/facets", timelineParams, controller.signal),
+      state.sources.length ? api("/api/facets", sourceParams, controller.signal) : null,
     ]);
     if (mine !== generation) return;
-    drawResults(results, sort);
+    drawResults(answer, sort);
     drawTimeline(timeline);
     drawSources((sources || timeline).sources);
+    focusReturn();
   } catch (error) {
-    if (mine !== generation) return;
-    showError(error.message);
+    if (mine !== generation || error.name === "AbortError") return;
+    showError(error);
   } finally {
-    if (mine === generation) $("results").removeAttribute("aria-busy");
+    if (mine === generation) {
+      results.removeAttribute("aria-busy");
+      inFlight = null;
+    }
   }
 }
 
-function showError(message) {
+/** After coming back from an article, the keyboard is where it was: on that result's link. */
+function focusReturn() {
+  if (!returnTo) return;
+  const link = document.querySelector('#hits a[data-id="' + CSS.escape(returnTo) + '"]');
+  returnTo = "";
+  if (link) link.focus();
+}
+
+/** Each field the API may name, and what to write in it. */
+const FIELDS = {
+  q: { input: "q", label: "Search words",
+       help: "Write words or \"a phrase\"; a word followed by a colon is read as a field, so write it without the colon to search for it." },
+  from: { input: "from", label: "From", help: "Write a year, a month or a day, like 2019, 2019-05 or 2019-05-17." },
+  to: { input: "to", label: "To", help: "Write a year, a month or a day, like 2019, 2019-05 or 2019-05-17, no earlier than From." },
+  source: { input: "source-filter", label: "Sources", help: "Choose the sources from the list." },
+  sort: { input: "sort", label: "Order", help: "" },
+};
+
+function clearError() {
+  $("form-error").hidden = true;
+  for (const id of ["q", "from", "to", "source-filter"]) {
+    $(id).removeAttribute("aria-invalid");
+    $(id).removeAttribute("aria-errormessage");
+  }
+}
+
+/** Says what went wrong in words, marking the field the answer names and what to type in it. */
+function showError(error) {
   $("hits").replaceChildren();
   $("pager").hidden = true;
   $("summary").textContent = "";
   $("notes").replaceChildren();
   $("notes").hidden = true;
+  $("downloads").hidden = true;
+  let name = error.parameter || "";
+  // A `source:` inside the query is the query's mistake, not the list's.
+  if (name === "source" && !state.sources.length) name = "q";
+  const field = FIELDS[name];
   const box = $("form-error");
-  box.textContent = "That search could not run: " + message;
+  if (field) {
+    const reason = error.message.replace(/^[a-z]+: */, "");
+    box.textContent = field.label + ": " + reason.charAt(0).toUpperCase() + reason.slice(1) + ". " + field.help;
+    const input = $(field.input);
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-errormessage", "form-error");
+    if (input.closest(".refine")) setRefineOpen(true);
+  } else if (error.status === 503) {
+    box.textContent = "The search took too long and was stopped. " + error.message.replace(/^[^;]*; */, "").replace(/^t/, "T") + ".";
+  } else {
+    box.textContent = "The search could not run: " + error.message + ".";
+  }
   box.hidden = false;
 }
 
@@ -288,16 +385,18 @@ function drawResults(results, sort) {
   const hits = $("hits");
   hits.replaceChildren();
   lastHits = new Map();
+  lastResults = { results, sort };
   const first = (state.page - 1) * PAGE_SIZE + 1;
   const total = results.total;
   let summary;
   if (total === 0) summary = "No articles match.";
-  else if (results.hits.length === 0) summary = total + " articles match; this page is past the last one.";
+  else if (results.hits.length === 0) summary = total.toLocaleString("en-GB") + (total === 1 ? " article matches" : " articles match") + "; the last is on page " + Math.ceil(total / PAGE_SIZE) + ".";
   else {
     const noun = total === 1 ? "article" : "articles";
-    const order = sort === "relevance" ? "best match first" : sort === "newest" ? "newest first" : "oldest first";
+    const order = sort === "newest" ? ", newest first" : sort === "oldest" ? ", oldest first"
+      : state.q.trim() ? ", best match first" : "";
     summary = total.toLocaleString("en-GB") + " " + noun + (state.q.trim() ? " match" + (total === 1 ? "es" : "") : " in view") +
-      ", " + order + ". Showing " + first + "–" + (first + results.hits.length - 1) + ".";
+      order + ". Showing " + first + "–" + (first + results.hits.length - 1) + ".";
   }
   $("summary").textContent = summary;
   // How the query was read: closest matches, a question, corrected spellings, ignored words.
@@ -314,16 +413,21 @@ function drawResults(results, sort) {
     lastHits.set(hit.id, hit);
     const item = element("li", "hit");
     const meta = element("p", "hit-meta");
-    if (hit.source) meta.appendChild(element("span", "hit-source", hit.source));
-    meta.appendChild(element("time", "hit-date", longDate(hit.date)));
-    if (hit.date) meta.lastChild.dateTime = hit.date.slice(0, 10);
+    if (hit.source) meta.appendChild(element("span", "hit-source", sourceName(hit.source_key, hit.source)));
+    // In an archive without dates, "Undated" on every hit says nothing.
+    if (hit.date || archiveDated()) {
+      meta.appendChild(element("time", "hit-date", longDate(hit.date)));
+      if (hit.date) meta.lastChild.dateTime = hit.date.slice(0, 10);
+    }
     item.appendChild(meta);
     const heading = element("h3", "hit-title");
     const link = element("a", null, hit.title || "(untitled)");
     link.href = stateUrl(Object.assign({}, state, { article: hit.id }));
+    link.dataset.id = hit.id;
     link.addEventListener("click", (event) => {
       if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
       event.preventDefault();
+      returnTo = hit.id;
       go({ article: hit.id }, { fromSearch: true });
     });
     heading.appendChild(link);
@@ -342,11 +446,75 @@ function drawResults(results, sort) {
   $("previous").disabled = state.page <= 1;
   $("next").disabled = state.page >= pages;
   $("page-info").textContent = "Page " + state.page + " of " + Math.max(pages, 1);
+  const shown = Math.min(total, MAX_DOWNLOAD);
+  $("downloads-label").textContent = total > MAX_DOWNLOAD
+    ? "Download the first " + MAX_DOWNLOAD + ":"
+    : "Download " + (total === 1 ? "this result" : "these " + shown + " results") + ":";
+  $("downloads").hidden = total === 0;
+}
+
+// ---------------------------------------------------------------- downloads
+
+const MAX_DOWNLOAD = 100; // the API's largest page
+
+/** Saves `text` as a file named `name` through a temporary link. */
+function save(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = element("a");
+  link.href = url;
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** One CSV field: quoted, quotes doubled; text a spreadsheet would run as a formula is defused. */
+function csvField(value) {
+  if (value === null || value === undefined) return "";
+  let text = String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = "'" + text;
+  return '"' + text.replace(/"/g, '""') + '"';
+}
+
+/** The hits as CSV: one row per hit, the JSON contract's fields as columns, first passage. */
+function toCsv(results) {
+  const columns = ["id", "date", "source", "source_key", "title", "byline", "url", "score", "path", "passage"];
+  const rows = [columns.join(",")];
+  for (const hit of results.hits) {
+    const passage = hit.passages && hit.passages[0] ? hit.passages[0].text : "";
+    rows.push(columns.map((c) => csvField(c === "passage" ? passage : hit[c])).join(","));
+  }
+  return rows.join("\r\n") + "\r\n";
+}
+
+/** `path` relative to the indexed folder holding it: the page shows no server paths. */
+function archivePath(path) {
+  let best = "";
+  for (const root of (archive && archive.roots) || []) {
+    const base = root.replace(/[\\/]+$/, "");
+    const inside = path.startsWith(base + "/") || path.startsWith(base + "\\");
+    if (inside && base.length > best.length) best = base;
+  }
+  return best ? path.slice(best.length + 1).replace(/\\/g, "/") : path;
+}
+
+/** The results on screen, up to the API's largest page from the first, as JSON or CSV. */
+async function download(kind) {
+  const answer = await api("/api/search", searchParams(MAX_DOWNLOAD, 0, 1));
+  for (const hit of answer.hits) hit.path = archivePath(hit.path);
+  const stem = "newsindex-" + (state.q.trim().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 40) || "latest");
+  if (kind === "json") save(stem + ".json", "application/json", JSON.stringify(answer, null, 2) + "\n");
+  else save(stem + ".csv", "text/csv;charset=utf-8", "\ufeff" + toCsv(answer));
 }
 
 function drawSources(sources) {
   const list = $("sources");
   list.replaceChildren();
+  // One source has nothing to choose between.
+  const single = Boolean(archive) && archive.sources.length <= 1 && !state.sources.length;
+  $("sources-panel").hidden = single;
+  $("sources-panel").parentElement.classList.toggle("no-sources", single);
   const shown = new Map(sources.map((s) => [s.source, s.articles]));
   for (const selected of state.sources) {
     if (!shown.has(selected)) shown.set(selected, 0);
@@ -369,10 +537,22 @@ function drawSources(sources) {
     });
     const labelNode = element("label");
     labelNode.htmlFor = id;
-    labelNode.appendChild(element("span", "source-name", source));
+    labelNode.appendChild(element("span", "source-name", sourceName(source)));
+    item.dataset.name = (sourceName(source) + " " + source).toLowerCase();
     labelNode.appendChild(element("span", "count", articles.toLocaleString("en-GB")));
     item.append(box, labelNode);
     list.appendChild(item);
+  }
+  const filter = $("source-filter");
+  filter.hidden = shown.size <= 12;
+  filterSources();
+}
+
+/** Shows the sources whose name holds what is typed in the filter box. */
+function filterSources() {
+  const wanted = $("source-filter").value.trim().toLowerCase();
+  for (const item of $("sources").children) {
+    if (item.dataset.name !== undefined) item.hidden = Boolean(wanted) && !item.dataset.name.includes(wanted);
   }
 }
 
@@ -407,6 +587,11 @@ function drawTimeline(facets) {
   bars = fillPeriods(facets);
   cursor = -1;
   anchor = -1;
+  const section = $("timeline-section");
+  // An archive without dates has no timeline to show; a search without dated matches, a line.
+  section.hidden = !archiveDated();
+  section.classList.toggle("quiet", bars.length === 0);
+  offerDateOrders(archiveDated() && (facets.total === 0 || facets.undated < facets.total));
   if (bars.length === 0) {
     box.appendChild(element("p", "empty", facets.total ? "None of the matching articles is dated." : "Nothing to chart."));
     return;
@@ -584,16 +769,15 @@ async function showArticle(id) {
   $("article-meta").textContent = "";
   $("article-body").replaceChildren();
   $("article-footer").replaceChildren();
-  // The query's best passages in this article, to mark its words in the text.
+  // The passages of this very article that the query finds, to mark its words in the text.
   const query = state.q.trim();
-  const passages = query && !lastHits.has(id)
-    ? api("/api/search", new URLSearchParams({ q: "id:" + id + " AND (" + query + ")", limit: "1", passages: "5" }))
-        .then((results) => { if (results.hits[0]) lastHits.set(id, results.hits[0]); })
-        .catch(() => {})
-    : Promise.resolve();
-  let article;
+  const path = "/api/articles/" + encodeURIComponent(id);
+  const passages = query
+    ? api(path + "/passages", new URLSearchParams({ q: query })).catch(() => null)
+    : Promise.resolve(null);
+  let article, found;
   try {
-    [article] = await Promise.all([api("/api/articles/" + encodeURIComponent(id)), passages]);
+    [article, found] = await Promise.all([api(path), passages]);
   } catch (error) {
     if (mine !== generation) return;
     $("article-title").textContent = error.status === 404 ? "No such article" : "The article could not be loaded";
@@ -602,7 +786,8 @@ async function showArticle(id) {
   }
   if (mine !== generation) return;
   document.title = (article.title || "Untitled") + " · Archive search";
-  $("article-source").textContent = article.source || "";
+  const listed = lastHits.get(article.id);
+  $("article-source").textContent = sourceName(listed ? listed.source_key : "", article.source);
   $("article-title").textContent = article.title || "(untitled)";
   const meta = $("article-meta");
   const time = element("time", null, longDate(article.date));
@@ -611,10 +796,9 @@ async function showArticle(id) {
   if (article.byline) meta.appendChild(document.createTextNode(" · By " + article.byline));
 
   const chars = Array.from(article.body || "");
-  const hit = lastHits.get(article.id);
   const ranges = [];
-  if (hit) {
-    for (const passage of hit.passages || []) {
+  if (found && found.id === article.id) {
+    for (const passage of found.passages || []) {
       for (const [s, e] of passage.highlights || []) ranges.push([passage.start + s, passage.start + e]);
     }
   }
@@ -682,8 +866,27 @@ function submitForm() {
 
 /** Back to the results: through history when the article was opened from them. */
 function closeArticle() {
+  returnTo = returnTo || state.article;
   if (history.state && history.state.fromSearch) history.back();
   else go({ article: "" });
+}
+
+/** "2,225 articles from 3 sources, 1 May 2019 to …", leaving out what the archive lacks. */
+function archiveSummary(stats) {
+  const count = stats.articles.toLocaleString("en-GB") + (stats.articles === 1 ? " article" : " articles");
+  const sources = stats.sources.length;
+  const from = sources === 1 ? " from " + (stats.sources[0].name || stats.sources[0].source)
+    : sources > 1 ? " from " + sources.toLocaleString("en-GB") + " sources" : "";
+  const span = stats.earliest && stats.latest
+    ? ", " + longDate(stats.earliest) + " to " + longDate(stats.latest)
+    : stats.articles ? ", undated" : "";
+  return count + from + span;
+}
+
+/** Opens or closes the filters (a panel of their own on narrow screens). */
+function setRefineOpen(open) {
+  document.body.classList.toggle("refine-open", open);
+  $("refine-toggle").setAttribute("aria-expanded", String(open));
 }
 
 function start() {
@@ -705,6 +908,13 @@ function start() {
     $("results").focus();
   });
   $("back").addEventListener("click", closeArticle);
+  $("source-filter").addEventListener("input", filterSources);
+  $("refine-toggle").addEventListener("click", () => setRefineOpen(!document.body.classList.contains("refine-open")));
+  for (const kind of ["json", "csv"]) {
+    $("download-" + kind).addEventListener("click", () => download(kind).catch((error) => {
+      $("downloads-label").textContent = "The download failed (" + error.message + "):";
+    }));
+  }
   for (const button of document.querySelectorAll(".zoom button")) {
     button.addEventListener("click", () => go({ by: button.dataset.by }, { replace: true }));
   }
@@ -719,9 +929,8 @@ function start() {
   api("/api/stats")
     .then((stats) => {
       archive = stats;
-      const span = stats.earliest && stats.latest ? ", " + longDate(stats.earliest) + " to " + longDate(stats.latest) : "";
-      $("archive-summary").textContent = stats.articles.toLocaleString("en-GB") + " articles from " +
-        stats.sources.length + (stats.sources.length === 1 ? " source" : " sources") + span;
+      sourceNames = new Map(stats.sources.map((s) => [s.source, s.name || s.source]));
+      $("archive-summary").textContent = archiveSummary(stats);
     })
     .catch(() => {})
     .finally(show);
