@@ -291,6 +291,15 @@ class Ripgrep:
         return ["rg", "-l", "-i", "-w", "-F", text.strip('"'), str(self.folder)]
 
 
+def wait_for_quiet(smoke, limit=1.0, patience=300):
+    """Waits (up to `patience` seconds) for the 1-minute load average to fall under `limit`, so
+    no build or test slows one tool more than another; returns the load average measured."""
+    started = time.time()
+    while not smoke and os.getloadavg()[0] >= limit and time.time() - started < patience:
+        time.sleep(5)
+    return os.getloadavg()[0]
+
+
 def bench_corpus(name, folder, jsonl, args, binaries, work):
     result = {"corpus": name, "files": sum(1 for p in folder.rglob("*") if p.is_file()),
               "bytes": dir_bytes(folder), "tools": {}, "floors": {}}
@@ -309,7 +318,8 @@ def bench_corpus(name, folder, jsonl, args, binaries, work):
         result["tools"][tool.name] = entry
         if not entry["available"]:
             continue
-        print(f"  {tool.name}", flush=True)
+        entry["load_before"] = wait_for_quiet(args.smoke)
+        print(f"  {tool.name} (load average before: {entry['load_before']:.2f})", flush=True)
         if hasattr(tool, "build"):
             entry["build"] = tool.build(folder, jsonl)
             entry["index_bytes"] = tool.size()

@@ -55,6 +55,11 @@ def render(results):
         lines.append(f"### {NAMES.get(corpus['corpus'], corpus['corpus'])}: {corpus['files']:,} files, {mb:.1f} MB")
         lines.append("")
         present = [t for t in TOOLS if t in corpus["tools"]]
+        loads = [f"{t} {corpus['tools'][t]['load_before']:.2f}" for t in present
+                 if isinstance(corpus["tools"][t], dict) and "load_before" in corpus["tools"][t]]
+        if loads:
+            lines.append("Load average (1 min) before each tool: " + ", ".join(loads) + ".")
+            lines.append("")
         lines.append("| measure | " + " | ".join(present) + " | newsindex vs best peer |")
         lines.append("|---|" + "---|" * (len(present) + 1))
 
