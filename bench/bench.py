@@ -6,6 +6,9 @@ Run through `bench/run` (see BENCHMARKS.md). For each corpus it measures:
 - query latency as a cold process (start, open, search, print), p50 and p95 over N runs,
   for one word, two words, a phrase, a date-filtered, a date-sorted and a many-hits query;
 and the floors: reading every byte (cat), a tokenize pass (wc -w), process spawn (true).
+For newsindex also the warm queries through `serve` (one client, p50/p95 over the query set)
+and the server under load (wrk at 1, 8 and 64 clients: requests/s, p99, errors), the figures
+issue 17's goals speak of (`report.py` prints each goal as met or missed).
 Peers: tantivy-cli 0.24 (JSON lines in), SQLite FTS5 (python3 sqlite3 loads; the sqlite3
 shell queries with bm25 and snippet), Xapian (omindex + quest), ripgrep (no index).
 A peer that is not installed is reported as such, never estimated.
@@ -20,6 +23,8 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import corpora
@@ -80,6 +85,63 @@ def latency(cmd, reps, env=None):
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
     return {"p50": statistics.median(times), "p95": p95}
+
+
+def serve(binary, index):
+    """Starts `newsindex serve` on a free port; returns the process and its host:port."""
+    server = subprocess.Popen([binary, "--index", str(index), "serve", "--addr", "127.0.0.1:0"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    line = server.stderr.readline()
+    return server, line.split("http://")[1].split("/")[0]
+
+
+def api_path(words, options):
+    params = {"q": " ".join(words), "limit": "10", **options}
+    return "/api/search?" + urllib.parse.urlencode(params)
+
+
+def warm(binary, index, queries, rounds):
+    """p50/p95 ms of each query of the set asked in turn of one server by one client."""
+    server, addr = serve(binary, index)
+    times = []
+    try:
+        for round_ in range(rounds + 1):
+            for _, words, options in queries:
+                started = time.perf_counter()
+                with urllib.request.urlopen(f"http://{addr}{api_path(words, options)}") as response:
+                    response.read()
+                if round_ > 0:
+                    times.append((time.perf_counter() - started) * 1000)
+    finally:
+        server.terminate()
+        server.wait()
+    times.sort()
+    return {"p50": statistics.median(times), "p95": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))],
+            "n": len(times)}
+
+
+def server_load(binary, index, queries, work, seconds):
+    """wrk against /api/search over the query set at 1, 8 and 64 clients; None without wrk."""
+    if shutil.which("wrk") is None:
+        return None
+    paths = work / "wrk-paths.txt"
+    paths.write_text("".join(api_path(words, options) + "\n" for _, words, options in queries))
+    server, addr = serve(binary, index)
+    out = {}
+    try:
+        for clients in (1, 8, 64):
+            run = subprocess.run(["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds}s", "--latency",
+                                  "-s", str(HERE / "wrk-paths.lua"), f"http://{addr}"],
+                                 capture_output=True, text=True, env={**os.environ, "PATHS_FILE": str(paths)})
+            line = next((l for l in run.stdout.splitlines() if l.startswith("RESULT")), "")
+            fields = dict(kv.split("=") for kv in line.split()[1:])
+            out[str(clients)] = {"rps": float(fields.get("rps", 0)), "p50": float(fields.get("p50_ms", 0)),
+                                 "p99": float(fields.get("p99_ms", 0)),
+                                 "errors": int(fields.get("socket_errors", 0)) + int(fields.get("non_2xx", 0))}
+    finally:
+        server.terminate()
+        server.wait()
+    return out
 
 
 def dir_bytes(path):
@@ -229,6 +291,15 @@ class Ripgrep:
         return ["rg", "-l", "-i", "-w", "-F", text.strip('"'), str(self.folder)]
 
 
+def wait_for_quiet(smoke, limit=1.0, patience=300):
+    """Waits (up to `patience` seconds) for the 1-minute load average to fall under `limit`, so
+    no build or test slows one tool more than another; returns the load average measured."""
+    started = time.time()
+    while not smoke and os.getloadavg()[0] >= limit and time.time() - started < patience:
+        time.sleep(5)
+    return os.getloadavg()[0]
+
+
 def bench_corpus(name, folder, jsonl, args, binaries, work):
     result = {"corpus": name, "files": sum(1 for p in folder.rglob("*") if p.is_file()),
               "bytes": dir_bytes(folder), "tools": {}, "floors": {}}
@@ -247,7 +318,8 @@ def bench_corpus(name, folder, jsonl, args, binaries, work):
         result["tools"][tool.name] = entry
         if not entry["available"]:
             continue
-        print(f"  {tool.name}", flush=True)
+        entry["load_before"] = wait_for_quiet(args.smoke)
+        print(f"  {tool.name} (load average before: {entry['load_before']:.2f})", flush=True)
         if hasattr(tool, "build"):
             entry["build"] = tool.build(folder, jsonl)
             entry["index_bytes"] = tool.size()
@@ -258,9 +330,14 @@ def bench_corpus(name, folder, jsonl, args, binaries, work):
                 entry["changed_files"] = touched
                 entry["change_1pct"] = tool.rerun(folder)
         entry["queries"] = {}
-        for label, words, options in QUERIES[name if name in QUERIES else "reuters"]:
+        query_set = QUERIES[name if name in QUERIES else "reuters"]
+        for label, words, options in query_set:
             cmd = tool.query(words, options)
             entry["queries"][label] = latency(cmd, args.reps) if cmd else None
+        if isinstance(tool, Newsindex):
+            entry["warm"] = warm(tool.bin, tool.index, query_set, rounds=args.reps)
+            if not args.smoke:
+                entry["server"] = server_load(tool.bin, tool.index, query_set, work, args.server_seconds)
     return result
 
 
@@ -304,6 +381,7 @@ def main():
     parser.add_argument("--corpora", default="reuters,chronam", help="comma-separated: reuters, chronam, scale")
     parser.add_argument("--scale", type=int, default=1_000_000, help="articles in the scale corpus")
     parser.add_argument("--reps", type=int, default=20, help="runs per query")
+    parser.add_argument("--server-seconds", type=int, default=10, help="length of each wrk run")
     parser.add_argument("--smoke", action="store_true", help="smallest corpus, one repetition, newsindex only")
     parser.add_argument("--only", action="append", help="run only this tool (repeatable)")
     parser.add_argument("--newsindex", default=str(ROOT / "target" / "release" / "newsindex"))

@@ -55,6 +55,11 @@ def render(results):
         lines.append(f"### {NAMES.get(corpus['corpus'], corpus['corpus'])}: {corpus['files']:,} files, {mb:.1f} MB")
         lines.append("")
         present = [t for t in TOOLS if t in corpus["tools"]]
+        loads = [f"{t} {corpus['tools'][t]['load_before']:.2f}" for t in present
+                 if isinstance(corpus["tools"][t], dict) and "load_before" in corpus["tools"][t]]
+        if loads:
+            lines.append("Load average (1 min) before each tool: " + ", ".join(loads) + ".")
+            lines.append("")
         lines.append("| measure | " + " | ".join(present) + " | newsindex vs best peer |")
         lines.append("|---|" + "---|" * (len(present) + 1))
 
@@ -87,7 +92,59 @@ def render(results):
                      f"a tokenize pass (`wc -w`) {floors['tokenize (wc -w)']['wall']:.2f} s; "
                      f"process spawn (`true`) p50 {floors['spawn']['p50']:.1f} ms.")
         lines.append("")
+    lines += goals(results)
     return "\n".join(lines)
+
+
+def goals(results):
+    """Each goal of issue 17 with its measured figure and whether the run met it."""
+    rows = []
+
+    def goal(text, corpus, figure, met):
+        verdict = "n/a" if met is None else ("met" if met else "**missed**")
+        rows.append(f"| {text} | {corpus} | {figure} | {verdict} |")
+
+    for corpus in results["corpora"]:
+        name = corpus["corpus"]
+        ours = corpus["tools"].get("newsindex") or {}
+        peer = corpus["tools"].get("tantivy-cli") or {}
+        if not ours.get("build"):
+            continue
+        if peer.get("build"):
+            speed = peer["build"]["wall"] / ours["build"]["wall"]
+            goal("index build ≥ 1.0x tantivy-cli's throughput, our file reads counted", name, f"{speed:.2f}x",
+                 speed >= 1.0)
+            goal("index build ≥ 1.5x tantivy-cli's throughput (the goal)", name, f"{speed:.2f}x", speed >= 1.5)
+            rss = ours["build"]["rss_mb"] / peer["build"]["rss_mb"]
+            goal("peak RSS ≤ tantivy-cli's", name, f"{ours['build']['rss_mb']:.0f} / {peer['build']['rss_mb']:.0f} MB "
+                 f"= {rss:.2f}x", rss <= 1.0)
+        else:
+            goal("index build ≥ 1.0x / 1.5x tantivy-cli's throughput", name, "tantivy-cli not run", None)
+        measured = [q for q in ours.get("queries", {}).values() if q]
+        if measured:
+            p50 = max(q["p50"] for q in measured)
+            p95 = max(q["p95"] for q in measured)
+            goal("cold query p50 < 5 ms and p95 < 10 ms (slowest query of the set)", name,
+                 f"{p50:.1f} / {p95:.1f} ms", p50 < 5 and p95 < 10)
+        warm_ = ours.get("warm")
+        if warm_:
+            goal("warm query (server, passages) p50 < 1 ms and p95 < 5 ms", name,
+                 f"{warm_['p50']:.2f} / {warm_['p95']:.2f} ms", warm_["p50"] < 1 and warm_["p95"] < 5)
+        server = ours.get("server")
+        if server:
+            eight, many = server["8"], server["64"]
+            goal("server ≥ 2,000 req/s at 8 clients, p99 < 20 ms", name,
+                 f"{eight['rps']:,.0f} req/s, p99 {eight['p99']:.1f} ms",
+                 eight["rps"] >= 2000 and eight["p99"] < 20)
+            goal("no errors at 64 clients", name, f"{many['errors']} errors, {many['rps']:,.0f} req/s",
+                 many["errors"] == 0)
+        elif "server" in ours:
+            goal("server ≥ 2,000 req/s at 8 clients, p99 < 20 ms", name, "wrk not installed", None)
+        size = ours["index_bytes"] / corpus["bytes"]
+        goal("index size ≤ 0.8x the corpus (bodies stored)", name, f"{size:.2f}x", size <= 0.8)
+    if not rows:
+        return []
+    return ["### Goals of issue 17", "", "| goal | corpus | measured | status |", "|---|---|---|---|", *rows, ""]
 
 
 if __name__ == "__main__":

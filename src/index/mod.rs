@@ -4,11 +4,11 @@
 //! schema version and the folders it was built from), so metadata and documents commit together.
 //! Keeping it in step with a folder is [`writer`]'s job.
 
+pub mod analysis;
 pub mod copies;
 mod plan;
 pub mod schema;
 pub mod sources;
-pub mod stem;
 pub mod writer;
 
 use schema::field;

@@ -8,12 +8,10 @@ use tantivy::schema::{
     STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-    TextAnalyzerBuilder, Tokenizer,
-};
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::{DateTime, Index, IndexSettings};
 
+use super::analysis::NewsTokenizer;
 use crate::article::Article;
 use crate::date::ArticleDate;
 
@@ -336,23 +334,16 @@ pub fn register_tokenizers(index: &Index) {
     index.fast_field_tokenizer().register(NEWS_TOKENIZER, news);
 }
 
-/// A fresh instance of the news analyzer, for highlighting passages the way the index matched.
+/// A fresh instance of the news analyzer ([`NewsTokenizer::stemming`]): words split, long ones
+/// dropped, lower-cased, folded to ASCII and stemmed, in one pass.
 pub fn news_analyzer() -> TextAnalyzer {
-    folding_steps().filter(super::stem::CachingStemmer).build()
+    TextAnalyzer::from(NewsTokenizer::stemming())
 }
 
 /// [`news_analyzer`] without its last step, the stemmer: words split, long ones dropped,
 /// lower-cased and folded to ASCII, for code that stems only some of them.
 pub fn folding_analyzer() -> TextAnalyzer {
-    folding_steps().build()
-}
-
-/// The steps of the news analyzer before stemming, in one place for both analyzers above.
-fn folding_steps() -> TextAnalyzerBuilder<impl Tokenizer> {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
+    TextAnalyzer::from(NewsTokenizer::folding())
 }
 
 #[cfg(test)]

@@ -463,6 +463,11 @@ pub fn annotate(
     Ok(())
 }
 
+/// A `(start, end)` pair of byte offsets as the passage module's span.
+fn byte_span((start, end): (usize, usize)) -> passage::ByteSpan {
+    passage::ByteSpan { start, end }
+}
+
 /// The byte offset of character `at` in `text`.
 fn byte_at(text: &str, at: usize) -> usize {
     text.char_indices().nth(at).map_or(text.len(), |(b, _)| b)
@@ -558,7 +563,7 @@ pub fn copies_of(index: &NewsIndex, id: &str) -> Result<CopiesReport> {
         .reprints
         .into_iter()
         .map(|(span, reprints)| {
-            let shown = passage::plain_passage(body, span);
+            let shown = passage::plain_passage(body, byte_span(span));
             ReprintedPassage {
                 start: shown.start,
                 end: shown.end,
@@ -743,7 +748,7 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
             let target = Target::new(&searcher, address, &article.body, None);
             if signatures::is_page(&article.body) {
                 for span in signatures::passages(&article.body) {
-                    let shown = passage::plain_passage(&article.body, span);
+                    let shown = passage::plain_passage(&article.body, byte_span(span));
                     pairs
                         .compared
                         .push((article.id.clone(), shown.start, shown.end));
@@ -762,7 +767,7 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
                 }
             }
             for (span, reprints) in result.reprints {
-                let own = passage::plain_passage(&article.body, span);
+                let own = passage::plain_passage(&article.body, byte_span(span));
                 for reprint in reprints {
                     let other = (
                         reprint.id.clone(),

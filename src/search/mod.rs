@@ -621,7 +621,7 @@ fn passage_hits(
                 .total_cmp(&pa.score)
                 .then_with(|| ranked[*b].score.total_cmp(&ranked[*a].score))
                 .then_with(|| ranked[*a].article.id.cmp(&ranked[*b].article.id))
-                .then_with(|| pa.span.0.cmp(&pb.span.0))
+                .then_with(|| pa.span.start.cmp(&pb.span.start))
         });
     }
     all.into_iter()

@@ -14,18 +14,17 @@ use tantivy::query::{
     PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
-};
+use tantivy::tokenizer::TokenStream;
 use tantivy::{DateTime, Searcher, TantivyDocument, Term as IndexTerm};
 
 use super::SearchRequest;
+use super::passage::Matcher;
 pub use super::syntax::QueryField;
 use super::syntax::{self, Clause, Leaf, Node, Role, Term};
 use crate::article::source_key;
 use crate::error::{Error, Result};
 use crate::index::NewsIndex;
-use crate::index::schema::news_analyzer;
+use crate::index::schema::{folding_analyzer, news_analyzer};
 use crate::index::sources::resolve_source;
 
 /// A prefix matches at most this many indexed words (the most frequent ones).
@@ -92,11 +91,26 @@ impl Compiled {
     }
 }
 
-/// The query's positive words and phrases over title and body, each a [`Concept`].
+/// The query's positive words and phrases over title and body, each a [`Concept`], with the
+/// [`Matcher`] that finds them in candidates.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
     /// One per word or phrase the user asked for (not the excluded ones).
     pub concepts: Vec<Concept>,
+    matcher: Matcher,
+}
+
+impl Plan {
+    /// The plan of `concepts`, its matcher built once for every candidate it will read.
+    pub fn new(concepts: Vec<Concept>) -> Plan {
+        let matcher = Matcher::new(&concepts);
+        Plan { concepts, matcher }
+    }
+
+    /// Finds the concepts in a text the way the index analysed it.
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
 }
 
 /// One thing the user asked to find: a word (with its prefix or fuzzy expansions) or a phrase.
@@ -213,9 +227,7 @@ pub fn compile(index: &NewsIndex, request: &SearchRequest) -> Result<Compiled> {
     let mut compiled = Compiled {
         query: Box::new(EmptyQuery),
         relaxed: None,
-        plan: Plan {
-            concepts: compiler.concepts,
-        },
+        plan: Plan::new(compiler.concepts),
         notes: compiler.notes,
         corrections: compiler.corrections,
         question,
@@ -1010,13 +1022,10 @@ fn analyse_positions(text: &str) -> Vec<(u32, String)> {
     tokens
 }
 
-/// `text` lowercased and folded but not stemmed: what a typed prefix is compared with.
+/// `text` lowercased and folded but not stemmed: what a typed prefix is compared with (the
+/// schema's folding analysis, its words run together).
 fn fold(text: &str) -> String {
-    let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build();
+    let mut analyzer = folding_analyzer();
     let mut stream = analyzer.token_stream(text);
     let mut folded = String::new();
     while stream.advance() {

@@ -131,7 +131,11 @@ pub fn score(
 ) -> Result<Ranked> {
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
     let article = index.fields().to_article(&document);
-    let matched = passage::match_article(&article.title, &article.body, plan);
+    let segment = searcher.segment_reader(address.segment_ord).segment_id();
+    let matched = match passage::cache::cut_of(segment, address.doc_id, &article.body) {
+        Some(cut) => passage::match_cut(&article.title, &article.body, &cut, plan),
+        None => passage::match_article(&article.title, &article.body, plan),
+    };
     let score = article_score(bm25, &matched);
     Ok(Ranked {
         address,
@@ -216,7 +220,7 @@ impl Ranked {
             end: self.article.title.chars().count(),
             score: scored.score,
             share: share(scored.found_weight),
-            parts: scored.parts.clone(),
+            parts: passage::explain_parts(plan, &scored.parts),
         });
         let passages = self
             .matched
@@ -230,7 +234,7 @@ impl Ranked {
                     end: shown.end,
                     score: scored.score,
                     share: share(scored.found_weight),
-                    parts: scored.parts.clone(),
+                    parts: passage::explain_parts(plan, &scored.parts),
                 }
             })
             .collect();

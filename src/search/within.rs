@@ -40,7 +40,7 @@ pub fn article_passages(
         .iter()
         .filter(|p| p.found_weight > 0.0)
         .collect();
-    found.sort_by_key(|p| p.span.0);
+    found.sort_by_key(|p| p.span.start);
     Ok(ArticlePassages {
         id: article.id.clone(),
         passages: found

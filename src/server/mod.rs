@@ -210,6 +210,10 @@ pub fn router(state: AppState, cors: &Cors) -> Router {
     }
 }
 
+/// Bytes of cut article bodies the server keeps between searches (word boundaries and passage
+/// spans, about twice a body's size for a long page: some 1,500 front pages).
+pub const PASSAGE_CACHE_BYTES: usize = 64 << 20;
+
 /// Serves [`router`] on `listener` until `shutdown` completes, then lets open requests finish.
 ///
 /// # Errors
@@ -237,6 +241,7 @@ pub fn run(
     options: &ServeOptions,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<()> {
+    crate::search::passage::cache::enable(PASSAGE_CACHE_BYTES);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(options.threads.max(1))

@@ -59,7 +59,7 @@ fn sigkill_at_any_moment_leaves_a_searchable_index_that_the_next_run_completes()
     // Kills that resume the same index, then (until one lands between two commits) kills of
     // fresh runs at other moments: the test fails rather than pass without a partial index.
     let resumed = [20, 60, 120, 250, 400, 700].map(|delay| (delay, false));
-    let fresh = [10, 30, 45, 90, 160, 320, 500].map(|delay| (delay, true));
+    let fresh = [10, 30, 45, 90, 160, 320, 500, 800, 1300, 2000].map(|delay| (delay, true));
     for (delay_ms, from_scratch) in resumed.into_iter().chain(fresh) {
         if from_scratch && seen_partial {
             break;
