@@ -110,71 +110,21 @@ pub fn write_timeline(out: &mut impl Write, facets: &Facets, format: OutputForma
     .map_err(Error::WriteOutput)
 }
 
-/// What `index --json` prints: the run's counts, its time and every warning.
+/// What `index --json` prints: the run's report (its counts, time, moved and pruned folders)
+/// and every warning.
 #[derive(Debug, serde::Serialize)]
 pub struct IndexSummary<'a> {
-    /// Files read for the first time.
-    pub added_files: u64,
-    /// Files read again because they changed.
-    pub updated_files: u64,
-    /// Files gone whose articles were removed.
-    pub removed_files: u64,
-    /// Files left alone.
-    pub unchanged_files: u64,
-    /// Files skipped with a warning.
-    pub skipped_files: u64,
-    /// Records skipped inside files that were otherwise read.
-    pub skipped_records: u64,
-    /// Articles added (new or re-read).
-    pub articles_added: u64,
-    /// Articles removed.
-    pub articles_removed: u64,
-    /// Of the articles added, how many have no date.
-    pub undated: u64,
-    /// Articles in the index after the run.
-    pub total_articles: u64,
-    /// Wall time of the run, in seconds.
-    pub elapsed_seconds: f64,
-    /// The run was stopped early; what was read is committed.
-    pub interrupted: bool,
-    /// Folders found moved: `{"from", "to", "files"}`.
-    pub moved_roots: Vec<serde_json::Value>,
-    /// Gone folders whose articles `--prune` removed: `{"root", "articles"}`.
-    pub pruned_roots: Vec<serde_json::Value>,
+    /// The run's counts and time.
+    #[serde(flatten)]
+    pub report: &'a IndexReport,
     /// Every warning, `<path>[:line]: <reason>`.
     pub warnings: &'a [String],
 }
 
 impl<'a> IndexSummary<'a> {
     /// The summary of `report`, with its `warnings`.
-    pub fn new(report: &IndexReport, warnings: &'a [String]) -> IndexSummary<'a> {
-        IndexSummary {
-            added_files: report.added_files,
-            updated_files: report.updated_files,
-            removed_files: report.removed_files,
-            unchanged_files: report.unchanged_files,
-            skipped_files: report.skipped_files,
-            skipped_records: report.skipped_records,
-            articles_added: report.articles_added,
-            articles_removed: report.articles_removed,
-            undated: report.undated,
-            total_articles: report.total_articles,
-            elapsed_seconds: (report.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
-            interrupted: report.interrupted,
-            moved_roots: report
-                .moved_roots
-                .iter()
-                .map(
-                    |(from, to, files)| serde_json::json!({"from": from, "to": to, "files": files}),
-                )
-                .collect(),
-            pruned_roots: report
-                .pruned_roots
-                .iter()
-                .map(|(root, articles)| serde_json::json!({"root": root, "articles": articles}))
-                .collect(),
-            warnings,
-        }
+    pub fn new(report: &'a IndexReport, warnings: &'a [String]) -> IndexSummary<'a> {
+        IndexSummary { report, warnings }
     }
 }
 

@@ -22,7 +22,9 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 pub use schema::{Fields, FileState};
-pub use writer::{IndexEvent, IndexPhase, IndexReport, UpdateOptions, update};
+pub use writer::{
+    IndexEvent, IndexPhase, IndexReport, MovedRoot, PrunedRoot, UpdateOptions, update,
+};
 
 use crate::article::Article;
 use crate::error::{Error, Result};

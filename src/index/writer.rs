@@ -70,8 +70,28 @@ impl IndexPhase {
     }
 }
 
-/// What one `newsindex index` run did.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// An indexed folder found moved, its articles re-pointed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MovedRoot {
+    /// Where it was.
+    pub from: String,
+    /// Where it is now.
+    pub to: String,
+    /// Files re-pointed.
+    pub files: u64,
+}
+
+/// An indexed folder that is gone, whose articles `--prune` removed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PrunedRoot {
+    /// The folder.
+    pub root: String,
+    /// Articles removed.
+    pub articles: u64,
+}
+
+/// What one `newsindex index` run did (serialised as `index --json` prints it).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct IndexReport {
     /// Files read for the first time.
     pub added_files: u64,
@@ -93,14 +113,15 @@ pub struct IndexReport {
     pub undated: u64,
     /// Articles in the index after the run.
     pub total_articles: u64,
-    /// Wall time of the run.
+    /// Wall time of the run (`elapsed_seconds`, to the millisecond).
+    #[serde(rename = "elapsed_seconds", serialize_with = "milliseconds_as_seconds")]
     pub elapsed: Duration,
     /// The run was stopped early (Ctrl-C); what was read before is committed.
     pub interrupted: bool,
     /// Indexed folders found moved: (where they were, where they are now, files re-pointed).
-    pub moved_roots: Vec<(String, String, u64)>,
+    pub moved_roots: Vec<MovedRoot>,
     /// Indexed folders that are gone and whose articles `--prune` removed, with their count.
-    pub pruned_roots: Vec<(String, u64)>,
+    pub pruned_roots: Vec<PrunedRoot>,
 }
 
 impl IndexReport {
@@ -122,12 +143,17 @@ impl IndexReport {
             self.articles_removed,
             self.total_articles,
         );
-        for (before, now, files) in &self.moved_roots {
+        for MovedRoot {
+            from: before,
+            to: now,
+            files,
+        } in &self.moved_roots
+        {
             text.push_str(&format!(
                 "\nmoved: '{before}' is now '{now}' ({files} files re-pointed, ids kept)"
             ));
         }
-        for (root, articles) in &self.pruned_roots {
+        for PrunedRoot { root, articles } in &self.pruned_roots {
             text.push_str(&format!(
                 "\npruned: '{root}' is gone ({articles} articles removed)"
             ));
@@ -152,6 +178,14 @@ impl IndexReport {
     pub fn has_skipped(&self) -> bool {
         self.skipped_files > 0 || self.skipped_records > 0
     }
+}
+
+/// A duration as seconds rounded to the millisecond.
+fn milliseconds_as_seconds<S: serde::Serializer>(
+    elapsed: &Duration,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_f64((elapsed.as_secs_f64() * 1000.0).round() / 1000.0)
 }
 
 /// The summary line for records left out inside files, or nothing when there were none.
@@ -546,7 +580,11 @@ fn relocate_roots(
         if let Some(fingerprint) = meta.archives.remove(&before) {
             meta.archives.insert(now.clone(), fingerprint);
         }
-        report.moved_roots.push((before, now, files));
+        report.moved_roots.push(MovedRoot {
+            from: before,
+            to: now,
+            files,
+        });
     }
     if prune {
         for root in gone_roots(meta) {
@@ -563,7 +601,7 @@ fn relocate_roots(
             });
             meta.roots.retain(|known_root| *known_root != root);
             meta.archives.remove(&root);
-            report.pruned_roots.push((root, articles));
+            report.pruned_roots.push(PrunedRoot { root, articles });
         }
     }
     Ok(())

@@ -1,14 +1,6 @@
 //! Searching: the seed article, filters, sorting, phrases, stemming, paging, highlights.
 
-use crate::util::{TestCorpus, article};
-
-fn sample() -> TestCorpus {
-    let corpus = TestCorpus::new();
-    corpus.copy_sample("seed");
-    corpus.copy_sample("wikinews");
-    corpus.index();
-    corpus
-}
+use crate::util::{TestCorpus, article, sample};
 
 #[test]
 fn security_talks_finds_the_seed_first_with_its_date_and_source() {

@@ -3,15 +3,7 @@
 
 use predicates::prelude::*;
 
-use crate::util::{TestCorpus, article};
-
-fn sample() -> TestCorpus {
-    let corpus = TestCorpus::new();
-    corpus.copy_sample("seed");
-    corpus.copy_sample("wikinews");
-    corpus.index();
-    corpus
-}
+use crate::util::{TestCorpus, article, sample};
 
 #[test]
 fn issue_15_count_only_and_pages_past_the_end_exit_0_when_articles_match() {

@@ -137,6 +137,15 @@ pub fn article(title: &str, date: &str, source: &str, body: &str) -> String {
     text
 }
 
+/// The repository's sample corpus (the seed and the Wikinews articles), indexed.
+pub fn sample() -> TestCorpus {
+    let corpus = TestCorpus::new();
+    corpus.copy_sample("seed");
+    corpus.copy_sample("wikinews");
+    corpus.index();
+    corpus
+}
+
 /// The shared corpora folder, when this machine has it.
 pub fn shared_corpora(test: &str) -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
