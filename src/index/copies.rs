@@ -12,7 +12,7 @@
 //! `1 - (1 - J^4)^8`: 0.985 at J = 0.8, 0.9998 at 0.9, 0.04 at 0.3), and the share of equal
 //! hashes estimates J. The values live in the multi-valued fast field `copy_article`.
 //!
-//! OCR pages (several stories a page, [`looks_like_ocr`]) also store one signature per
+//! OCR pages (several stories a page, `looks_like_ocr`) also store one signature per
 //! passage ([`passages`]: a paragraph told by its short last line), [`PASSAGE_HASHES`]
 //! hashes in [`PASSAGE_BANDS`] bands of two, as tagged 32-bit band keys in `copy_passage`
 //! (candidate probability `1 - (1 - J^2)^4`: 0.983 at J = 0.8).

@@ -3,7 +3,7 @@
 //!
 //! What the index stores is described in [`crate::index::copies`]: band values in fast
 //! fields, no links between articles. A search finds the candidates of the articles it shows
-//! with one pass over those fast fields ([`scan`]) and keeps those whose text is a copy
+//! with one pass over those fast fields (`scan`) and keeps those whose text is a copy
 //! (exact Jaccard of word 5-shingles at least [`THRESHOLD`]). Groups are therefore always
 //! those of what the index holds now.
 

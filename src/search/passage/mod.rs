@@ -1,5 +1,5 @@
 //! Passages: the body cut into paragraphs (long ones into windows of sentences, [`cut`]), each
-//! scored against the query's [`Plan`] ([`score`]) and highlighted exactly ([`Passage`],
+//! scored against the query's [`Plan`] (`score`) and highlighted exactly ([`Passage`],
 //! [`match_article`]).
 //!
 //! Text is analysed as the index analysed it, by the plan's [`Matcher`] (built once per query),
