@@ -203,8 +203,9 @@ pub struct SearchArgs {
     /// Add the number of matching articles per source and per year
     #[arg(long)]
     pub facets: bool,
-    /// Copies of one story: collapse them into one hit listing the others, or show them all
-    #[arg(long, value_name = "HOW", default_value = "collapse", value_parser = choice::<CopiesMode>())]
+    /// Copies of one story: show them all, or collapse them into one hit listing the others
+    /// (slower: it looks up each hit's copies and counts stories)
+    #[arg(long, value_name = "HOW", default_value = "all", value_parser = choice::<CopiesMode>())]
     pub copies: CopiesMode,
 }
 

@@ -82,7 +82,7 @@ pub fn wire_archive() -> TestCorpus {
 #[test]
 fn a_story_and_three_edited_copies_collapse_into_one_hit_listing_three_copies() {
     let corpus = wire_archive();
-    let results = corpus.search_json(&["terminal", "cranes"]);
+    let results = corpus.search_json(&["terminal", "cranes", "--copies", "collapse"]);
     assert_eq!(results.total, 5);
     assert_eq!(results.stories, Some(2));
     assert_eq!(results.hits.len(), 2, "{:#?}", results.hits);
@@ -121,14 +121,16 @@ fn a_story_and_three_edited_copies_collapse_into_one_hit_listing_three_copies() 
     assert_eq!(all.stories, None);
 
     // By date, the earliest copy stands for the story.
-    let oldest = corpus.search_json(&["terminal", "cranes", "--sort", "oldest"]);
+    let oldest = corpus.search_json(&[
+        "terminal", "cranes", "--sort", "oldest", "--copies", "collapse",
+    ]);
     assert_eq!(oldest.hits.len(), 2);
     assert_eq!(oldest.hits[0].source.as_deref(), Some("Coast Gazette"));
     assert_eq!(oldest.hits[0].copies.len(), 3);
 
     let human = corpus
         .cmd()
-        .args(["search", "terminal", "cranes"])
+        .args(["search", "terminal", "cranes", "--copies", "collapse"])
         .output()
         .unwrap();
     let text = String::from_utf8(human.stdout).unwrap();
@@ -141,7 +143,7 @@ fn deleting_one_copys_file_updates_the_group() {
     let corpus = wire_archive();
     std::fs::remove_file(corpus.archive().join("c.txt")).unwrap();
     corpus.index();
-    let results = corpus.search_json(&["terminal", "cranes"]);
+    let results = corpus.search_json(&["terminal", "cranes", "--copies", "collapse"]);
     assert_eq!(results.total, 4);
     assert_eq!(results.stories, Some(2));
     let story = results.hits.iter().find(|h| !h.copies.is_empty()).unwrap();
@@ -157,7 +159,9 @@ fn deleting_one_copys_file_updates_the_group() {
 #[test]
 fn the_copies_command_lists_copies_by_date_with_added_and_removed_sentences() {
     let corpus = wire_archive();
-    let results = corpus.search_json(&["terminal", "cranes", "--sort", "oldest"]);
+    let results = corpus.search_json(&[
+        "terminal", "cranes", "--sort", "oldest", "--copies", "collapse",
+    ]);
     let id = &results.hits[0].id;
     let output = corpus
         .cmd()
@@ -222,7 +226,7 @@ fn two_articles_that_share_only_a_boilerplate_paragraph_are_not_copies() {
         ),
     );
     corpus.index();
-    let results = corpus.search_json(&["newsletter"]);
+    let results = corpus.search_json(&["newsletter", "--copies", "collapse"]);
     assert_eq!(results.total, 2);
     assert_eq!(results.stories, Some(2));
     assert_eq!(results.hits.len(), 2);
@@ -291,7 +295,7 @@ fn a_reprinted_1916_passage_lists_the_other_paper_that_printed_it() {
         .output()
         .unwrap();
     assert!(output.status.code() == Some(0) || output.status.code() == Some(4));
-    let results = corpus.search_json(&["villa", "\"thrown into prison\""]);
+    let results = corpus.search_json(&["villa", "\"thrown into prison\"", "--copies", "collapse"]);
     let reprinted: Vec<(String, String)> = results
         .hits
         .iter()

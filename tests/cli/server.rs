@@ -582,7 +582,8 @@ fn serve_without_an_index_exits_3_before_listening() {
 #[tokio::test]
 async fn api_copies_lists_an_articles_copies_and_search_collapses_them() {
     let corpus = crate::copies::wire_archive();
-    let results: SearchResults = get_json(&corpus, "/api/search?q=terminal+cranes").await;
+    let results: SearchResults =
+        get_json(&corpus, "/api/search?q=terminal+cranes&copies=collapse").await;
     assert_eq!((results.total, results.stories), (5, Some(2)));
     let story = results.hits.iter().find(|h| h.copies.len() == 3).unwrap();
     let all: SearchResults = get_json(&corpus, "/api/search?q=terminal+cranes&copies=all").await;

@@ -285,6 +285,8 @@ function searchParams(limit, offset, passages) {
   params.set("limit", String(limit));
   params.set("offset", String(offset));
   params.set("passages", String(passages));
+  // People read stories: the page asks for copies collapsed (the API's default lists all).
+  params.set("copies", "collapse");
   return params;
 }
 
