@@ -24,6 +24,8 @@ const RESET: &str = "\x1b[0m";
 ///
 /// # Errors
 /// The writer's error.
+// Longer than most: the header, each hit's lines and the footer share the width, colour and
+// paging state of one page of results; each part's formatting is a function of its own.
 pub fn write_results(
     out: &mut impl Write,
     results: &SearchResults,

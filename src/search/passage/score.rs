@@ -20,6 +20,8 @@ pub const PROXIMITY: f32 = 0.5;
 const MAX_PROXIMITY_DISTANCE: u32 = 10;
 
 /// Scores the passage made of `tokens`; `None` when no concept in scope is in it.
+// Longer than most: BM25 at passage scale, partial phrases and proximity are summed in one pass
+// over the passage's matches, which all three read.
 pub fn score_passage(
     tokens: &[Token],
     plan: &Plan,
