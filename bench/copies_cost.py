@@ -4,8 +4,9 @@ without it, and search time with copies collapsed against `--copies all`.
 
 Usage: copies_cost.py BASE_NEWSINDEX NEW_NEWSINDEX WORKDIR CORPUS_DIR... [--reps N]
 
-BASE_NEWSINDEX is a build without copy detection (the commit before it), NEW_NEWSINDEX a
-build with it. Both index the same folders into WORKDIR/base and WORKDIR/new, alternately
+BASE_NEWSINDEX is `off` (NEW_NEWSINDEX itself, indexing with `--no-copy-detection`: the
+same build with detection off) or a build without copy detection; NEW_NEWSINDEX a build
+with it. Both index the same folders into WORKDIR/base and WORKDIR/new, alternately
 (--reps times each, the median kept), then NEW_NEWSINDEX runs each query of QUERIES with
 `--copies all` and with `--copies collapse` (the default), alternately, --reps times; the
 median of the summed wall times is reported. Search times are whole process runs (opening
@@ -41,10 +42,10 @@ def cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def build(binary, index, corpora):
+def build(binary, index, corpora, options=()):
     shutil.rmtree(index, ignore_errors=True)
     start, start_cpu = time.perf_counter(), cpu()
-    subprocess.run([binary, "--index", index, "-q", "index", *corpora], check=False)
+    subprocess.run([binary, "--index", index, "-q", "index", *options, *corpora], check=False)
     return time.perf_counter() - start, cpu() - start_cpu
 
 
@@ -71,8 +72,9 @@ def main():
     base_index = os.path.join(args.workdir, "base")
     new_index = os.path.join(args.workdir, "new")
     base_times, new_times = [], []
+    base, options = (args.new, ["--no-copy-detection"]) if args.base == "off" else (args.base, [])
     for _ in range(args.reps):
-        base_times.append(build(args.base, base_index, args.corpora))
+        base_times.append(build(base, base_index, args.corpora, options))
         new_times.append(build(args.new, new_index, args.corpora))
     all_times, collapse_times = [], []
     for _ in range(args.reps):

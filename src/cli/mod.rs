@@ -132,6 +132,11 @@ pub struct IndexArgs {
     /// Threads for parsing and indexing [default: all cores]
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Store no copy signatures for the files read in this run: their articles are never
+    /// grouped as copies (indexing is cheaper; for measuring what detection costs, or
+    /// archives without copies)
+    #[arg(long)]
+    pub no_copy_detection: bool,
     /// Commit at least every this many seconds, so an interrupted run keeps its work
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_commit_interval)]
     pub commit_interval: Duration,
@@ -509,6 +514,7 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
         max_file_size: args.max_file_size,
         memory_bytes: args.memory.saturating_mul(1024 * 1024),
         threads,
+        copy_detection: !args.no_copy_detection,
         commit_interval: args.commit_interval,
         stop: Arc::new(AtomicBool::new(false)),
     };

@@ -244,12 +244,14 @@ fn shingles_of(words: &[u64]) -> Vec<u64> {
     if words.is_empty() {
         return Vec::new();
     }
+    // The words' hashes are already mixed: a shingle's hash is a polynomial of them, mixed
+    // once, instead of mixing after every word.
     words
         .windows(SHINGLE.min(words.len()))
         .map(|window| {
-            window.iter().fold(0x2545_f491_4f6c_dd1du64, |hash, word| {
-                mix(hash.rotate_left(17) ^ word)
-            })
+            mix(window.iter().fold(0x2545_f491_4f6c_dd1du64, |hash, word| {
+                hash.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(*word)
+            }))
         })
         .collect()
 }
@@ -385,8 +387,8 @@ fn one_permutation<const N: usize>(shingles: &[u64], salt: u64) -> Option<[u64; 
 
 /// The passages of an OCR page compared for reprints, as byte spans: paragraphs, a paragraph
 /// ending at a blank line or after a line that closes a sentence short of the column's
-/// width (under 85% of the median line); those under [`PASSAGE_MIN_WORDS`] words are left out. A text that is not a page is
-/// cut at blank lines only.
+/// width (under 85% of the median line); those under [`PASSAGE_MIN_WORDS`] words (as the
+/// index cuts words) are left out. A text that is not a page is cut at blank lines only.
 pub fn passages(body: &str) -> Vec<(usize, usize)> {
     passages_in(body, &lines(body))
 }
@@ -434,7 +436,7 @@ fn passages_in(body: &str, lines: &[Line]) -> Vec<(usize, usize)> {
                 from + text.trim_end().len(),
             )
         })
-        .filter(|&(from, to)| to > from && whitespace_words(&body[from..to]) >= PASSAGE_MIN_WORDS)
+        .filter(|&(from, to)| to > from && counted_words(&body[from..to]) >= PASSAGE_MIN_WORDS)
         .collect()
 }
 
@@ -447,9 +449,10 @@ fn chars(text: &str) -> usize {
     }
 }
 
-/// The whitespace-separated words of `text` up to [`PASSAGE_MIN_WORDS`] (all that is asked).
-fn whitespace_words(text: &str) -> usize {
-    text.split_whitespace().take(PASSAGE_MIN_WORDS).count()
+/// The words of `text` as the index cuts them, up to [`PASSAGE_MIN_WORDS`] (all that is
+/// asked).
+fn counted_words(text: &str) -> usize {
+    analysis::words(text).take(PASSAGE_MIN_WORDS).count()
 }
 
 #[cfg(test)]

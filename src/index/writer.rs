@@ -234,6 +234,9 @@ pub struct UpdateOptions {
     pub memory_bytes: usize,
     /// Threads for parsing and indexing.
     pub threads: usize,
+    /// Store copy signatures ([`copies::stored`]); without them every article is a story of
+    /// its own, and indexing costs what it did before copies were found.
+    pub copy_detection: bool,
 }
 
 impl Default for UpdateOptions {
@@ -246,6 +249,7 @@ impl Default for UpdateOptions {
             max_file_size: 64 * 1024 * 1024,
             memory_bytes: 256 * 1024 * 1024,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            copy_detection: true,
         }
     }
 }
@@ -619,7 +623,8 @@ fn read_and_add(
     add: &mut dyn FnMut(&Candidate, Outcome) -> Result<()>,
 ) -> Result<()> {
     let next = AtomicUsize::new(0);
-    let (next, stop, max_bytes) = (&next, &settings.stop, settings.max_file_size);
+    let stop = &settings.stop;
+    let next = &next;
     let in_flight = ByteBudget::new((memory / 4) as u64);
     let in_flight = &in_flight;
     std::thread::scope(|scope| -> Result<()> {
@@ -634,7 +639,7 @@ fn read_and_add(
                     };
                     in_flight.acquire(candidate.state.size);
                     if sender
-                        .send((at, read_candidate(candidate, max_bytes)))
+                        .send((at, read_candidate(candidate, settings)))
                         .is_err()
                     {
                         break;
@@ -997,21 +1002,29 @@ impl Drop for CloseOnDrop<'_> {
     }
 }
 
-/// A parsed file's outcome, with what each article stores for finding its copies.
-fn parsed_outcome(parsed: Parsed, hash: u64) -> Outcome {
+/// A parsed file's outcome, with what each article stores for finding its copies (nothing
+/// when detection is off).
+fn parsed_outcome(parsed: Parsed, hash: u64, settings: &UpdateOptions) -> Outcome {
     let stored = parsed
         .articles
         .iter()
-        .map(|article| copies::stored(&article.body))
+        .map(|article| {
+            if settings.copy_detection {
+                copies::stored(&article.body)
+            } else {
+                copies::Stored::default()
+            }
+        })
         .collect();
     Outcome::Parsed(parsed, stored, hash)
 }
 
 /// Reads and parses one candidate on a worker thread.
-fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
+fn read_candidate(candidate: &Candidate, settings: &UpdateOptions) -> Outcome {
     let absolute = candidate.file.as_path();
+    let max_bytes = settings.max_file_size;
     if candidate.format == parse::Format::Warc {
-        return read_web_archive(candidate, max_bytes);
+        return read_web_archive(candidate, settings);
     }
     if candidate.state.size > max_bytes {
         return Outcome::Failed(Error::ParseArticle {
@@ -1037,15 +1050,16 @@ fn read_candidate(candidate: &Candidate, max_bytes: u64) -> Outcome {
         return Outcome::Same;
     }
     match parse::parse_bytes(absolute, candidate.format, &bytes, candidate.context) {
-        Ok(parsed) => parsed_outcome(parsed, hash),
+        Ok(parsed) => parsed_outcome(parsed, hash, settings),
         Err(error) => Outcome::Failed(relocate(error, &candidate.shown)),
     }
 }
 
 /// Reads a web archive without holding it: hashed as a stream, then parsed record by record
 /// (the size limit applies to each record).
-fn read_web_archive(candidate: &Candidate, max_bytes: u64) -> Outcome {
+fn read_web_archive(candidate: &Candidate, settings: &UpdateOptions) -> Outcome {
     let absolute = candidate.file.as_path();
+    let max_bytes = settings.max_file_size;
     let hashed = std::fs::File::open(absolute).and_then(|file| {
         let mut hasher = blake3::Hasher::new();
         std::io::copy(&mut std::io::BufReader::new(file), &mut hasher)?;
@@ -1068,7 +1082,7 @@ fn read_web_archive(candidate: &Candidate, max_bytes: u64) -> Outcome {
         return Outcome::Same;
     }
     match parse::parse_file(absolute, candidate.format, max_bytes, candidate.context) {
-        Ok(parsed) => parsed_outcome(parsed, hash),
+        Ok(parsed) => parsed_outcome(parsed, hash, settings),
         Err(error) => Outcome::Failed(relocate(error, &candidate.shown)),
     }
 }

@@ -232,9 +232,12 @@ pub fn looks_like_ocr(text: &str) -> bool {
     let ragged = lines
         .iter()
         .filter(|line| {
-            let visible: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
-            let letters = visible.iter().filter(|c| c.is_alphabetic()).count();
-            visible.len() < 4 || letters * 10 < visible.len() * 6
+            let (mut visible, mut letters) = (0usize, 0usize);
+            for c in line.chars().filter(|c| !c.is_whitespace()) {
+                visible += 1;
+                letters += usize::from(c.is_alphabetic());
+            }
+            visible < 4 || letters * 10 < visible * 6
         })
         .count();
     ragged * 5 >= lines.len()
