@@ -129,21 +129,38 @@ pub fn score(
     bm25: f32,
     address: DocAddress,
 ) -> Result<Ranked> {
+    let segment = searcher.segment_reader(address.segment_ord).segment_id();
+    if let Some(kept) = passage::cache::kept(segment, address.doc_id) {
+        return Ok(ranked_kept(plan, bm25, address, &kept));
+    }
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
     let article = index.fields().to_article(&document);
-    let segment = searcher.segment_reader(address.segment_ord).segment_id();
-    let matched = match passage::cache::cut_of(segment, address.doc_id, &article.body) {
-        Some(cut) => passage::match_cut(&article.title, &article.body, &cut, plan),
-        None => passage::match_article(&article.title, &article.body, plan),
-    };
-    let score = article_score(bm25, &matched);
-    Ok(Ranked {
+    match passage::cache::keep(segment, address.doc_id, article) {
+        Ok(kept) => Ok(ranked_kept(plan, bm25, address, &kept)),
+        Err(article) => {
+            let matched = passage::match_article(&article.title, &article.body, plan);
+            Ok(Ranked {
+                address,
+                score: article_score(bm25, &matched),
+                article,
+                bm25,
+                matched,
+            })
+        }
+    }
+}
+
+/// A candidate scored from what the server kept of it ([`passage::cache`]).
+fn ranked_kept(plan: &Plan, bm25: f32, address: DocAddress, kept: &passage::cache::Kept) -> Ranked {
+    let article = kept.article.clone();
+    let matched = passage::match_cut(&article.title, &article.body, &kept.cut, plan);
+    Ranked {
         address,
+        score: article_score(bm25, &matched),
         article,
         bm25,
         matched,
-        score,
-    })
+    }
 }
 
 /// `bm25 × (0.1 + 0.9 × C²)`, `C` the article's [`ArticleMatch::concentration`].

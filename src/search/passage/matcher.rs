@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use rustc_hash::FxBuildHasher;
 
 use super::ByteSpan;
+use super::cache::{Cut, stem_hash};
 use crate::index::analysis::{Normalizer, words};
 use crate::search::query::{Concept, Pattern};
 
@@ -53,6 +54,8 @@ pub struct Matcher {
     /// Whether a word written with this ASCII first byte can be a query word: its indexed
     /// form starts with the byte lower-cased, so most words are ruled out by one look.
     ascii_initial: [bool; 128],
+    /// [`stem_hash`] of each of `words`, in their order.
+    hashes: Vec<u32>,
     memo: Mutex<Memo>,
 }
 
@@ -87,11 +90,13 @@ impl Matcher {
         initials.sort_unstable();
         initials.dedup();
         let ascii_initial = ascii_initials(&initials);
+        let hashes = words.iter().map(|w| stem_hash(w)).collect();
         Matcher {
             targets,
             words,
             initials,
             ascii_initial,
+            hashes,
             memo: Mutex::new(Memo {
                 seen: HashMap::default(),
                 fold: Normalizer::folding(),
@@ -128,6 +133,34 @@ impl Matcher {
                 None
             } else {
                 self.remembered(&mut memo, written)
+            };
+            tokens.push(Token {
+                word,
+                position,
+                span: ByteSpan { start, end },
+            });
+        }
+        tokens
+    }
+
+    /// The words of a kept body ([`Cut`]) marked with the query word each is: a word whose
+    /// indexed form's hash is no query word's is none, and the few others are identified as
+    /// [`Matcher::mark`] identifies them, so the marks are the same.
+    pub fn mark_cut(&self, text: &str, cut: &Cut) -> Vec<Token> {
+        let mut memo = self
+            .memo
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if memo.seen.len() > MEMO_WORDS {
+            memo.seen.clear();
+        }
+        let mut tokens = Vec::with_capacity(cut.words.len());
+        for (&(position, start, end), hash) in cut.words.iter().zip(&cut.stems) {
+            let (start, end) = (start as usize, end as usize);
+            let word = if self.hashes.contains(hash) {
+                self.remembered(&mut memo, text.get(start..end).unwrap_or_default())
+            } else {
+                None
             };
             tokens.push(Token {
                 word,
@@ -178,6 +211,7 @@ impl Clone for Matcher {
             words: self.words.clone(),
             initials: self.initials.clone(),
             ascii_initial: self.ascii_initial,
+            hashes: self.hashes.clone(),
             memo: Mutex::new(Memo {
                 seen: HashMap::default(),
                 fold: Normalizer::folding(),
