@@ -3,6 +3,8 @@
 //! An article's score is `bm25 × (0.1 + 0.9 × C²)`, where `C` is the largest share of the query's
 //! weight found together in one place: the title or one passage. Only the candidates are re-ranked.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
@@ -31,8 +33,8 @@ pub fn pool_size(end: usize) -> usize {
 pub struct Ranked {
     /// Where tantivy keeps it.
     pub address: DocAddress,
-    /// The article, read from the index.
-    pub article: Article,
+    /// The article, read from the index (shared with what the server keeps of it).
+    pub article: Arc<Article>,
     /// Its BM25 score over title (boosted) and body.
     pub bm25: f32,
     /// Its passages and which query words it has where.
@@ -142,7 +144,7 @@ pub fn score(
             Ok(Ranked {
                 address,
                 score: article_score(bm25, &matched),
-                article,
+                article: Arc::new(article),
                 bm25,
                 matched,
             })
@@ -152,7 +154,7 @@ pub fn score(
 
 /// A candidate scored from what the server kept of it ([`passage::cache`]).
 fn ranked_kept(plan: &Plan, bm25: f32, address: DocAddress, kept: &passage::cache::Kept) -> Ranked {
-    let article = kept.article.clone();
+    let article = Arc::clone(&kept.article);
     let matched = passage::match_cut(&article.title, &article.body, &kept.cut, plan);
     Ranked {
         address,

@@ -78,7 +78,7 @@ impl Cut {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kept {
     /// The article.
-    pub article: Article,
+    pub article: Arc<Article>,
     /// Its body, cut.
     pub cut: Cut,
 }
@@ -143,7 +143,10 @@ pub fn keep(segment: SegmentId, doc: DocId, article: Article) -> Result<Arc<Kept
     let Some(cut) = Cut::of(&article.body, &mut store.analysis) else {
         return Err(article);
     };
-    let kept = Arc::new(Kept { article, cut });
+    let kept = Arc::new(Kept {
+        article: Arc::new(article),
+        cut,
+    });
     let key = (segment, doc);
     let size = kept.bytes();
     if size <= store.budget && !store.kept.contains_key(&key) {
@@ -175,7 +178,7 @@ mod tests {
         let mut article = Article::new(Path::new("a.txt"), None);
         article.body = "One two three.\n\nFour five six. ".repeat(20);
         let first = keep(segment, 0, article.clone()).unwrap();
-        assert_eq!(first.article, article);
+        assert_eq!(*first.article, article);
         let mut analysis = Normalizer::stemming();
         assert_eq!(first.cut, Cut::of(&article.body, &mut analysis).unwrap());
         assert!(

@@ -143,10 +143,21 @@ impl Matcher {
         tokens
     }
 
-    /// The words of a kept body ([`Cut`]) marked with the query word each is: a word whose
-    /// indexed form's hash is no query word's is none, and the few others are identified as
-    /// [`Matcher::mark`] identifies them, so the marks are the same.
-    pub fn mark_cut(&self, text: &str, cut: &Cut) -> Vec<Token> {
+    /// The query words among the words of a kept body ([`Cut`]), as `(index in the cut's
+    /// words, query word)` in order: a word whose indexed form's hash is no query word's is
+    /// none, and the few others are identified as [`Matcher::mark`] identifies them, so the
+    /// marks are the same.
+    pub fn marks_in_cut(&self, text: &str, cut: &Cut) -> Vec<(usize, WordId)> {
+        let candidates: Vec<usize> = cut
+            .stems
+            .iter()
+            .enumerate()
+            .filter(|(_, hash)| self.hashes.contains(hash))
+            .map(|(at, _)| at)
+            .collect();
+        if candidates.is_empty() {
+            return Vec::new();
+        }
         let mut memo = self
             .memo
             .lock()
@@ -154,21 +165,14 @@ impl Matcher {
         if memo.seen.len() > MEMO_WORDS {
             memo.seen.clear();
         }
-        let mut tokens = Vec::with_capacity(cut.words.len());
-        for (&(position, start, end), hash) in cut.words.iter().zip(&cut.stems) {
-            let (start, end) = (start as usize, end as usize);
-            let word = if self.hashes.contains(hash) {
-                self.remembered(&mut memo, text.get(start..end).unwrap_or_default())
-            } else {
-                None
-            };
-            tokens.push(Token {
-                word,
-                position,
-                span: ByteSpan { start, end },
-            });
-        }
-        tokens
+        candidates
+            .into_iter()
+            .filter_map(|at| {
+                let (_, start, end) = *cut.words.get(at)?;
+                let written = text.get(start as usize..end as usize).unwrap_or_default();
+                Some((at, self.remembered(&mut memo, written)?))
+            })
+            .collect()
     }
 
     /// Which query word `written` is, from the memo or analysed and remembered.

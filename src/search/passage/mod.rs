@@ -158,10 +158,42 @@ pub fn match_article(title: &str, body: &str, plan: &Plan) -> ArticleMatch {
     match_tokens(title, tokens, split(body), plan)
 }
 
-/// [`match_article`] for a body already cut ([`cache::Cut`]): the same answer.
+/// [`match_article`] for a body already cut ([`cache::Cut`]): the same answer, reading only
+/// the words of the passages that hold a query word.
 pub fn match_cut(title: &str, body: &str, cut: &cache::Cut, plan: &Plan) -> ArticleMatch {
-    let tokens = plan.matcher().mark_cut(body, cut);
-    match_tokens(title, tokens, cut.spans.clone(), plan)
+    let marks = plan.matcher().marks_in_cut(body, cut);
+    let mut next_mark = 0;
+    let mut first = 0;
+    let passages = cut.spans.iter().filter_map(|&span| {
+        next_mark += marks[next_mark..].partition_point(|&(at, _)| cut.words[at].1 < span.start as u32);
+        let &(at, _) = marks.get(next_mark)?;
+        if cut.words[at].1 >= span.end as u32 {
+            return None;
+        }
+        first += cut.words[first..].partition_point(|w| w.1 < span.start as u32);
+        let last = first + cut.words[first..].partition_point(|w| w.2 <= span.end as u32);
+        let mut mark = next_mark;
+        let tokens: Vec<matcher::Token> = (first..last)
+            .map(|at| {
+                let (position, start, end) = cut.words[at];
+                while marks.get(mark).is_some_and(|&(m, _)| m < at) {
+                    mark += 1;
+                }
+                let word = marks.get(mark).filter(|&&(m, _)| m == at).map(|&(_, w)| w);
+                matcher::Token {
+                    word,
+                    position,
+                    span: ByteSpan {
+                        start: start as usize,
+                        end: end as usize,
+                    },
+                }
+            })
+            .collect();
+        score_passage(&tokens, plan, span, |c| c.in_body)
+    });
+    let passages: Vec<ScoredPassage> = passages.collect();
+    finish(title, passages, &cut.spans, cut.words.len() as u32, plan)
 }
 
 /// Scores the passages `spans` of a body whose words are `tokens`, and `title`.
@@ -171,7 +203,6 @@ fn match_tokens(
     spans: Vec<ByteSpan>,
     plan: &Plan,
 ) -> ArticleMatch {
-    let title_tokens = plan.matcher().analyse(title);
     let mut passages: Vec<ScoredPassage> = Vec::new();
     // Only a passage holding a query word can score: the others are passed over by the
     // marked words' offsets, without reading their words.
@@ -194,6 +225,19 @@ fn match_tokens(
             passages.push(scored);
         }
     }
+    finish(title, passages, &spans, tokens.len() as u32, plan)
+}
+
+/// Completes an [`ArticleMatch`] from the scored passages of a body cut into `spans` and
+/// holding `body_words` words: the passages in order, the lead, the title, the concentration.
+fn finish(
+    title: &str,
+    mut passages: Vec<ScoredPassage>,
+    spans: &[ByteSpan],
+    body_words: u32,
+    plan: &Plan,
+) -> ArticleMatch {
+    let title_tokens = plan.matcher().analyse(title);
     passages.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -224,7 +268,7 @@ fn match_tokens(
         passages,
         title,
         title_words: title_tokens.len() as u32,
-        body_words: tokens.len() as u32,
+        body_words,
         concentration,
         lead,
     }
