@@ -186,7 +186,7 @@ mod tests {
             "kept"
         );
         for doc in 1..100 {
-            keep(segment, doc, article.clone());
+            assert!(keep(segment, doc, article.clone()).is_ok());
         }
         let store = STORE.get().unwrap().lock().unwrap();
         assert!(

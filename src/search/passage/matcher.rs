@@ -143,18 +143,20 @@ impl Matcher {
         tokens
     }
 
-    /// The query words among the words of a kept body ([`Cut`]), as `(index in the cut's
-    /// words, query word)` in order: a word whose indexed form's hash is no query word's is
-    /// none, and the few others are identified as [`Matcher::mark`] identifies them, so the
-    /// marks are the same.
-    pub fn marks_in_cut(&self, text: &str, cut: &Cut) -> Vec<(usize, WordId)> {
-        let candidates: Vec<usize> = cut
-            .stems
-            .iter()
-            .enumerate()
-            .filter(|(_, hash)| self.hashes.contains(hash))
-            .map(|(at, _)| at)
-            .collect();
+    /// The query words among the words of a kept body ([`Cut`]), in order, each with its
+    /// index in the cut's words: a word whose indexed form's hash is no query word's is none,
+    /// and the few others are identified as [`Matcher::mark`] identifies them, so the marks
+    /// are the same.
+    pub fn marks_in_cut(&self, text: &str, cut: &Cut) -> Vec<(usize, Token)> {
+        let mut candidates: Vec<usize> = Vec::new();
+        for (at, hash) in cut.stems.iter().enumerate() {
+            for known in &self.hashes {
+                if hash == known {
+                    candidates.push(at);
+                    break;
+                }
+            }
+        }
         if candidates.is_empty() {
             return Vec::new();
         }
@@ -165,14 +167,22 @@ impl Matcher {
         if memo.seen.len() > MEMO_WORDS {
             memo.seen.clear();
         }
-        candidates
-            .into_iter()
-            .filter_map(|at| {
-                let (_, start, end) = *cut.words.get(at)?;
-                let written = text.get(start as usize..end as usize).unwrap_or_default();
-                Some((at, self.remembered(&mut memo, written)?))
-            })
-            .collect()
+        let mut marks = Vec::with_capacity(candidates.len());
+        for at in candidates {
+            let Some(&(position, start, end)) = cut.words.get(at) else {
+                continue;
+            };
+            let span = ByteSpan {
+                start: start as usize,
+                end: end as usize,
+            };
+            let written = text.get(span.start..span.end).unwrap_or_default();
+            if let Some(word) = self.remembered(&mut memo, written) {
+                let word = Some(word);
+                marks.push((at, Token { word, position, span }));
+            }
+        }
+        marks
     }
 
     /// Which query word `written` is, from the memo or analysed and remembered.

@@ -164,35 +164,26 @@ pub fn match_cut(title: &str, body: &str, cut: &cache::Cut, plan: &Plan) -> Arti
     let marks = plan.matcher().marks_in_cut(body, cut);
     let mut next_mark = 0;
     let mut first = 0;
-    let passages = cut.spans.iter().filter_map(|&span| {
-        next_mark += marks[next_mark..].partition_point(|&(at, _)| cut.words[at].1 < span.start as u32);
-        let &(at, _) = marks.get(next_mark)?;
-        if cut.words[at].1 >= span.end as u32 {
-            return None;
+    let mut passages: Vec<ScoredPassage> = Vec::new();
+    for &span in &cut.spans {
+        next_mark += marks[next_mark..].partition_point(|(_, t)| t.span.start < span.start);
+        if marks
+            .get(next_mark)
+            .is_none_or(|(_, t)| t.span.start >= span.end)
+        {
+            continue;
         }
-        first += cut.words[first..].partition_point(|w| w.1 < span.start as u32);
-        let last = first + cut.words[first..].partition_point(|w| w.2 <= span.end as u32);
-        let mut mark = next_mark;
-        let tokens: Vec<matcher::Token> = (first..last)
-            .map(|at| {
-                let (position, start, end) = cut.words[at];
-                while marks.get(mark).is_some_and(|&(m, _)| m < at) {
-                    mark += 1;
-                }
-                let word = marks.get(mark).filter(|&&(m, _)| m == at).map(|&(_, w)| w);
-                matcher::Token {
-                    word,
-                    position,
-                    span: ByteSpan {
-                        start: start as usize,
-                        end: end as usize,
-                    },
-                }
-            })
-            .collect();
-        score_passage(&tokens, plan, span, |c| c.in_body)
-    });
-    let passages: Vec<ScoredPassage> = passages.collect();
+        let (start, end) = (span.start as u32, span.end as u32);
+        first += cut.words[first..].partition_point(|w| w.1 < start);
+        let last = first + cut.words[first..].partition_point(|w| w.2 <= end);
+        // The passage's words are `first..last`; its query words, the marks among them.
+        let from = next_mark + marks[next_mark..].partition_point(|&(at, _)| at < first);
+        let to = from + marks[from..].partition_point(|&(at, _)| at < last);
+        let inside: Vec<matcher::Token> = marks[from..to].iter().map(|&(_, t)| t).collect();
+        if let Some(scored) = score_passage(&inside, last - first, plan, span, |c| c.in_body) {
+            passages.push(scored);
+        }
+    }
     finish(title, passages, &cut.spans, cut.words.len() as u32, plan)
 }
 
@@ -221,7 +212,7 @@ fn match_tokens(
         first += tokens[first..].partition_point(|t| t.span.start < span.start);
         let last = first + tokens[first..].partition_point(|t| t.span.end <= span.end);
         let slice = tokens.get(first..last).unwrap_or_default();
-        if let Some(scored) = score_passage(slice, plan, span, |c| c.in_body) {
+        if let Some(scored) = score_passage(slice, slice.len(), plan, span, |c| c.in_body) {
             passages.push(scored);
         }
     }
@@ -253,7 +244,13 @@ fn finish(
         start: 0,
         end: title.len(),
     };
-    let title = score_passage(&title_tokens, plan, title_span, |c| c.in_title);
+    let title = score_passage(
+        &title_tokens,
+        title_tokens.len(),
+        plan,
+        title_span,
+        |c| c.in_title,
+    );
     let total: f32 = plan.concepts.iter().map(|c| c.weight).sum();
     let concentration = if total > 0.0 {
         passages
