@@ -32,6 +32,9 @@ pub struct Cut {
     pub stems: Vec<u32>,
     /// The passages ([`split`]).
     pub spans: Vec<ByteSpan>,
+    /// For each passage, its words as a range of indices into `words` (those starting at or
+    /// after its start and ending at or before its end).
+    pub ranges: Vec<(u32, u32)>,
 }
 
 /// The hash a [`Cut`] keeps of a word's indexed form (lower-cased, folded, stemmed): equal
@@ -57,11 +60,23 @@ impl Cut {
                 stems.push(stem_hash(&indexed));
                 (position, start as u32, end as u32)
             })
+            .collect::<Vec<_>>();
+        let spans = split(body);
+        let mut first = 0;
+        let ranges = spans
+            .iter()
+            .map(|span| {
+                let (start, end) = (span.start as u32, span.end as u32);
+                first += words[first..].partition_point(|w| w.1 < start);
+                let last = first + words[first..].partition_point(|w| w.2 <= end);
+                (first as u32, last as u32)
+            })
             .collect();
         Some(Cut {
             words,
             stems,
-            spans: split(body),
+            spans,
+            ranges,
         })
     }
 
@@ -70,6 +85,7 @@ impl Cut {
         self.words.len() * std::mem::size_of::<(u32, u32, u32)>()
             + self.stems.len() * std::mem::size_of::<u32>()
             + self.spans.len() * std::mem::size_of::<ByteSpan>()
+            + self.ranges.len() * std::mem::size_of::<(u32, u32)>()
             + std::mem::size_of::<Cut>()
     }
 }

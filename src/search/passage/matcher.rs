@@ -148,13 +148,24 @@ impl Matcher {
     /// and the few others are identified as [`Matcher::mark`] identifies them, so the marks
     /// are the same.
     pub fn marks_in_cut(&self, text: &str, cut: &Cut) -> Vec<(usize, Token)> {
+        // Blocks of hashes are tested whole first (a comparison the compiler vectorises);
+        // only a block holding a query word's hash is looked at word by word.
+        const BLOCK: usize = 32;
         let mut candidates: Vec<usize> = Vec::new();
-        for (at, hash) in cut.stems.iter().enumerate() {
-            for known in &self.hashes {
-                if hash == known {
-                    candidates.push(at);
-                    break;
-                }
+        for (block, stems) in cut.stems.chunks(BLOCK).enumerate() {
+            let hit = self
+                .hashes
+                .iter()
+                .any(|known| stems.iter().fold(false, |found, hash| found | (hash == known)));
+            if hit {
+                let base = block * BLOCK;
+                candidates.extend(
+                    stems
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, hash)| self.hashes.contains(hash))
+                        .map(|(at, _)| base + at),
+                );
             }
         }
         if candidates.is_empty() {

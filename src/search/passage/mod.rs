@@ -162,23 +162,17 @@ pub fn match_article(title: &str, body: &str, plan: &Plan) -> ArticleMatch {
 /// the words of the passages that hold a query word.
 pub fn match_cut(title: &str, body: &str, cut: &cache::Cut, plan: &Plan) -> ArticleMatch {
     let marks = plan.matcher().marks_in_cut(body, cut);
-    let mut next_mark = 0;
-    let mut first = 0;
     let mut passages: Vec<ScoredPassage> = Vec::new();
-    for &span in &cut.spans {
-        next_mark += marks[next_mark..].partition_point(|(_, t)| t.span.start < span.start);
-        if marks
-            .get(next_mark)
-            .is_none_or(|(_, t)| t.span.start >= span.end)
-        {
+    let mut from = 0;
+    for (&span, &(first, last)) in cut.spans.iter().zip(&cut.ranges) {
+        let (first, last) = (first as usize, last as usize);
+        // The passage's query words: the marks among its words. A passage without one cannot
+        // score (a mark that starts in it but ends past it is not among its words either).
+        from += marks[from..].partition_point(|&(at, _)| at < first);
+        let to = from + marks[from..].partition_point(|&(at, _)| at < last);
+        if from == to {
             continue;
         }
-        let (start, end) = (span.start as u32, span.end as u32);
-        first += cut.words[first..].partition_point(|w| w.1 < start);
-        let last = first + cut.words[first..].partition_point(|w| w.2 <= end);
-        // The passage's words are `first..last`; its query words, the marks among them.
-        let from = next_mark + marks[next_mark..].partition_point(|&(at, _)| at < first);
-        let to = from + marks[from..].partition_point(|&(at, _)| at < last);
         let inside: Vec<matcher::Token> = marks[from..to].iter().map(|&(_, t)| t).collect();
         if let Some(scored) = score_passage(&inside, last - first, plan, span, |c| c.in_body) {
             passages.push(scored);
