@@ -136,7 +136,7 @@ pub fn score(
         return Ok(ranked_kept(plan, bm25, address, &kept));
     }
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
-    let article = index.fields().to_article(&document);
+    let article = Arc::new(index.fields().to_article(&document));
     match passage::cache::keep(segment, address.doc_id, article) {
         Ok(kept) => Ok(ranked_kept(plan, bm25, address, &kept)),
         Err(article) => {
@@ -144,7 +144,7 @@ pub fn score(
             Ok(Ranked {
                 address,
                 score: article_score(bm25, &matched),
-                article: Arc::new(article),
+                article,
                 bm25,
                 matched,
             })

@@ -637,7 +637,11 @@ fn kept_pages_answer_as_pages_read_afresh() {
         ("security talks", &["--passages", "3"], "&passages=3"),
         ("\"security talks\"", &["--passages", "3"], "&passages=3"),
         ("talks -geneva", &["--passages", "3"], "&passages=3"),
-        ("talks", &["--sort", "newest", "--passages", "3"], "&sort=newest&passages=3"),
+        (
+            "talks",
+            &["--sort", "newest", "--passages", "3"],
+            "&sort=newest&passages=3",
+        ),
         ("harbour ships", &["--passages", "2"], "&passages=2"),
     ];
     for round in 0..2 {

@@ -152,17 +152,18 @@ pub fn kept(segment: SegmentId, doc: DocId) -> Option<Arc<Kept>> {
 /// Cuts `article` (document `doc` of segment `segment`) and keeps it when it fits the budget;
 /// gives the article back when nothing is kept ([`enable`] was not called) or its body's
 /// offsets do not fit 32 bits.
-pub fn keep(segment: SegmentId, doc: DocId, article: Article) -> Result<Arc<Kept>, Article> {
+pub fn keep(
+    segment: SegmentId,
+    doc: DocId,
+    article: Arc<Article>,
+) -> Result<Arc<Kept>, Arc<Article>> {
     let Some(Ok(mut store)) = STORE.get().map(Mutex::lock) else {
         return Err(article);
     };
     let Some(cut) = Cut::of(&article.body, &mut store.analysis) else {
         return Err(article);
     };
-    let kept = Arc::new(Kept {
-        article: Arc::new(article),
-        cut,
-    });
+    let kept = Arc::new(Kept { article, cut });
     let key = (segment, doc);
     let size = kept.bytes();
     if size <= store.budget && !store.kept.contains_key(&key) {
@@ -193,16 +194,14 @@ mod tests {
         let segment = SegmentId::generate_random();
         let mut article = Article::new(Path::new("a.txt"), None);
         article.body = "One two three.\n\nFour five six. ".repeat(20);
-        let first = keep(segment, 0, article.clone()).unwrap();
-        assert_eq!(*first.article, article);
+        let article = Arc::new(article);
+        let first = keep(segment, 0, Arc::clone(&article)).unwrap();
+        assert_eq!(first.article, article);
         let mut analysis = Normalizer::stemming();
         assert_eq!(first.cut, Cut::of(&article.body, &mut analysis).unwrap());
-        assert!(
-            Arc::ptr_eq(&first, &kept(segment, 0).unwrap()),
-            "kept"
-        );
+        assert!(Arc::ptr_eq(&first, &kept(segment, 0).unwrap()), "kept");
         for doc in 1..100 {
-            assert!(keep(segment, doc, article.clone()).is_ok());
+            assert!(keep(segment, doc, Arc::clone(&article)).is_ok());
         }
         let store = STORE.get().unwrap().lock().unwrap();
         assert!(

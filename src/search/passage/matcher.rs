@@ -153,10 +153,11 @@ impl Matcher {
         const BLOCK: usize = 32;
         let mut candidates: Vec<usize> = Vec::new();
         for (block, stems) in cut.stems.chunks(BLOCK).enumerate() {
-            let hit = self
-                .hashes
-                .iter()
-                .any(|known| stems.iter().fold(false, |found, hash| found | (hash == known)));
+            let hit = self.hashes.iter().any(|known| {
+                stems
+                    .iter()
+                    .fold(false, |found, hash| found | (hash == known))
+            });
             if hit {
                 let base = block * BLOCK;
                 candidates.extend(
@@ -190,7 +191,14 @@ impl Matcher {
             let written = text.get(span.start..span.end).unwrap_or_default();
             if let Some(word) = self.remembered(&mut memo, written) {
                 let word = Some(word);
-                marks.push((at, Token { word, position, span }));
+                marks.push((
+                    at,
+                    Token {
+                        word,
+                        position,
+                        span,
+                    },
+                ));
             }
         }
         marks

@@ -238,13 +238,9 @@ fn finish(
         start: 0,
         end: title.len(),
     };
-    let title = score_passage(
-        &title_tokens,
-        title_tokens.len(),
-        plan,
-        title_span,
-        |c| c.in_title,
-    );
+    let title = score_passage(&title_tokens, title_tokens.len(), plan, title_span, |c| {
+        c.in_title
+    });
     let total: f32 = plan.concepts.iter().map(|c| c.weight).sum();
     let concentration = if total > 0.0 {
         passages
