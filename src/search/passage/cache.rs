@@ -18,7 +18,7 @@ use rustc_hash::FxHasher;
 use tantivy::DocId;
 use tantivy::index::SegmentId;
 
-use super::{ByteSpan, split};
+use super::{ByteSpan, split, word_ranges};
 use crate::article::Article;
 use crate::index::analysis::{Normalizer, words};
 
@@ -62,16 +62,9 @@ impl Cut {
             })
             .collect::<Vec<_>>();
         let spans = split(body);
-        let mut first = 0;
-        let ranges = spans
-            .iter()
-            .map(|span| {
-                let (start, end) = (span.start as u32, span.end as u32);
-                first += words[first..].partition_point(|w| w.1 < start);
-                let last = first + words[first..].partition_point(|w| w.2 <= end);
-                (first as u32, last as u32)
-            })
-            .collect();
+        let ranges = word_ranges(&spans, &words, |&(_, start, end)| {
+            (start as usize, end as usize)
+        });
         Some(Cut {
             words,
             stems,

@@ -34,6 +34,9 @@ pub struct Token {
     pub span: ByteSpan,
 }
 
+/// A query word found in a text: its index among the text's words, and its token.
+pub type Mark = (usize, Token);
+
 /// A concept as the query words it matches.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
@@ -141,6 +144,43 @@ impl Matcher {
             });
         }
         tokens
+    }
+
+    /// The query words of `text` in order, each with its index among the text's words, and
+    /// the byte range of every word ([`words`]), in one reading: what [`Matcher::analyse`]
+    /// marks, without a token per word.
+    pub fn marks_and_words(&self, text: &str) -> (Vec<Mark>, Vec<(usize, usize)>) {
+        let mut memo = self
+            .memo
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if memo.seen.len() > MEMO_WORDS {
+            memo.seen.clear();
+        }
+        let mut bounds = Vec::with_capacity(text.len() / 5);
+        let mut marks = Vec::new();
+        for (position, start, end) in words(text) {
+            let at = bounds.len();
+            bounds.push((start, end));
+            let written = text.get(start..end).unwrap_or_default();
+            let first = written.as_bytes().first().copied().unwrap_or(0);
+            if first.is_ascii() && !self.ascii_initial[usize::from(first)] {
+                continue;
+            }
+            if let Some(word) = self.remembered(&mut memo, written) {
+                let span = ByteSpan { start, end };
+                let word = Some(word);
+                marks.push((
+                    at,
+                    Token {
+                        word,
+                        position,
+                        span,
+                    },
+                ));
+            }
+        }
+        (marks, bounds)
     }
 
     /// The query words among the words of a kept body ([`Cut`]), in order, each with its
@@ -323,6 +363,17 @@ mod tests {
                 .map(|t| (t.word.is_some(), t.position, t.span.start, t.span.end))
                 .collect();
             assert_eq!(marked, expected);
+            let (marks, bounds) = matcher.marks_and_words(text);
+            let every: Vec<Token> = matcher.analyse(text);
+            let spans: Vec<(usize, usize)> =
+                every.iter().map(|t| (t.span.start, t.span.end)).collect();
+            assert_eq!(bounds, spans);
+            let found: Vec<(usize, Token)> = every
+                .into_iter()
+                .enumerate()
+                .filter(|(_, t)| t.word.is_some())
+                .collect();
+            assert_eq!(marks, found);
         }
         assert!(expected.iter().filter(|e| e.0).count() >= 10);
     }

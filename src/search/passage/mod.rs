@@ -154,20 +154,55 @@ pub struct ArticleMatch {
 /// K1 = 1.2, B = 0.75); a phrase not whole in the passage earns 0.3 of that for its words found
 /// apart; and each pair of query words `d ≤ 10` words apart adds `0.5 × lighter weight / d`.
 pub fn match_article(title: &str, body: &str, plan: &Plan) -> ArticleMatch {
-    let tokens = plan.matcher().analyse(body);
-    match_tokens(title, tokens, split(body), plan)
+    let (marks, bounds) = plan.matcher().marks_and_words(body);
+    let spans = split(body);
+    let ranges = word_ranges(&spans, &bounds, |&(start, end)| (start, end));
+    let passages = score_spans(&marks, &spans, &ranges, plan);
+    finish(title, passages, &spans, bounds.len() as u32, plan)
 }
 
-/// [`match_article`] for a body already cut ([`cache::Cut`]): the same answer, reading only
-/// the words of the passages that hold a query word.
+/// [`match_article`] for a body already cut ([`cache::Cut`]): the same answer.
 pub fn match_cut(title: &str, body: &str, cut: &cache::Cut, plan: &Plan) -> ArticleMatch {
     let marks = plan.matcher().marks_in_cut(body, cut);
+    let passages = score_spans(&marks, &cut.spans, &cut.ranges, plan);
+    finish(title, passages, &cut.spans, cut.words.len() as u32, plan)
+}
+
+/// For each passage of `spans`, its words as a range of indices into `words` (sorted, each
+/// giving its byte range by `bounds`): those starting at or after the passage's start and
+/// ending at or before its end.
+pub fn word_ranges<T>(
+    spans: &[ByteSpan],
+    words: &[T],
+    bounds: impl Fn(&T) -> (usize, usize),
+) -> Vec<(u32, u32)> {
+    let mut first = 0;
+    spans
+        .iter()
+        .map(|span| {
+            first += words[first..].partition_point(|w| bounds(w).0 < span.start);
+            let last = first + words[first..].partition_point(|w| bounds(w).1 <= span.end);
+            (
+                u32::try_from(first).unwrap_or(u32::MAX),
+                u32::try_from(last).unwrap_or(u32::MAX),
+            )
+        })
+        .collect()
+}
+
+/// Scores each passage of `spans` (its words `ranges`) that holds one of `marks` (the body's
+/// query words with their indices among its words, in order). A passage without a query word
+/// cannot score, and is passed over.
+fn score_spans(
+    marks: &[(usize, matcher::Token)],
+    spans: &[ByteSpan],
+    ranges: &[(u32, u32)],
+    plan: &Plan,
+) -> Vec<ScoredPassage> {
     let mut passages: Vec<ScoredPassage> = Vec::new();
     let mut from = 0;
-    for (&span, &(first, last)) in cut.spans.iter().zip(&cut.ranges) {
+    for (&span, &(first, last)) in spans.iter().zip(ranges) {
         let (first, last) = (first as usize, last as usize);
-        // The passage's query words: the marks among its words. A passage without one cannot
-        // score (a mark that starts in it but ends past it is not among its words either).
         from += marks[from..].partition_point(|&(at, _)| at < first);
         let to = from + marks[from..].partition_point(|&(at, _)| at < last);
         if from == to {
@@ -178,39 +213,7 @@ pub fn match_cut(title: &str, body: &str, cut: &cache::Cut, plan: &Plan) -> Arti
             passages.push(scored);
         }
     }
-    finish(title, passages, &cut.spans, cut.words.len() as u32, plan)
-}
-
-/// Scores the passages `spans` of a body whose words are `tokens`, and `title`.
-fn match_tokens(
-    title: &str,
-    tokens: Vec<matcher::Token>,
-    spans: Vec<ByteSpan>,
-    plan: &Plan,
-) -> ArticleMatch {
-    let mut passages: Vec<ScoredPassage> = Vec::new();
-    // Only a passage holding a query word can score: the others are passed over by the
-    // marked words' offsets, without reading their words.
-    let marked: Vec<usize> = tokens
-        .iter()
-        .filter(|t| t.word.is_some())
-        .map(|t| t.span.start)
-        .collect();
-    let mut next_mark = 0;
-    let mut first = 0;
-    for &span in &spans {
-        next_mark += marked[next_mark..].partition_point(|&at| at < span.start);
-        if marked.get(next_mark).is_none_or(|&at| at >= span.end) {
-            continue;
-        }
-        first += tokens[first..].partition_point(|t| t.span.start < span.start);
-        let last = first + tokens[first..].partition_point(|t| t.span.end <= span.end);
-        let slice = tokens.get(first..last).unwrap_or_default();
-        if let Some(scored) = score_passage(slice, slice.len(), plan, span, |c| c.in_body) {
-            passages.push(scored);
-        }
-    }
-    finish(title, passages, &spans, tokens.len() as u32, plan)
+    passages
 }
 
 /// Completes an [`ArticleMatch`] from the scored passages of a body cut into `spans` and
