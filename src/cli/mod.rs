@@ -631,6 +631,9 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         }
     };
     output::write_results(out, &results, &request, format)?;
+    // The process ends with this command and its memory maps and caches go with it: tearing
+    // the opened index down piece by piece (unmapping each file) would only spend time.
+    std::mem::forget(index);
     // Exit 1 says no article matches; an empty page of matching articles (`-n 0`, an offset
     // past the end) is still a success.
     Ok(if results.total == 0 {

@@ -3,6 +3,8 @@
 //! An article's score is `bm25 × (0.1 + 0.9 × C²)`, where `C` is the largest share of the query's
 //! weight found together in one place: the title or one passage. Only the candidates are re-ranked.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
@@ -31,8 +33,8 @@ pub fn pool_size(end: usize) -> usize {
 pub struct Ranked {
     /// Where tantivy keeps it.
     pub address: DocAddress,
-    /// The article, read from the index.
-    pub article: Article,
+    /// The article, read from the index (shared with what the server keeps of it).
+    pub article: Arc<Article>,
     /// Its BM25 score over title (boosted) and body.
     pub bm25: f32,
     /// Its passages and which query words it has where.
@@ -129,21 +131,38 @@ pub fn score(
     bm25: f32,
     address: DocAddress,
 ) -> Result<Ranked> {
-    let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
-    let article = index.fields().to_article(&document);
     let segment = searcher.segment_reader(address.segment_ord).segment_id();
-    let matched = match passage::cache::cut_of(segment, address.doc_id, &article.body) {
-        Some(cut) => passage::match_cut(&article.title, &article.body, &cut, plan),
-        None => passage::match_article(&article.title, &article.body, plan),
-    };
-    let score = article_score(bm25, &matched);
-    Ok(Ranked {
+    if let Some(kept) = passage::cache::kept(segment, address.doc_id) {
+        return Ok(ranked_kept(plan, bm25, address, &kept));
+    }
+    let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
+    let article = Arc::new(index.fields().to_article(&document));
+    match passage::cache::keep(segment, address.doc_id, article) {
+        Ok(kept) => Ok(ranked_kept(plan, bm25, address, &kept)),
+        Err(article) => {
+            let matched = passage::match_article(&article.title, &article.body, plan);
+            Ok(Ranked {
+                address,
+                score: article_score(bm25, &matched),
+                article,
+                bm25,
+                matched,
+            })
+        }
+    }
+}
+
+/// A candidate scored from what the server kept of it ([`passage::cache`]).
+fn ranked_kept(plan: &Plan, bm25: f32, address: DocAddress, kept: &passage::cache::Kept) -> Ranked {
+    let article = Arc::clone(&kept.article);
+    let matched = passage::match_cut(&article.title, &article.body, &kept.cut, plan);
+    Ranked {
         address,
+        score: article_score(bm25, &matched),
         article,
         bm25,
         matched,
-        score,
-    })
+    }
 }
 
 /// `bm25 × (0.1 + 0.9 × C²)`, `C` the article's [`ArticleMatch::concentration`].

@@ -210,8 +210,9 @@ pub fn router(state: AppState, cors: &Cors) -> Router {
     }
 }
 
-/// Bytes of cut article bodies the server keeps between searches (word boundaries and passage
-/// spans, about twice a body's size for a long page: some 1,500 front pages).
+/// Bytes of articles the server keeps between searches with their bodies' cuts (text, word
+/// boundaries with a hash of each word's indexed form, passage spans: about 3.7 times a long
+/// page's text, so some 800 front pages of 22 KB).
 pub const PASSAGE_CACHE_BYTES: usize = 64 << 20;
 
 /// Serves [`router`] on `listener` until `shutdown` completes, then lets open requests finish.

@@ -607,3 +607,58 @@ async fn api_copies_lists_an_articles_copies_and_search_collapses_them() {
     )
     .await;
 }
+
+/// The server keeps the articles it reads with their cut bodies; a page asked about again is
+/// marked from what it kept. Each answer, first and again, is the one-shot `search --json`
+/// answer, which reads every body afresh: on short articles and on a long page cut into
+/// windows, for words, a phrase, an exclusion and by date.
+#[test]
+fn kept_pages_answer_as_pages_read_afresh() {
+    let corpus = archive();
+    let paragraph = "The harbour board met again on Tuesday. Ships from Geneva waited while the \
+                     security of the docks was argued. Talks went on late into the night, and \
+                     the security talks resumed at dawn. ";
+    corpus.write(
+        "page.txt",
+        article(
+            "Harbour board",
+            "1916-01-04",
+            "The Times",
+            &format!(
+                "{}\n\n{}\n\nNothing else happened.",
+                paragraph.repeat(12),
+                paragraph.repeat(3)
+            ),
+        ),
+    );
+    assert!(corpus.index().status.success());
+    let (server, addr) = start_server(&corpus);
+    let asked: [(&str, &[&str], &str); 5] = [
+        ("security talks", &["--passages", "3"], "&passages=3"),
+        ("\"security talks\"", &["--passages", "3"], "&passages=3"),
+        ("talks -geneva", &["--passages", "3"], "&passages=3"),
+        (
+            "talks",
+            &["--sort", "newest", "--passages", "3"],
+            "&sort=newest&passages=3",
+        ),
+        ("harbour ships", &["--passages", "2"], "&passages=2"),
+    ];
+    for round in 0..2 {
+        for (query, flags, params) in asked {
+            let mut args = vec![query];
+            args.extend_from_slice(flags);
+            let fresh = corpus.search_json(&args);
+            assert!(fresh.total > 0, "{query}");
+            let uri = format!(
+                "/api/search?q={}{params}",
+                query.replace(' ', "+").replace('"', "%22")
+            );
+            let response = http::get(addr, &uri);
+            assert_eq!(response.status, 200, "{}", response.body);
+            let served: SearchResults = serde_json::from_str(&response.body).unwrap();
+            assert_eq!(served, fresh, "round {round}: {uri}");
+        }
+    }
+    stop_server(server);
+}

@@ -1,133 +1,223 @@
-//! Articles' bodies as cut once ([`Cut`], [`cut_of`]): their word boundaries and passage spans,
-//! which depend on the text alone, kept between searches within a byte budget.
+//! Articles as read and cut once ([`Kept`], [`kept`], [`keep`]): the article itself, its body's
+//! word boundaries with a hash of each word's indexed form, and its passage spans, all of which
+//! depend on the stored text alone, kept between searches within a byte budget.
 //!
-//! A long page takes longer to scan for words and cut into passages than to score once its
-//! words are marked; a server asked about the same pages again keeps the cut of each body it
-//! has read ([`enable`]), keyed by tantivy's segment id and document id (a segment never
-//! changes). Nothing is kept until [`enable`] is called, so a one-shot search pays nothing.
+//! A long page takes longer to decompress, scan for words, analyse and cut into passages than to
+//! score once its words are marked; a server asked about the same pages again keeps what it has
+//! read ([`enable`]), keyed by tantivy's segment id and document id (a segment never changes).
+//! With each word's indexed form kept as a hash, marking the query's words in a kept page is
+//! one comparison per word: only a word whose hash is a query word's is analysed again, so the
+//! marks are exactly those of a fresh reading. Nothing is kept until [`enable`] is called, so a
+//! one-shot search pays nothing (it reads each body once, [`super::match_article`]).
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::Hasher;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use rustc_hash::FxHasher;
 use tantivy::DocId;
 use tantivy::index::SegmentId;
 
-use super::{ByteSpan, split};
-use crate::index::analysis::words;
+use super::{ByteSpan, split, word_ranges};
+use crate::article::Article;
+use crate::index::analysis::{Normalizer, words};
 
-/// A body's words (`(position, start, end)`, as [`words`] gives them) and passage spans.
+/// A body's words (`(position, start, end)`, as [`words`] gives them), the hash of each one's
+/// indexed form ([`stem_hash`]), and its passage spans.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cut {
     /// Every word the index holds, in order.
     pub words: Vec<(u32, u32, u32)>,
+    /// [`stem_hash`] of each word's indexed form, in the order of `words`.
+    pub stems: Vec<u32>,
     /// The passages ([`split`]).
     pub spans: Vec<ByteSpan>,
+    /// For each passage, its words as a range of indices into `words` (those starting at or
+    /// after its start and ending at or before its end).
+    pub ranges: Vec<(u32, u32)>,
+}
+
+/// The hash a [`Cut`] keeps of a word's indexed form (lower-cased, folded, stemmed): equal
+/// forms have equal hashes, so a word whose hash is no query word's is no query word.
+pub fn stem_hash(indexed: &str) -> u32 {
+    let mut hasher = FxHasher::default();
+    hasher.write(indexed.as_bytes());
+    let hash = hasher.finish();
+    (hash >> 32) as u32 ^ hash as u32
 }
 
 impl Cut {
-    /// Cuts `body`; `None` when its offsets do not fit 32 bits.
-    pub fn of(body: &str) -> Option<Cut> {
+    /// Cuts `body`, analysing each word with `analysis` (the index's, [`Normalizer::stemming`]);
+    /// `None` when its offsets do not fit 32 bits.
+    pub fn of(body: &str, analysis: &mut Normalizer) -> Option<Cut> {
         u32::try_from(body.len()).ok()?;
+        let mut indexed = String::new();
+        let mut stems = Vec::new();
         let words = words(body)
-            .map(|(position, start, end)| (position, start as u32, end as u32))
-            .collect();
+            .map(|(position, start, end)| {
+                indexed.clear();
+                analysis.normalize_into(body.get(start..end).unwrap_or_default(), &mut indexed);
+                stems.push(stem_hash(&indexed));
+                (position, start as u32, end as u32)
+            })
+            .collect::<Vec<_>>();
+        let spans = split(body);
+        let ranges = word_ranges(&spans, &words, |&(_, start, end)| {
+            (start as usize, end as usize)
+        });
         Some(Cut {
             words,
-            spans: split(body),
+            stems,
+            spans,
+            ranges,
         })
     }
 
     /// Bytes it holds.
     fn bytes(&self) -> usize {
         self.words.len() * std::mem::size_of::<(u32, u32, u32)>()
+            + self.stems.len() * std::mem::size_of::<u32>()
             + self.spans.len() * std::mem::size_of::<ByteSpan>()
+            + self.ranges.len() * std::mem::size_of::<(u32, u32)>()
             + std::mem::size_of::<Cut>()
     }
 }
 
-/// The cuts kept, oldest first out once the budget is spent.
-struct Kept {
+/// An article as read from the index, with its body's [`Cut`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    /// The article.
+    pub article: Arc<Article>,
+    /// Its body, cut.
+    pub cut: Cut,
+}
+
+impl Kept {
+    /// Bytes it holds (its text and its cut; the article's other fields are small).
+    fn bytes(&self) -> usize {
+        let a = &self.article;
+        a.body.len()
+            + a.title.len()
+            + a.path.len()
+            + a.id.len()
+            + a.key.len()
+            + a.byline.as_ref().map_or(0, String::len)
+            + a.url.as_ref().map_or(0, String::len)
+            + std::mem::size_of::<Kept>()
+            + self.cut.bytes()
+    }
+}
+
+/// What is kept, oldest first out once the budget is spent.
+struct Store {
     budget: usize,
     bytes: usize,
-    cuts: HashMap<(SegmentId, DocId), Arc<Cut>>,
+    kept: HashMap<(SegmentId, DocId), Arc<Kept>>,
     order: VecDeque<(SegmentId, DocId)>,
+    /// The index's analysis, remembering the words it has seen.
+    analysis: Normalizer,
 }
 
-static KEPT: OnceLock<Mutex<Kept>> = OnceLock::new();
+static STORE: OnceLock<Mutex<Store>> = OnceLock::new();
 
-/// Keeps the cuts of bodies read from now on, up to `budget` bytes in all.
+/// Keeps the articles read from now on, with their cuts, up to `budget` bytes in all.
 pub fn enable(budget: usize) {
-    let kept = KEPT.get_or_init(|| {
-        Mutex::new(Kept {
+    let store = STORE.get_or_init(|| {
+        Mutex::new(Store {
             budget: 0,
             bytes: 0,
-            cuts: HashMap::new(),
+            kept: HashMap::new(),
             order: VecDeque::new(),
+            analysis: Normalizer::stemming(),
         })
     });
-    if let Ok(mut kept) = kept.lock() {
-        kept.budget = budget;
+    if let Ok(mut store) = store.lock() {
+        store.budget = budget;
     }
 }
 
-/// The cut of document `doc` of segment `segment`, whose body is `body`: kept from an earlier
-/// search, or made now (and kept when [`enable`]d).
-pub fn cut_of(segment: SegmentId, doc: DocId, body: &str) -> Option<Arc<Cut>> {
-    let Some(kept) = KEPT.get() else {
-        return Cut::of(body).map(Arc::new);
+/// Document `doc` of segment `segment`, kept from an earlier search.
+pub fn kept(segment: SegmentId, doc: DocId) -> Option<Arc<Kept>> {
+    let store = STORE.get()?.lock().ok()?;
+    store.kept.get(&(segment, doc)).map(Arc::clone)
+}
+
+/// Cuts `article` (document `doc` of segment `segment`) and keeps it when it fits the budget;
+/// gives the article back when nothing is kept ([`enable`] was not called) or its body's
+/// offsets do not fit 32 bits.
+pub fn keep(
+    segment: SegmentId,
+    doc: DocId,
+    article: Arc<Article>,
+) -> Result<Arc<Kept>, Arc<Article>> {
+    let Some(Ok(mut store)) = STORE.get().map(Mutex::lock) else {
+        return Err(article);
     };
+    let Some(cut) = Cut::of(&article.body, &mut store.analysis) else {
+        return Err(article);
+    };
+    let kept = Arc::new(Kept { article, cut });
     let key = (segment, doc);
-    if let Some(found) = kept.lock().ok()?.cuts.get(&key) {
-        return Some(Arc::clone(found));
-    }
-    let cut = Arc::new(Cut::of(body)?);
-    let mut kept = kept.lock().ok()?;
-    let size = cut.bytes();
-    if size <= kept.budget && !kept.cuts.contains_key(&key) {
-        while kept.bytes + size > kept.budget {
-            let Some(oldest) = kept.order.pop_front() else {
+    let size = kept.bytes();
+    if size <= store.budget && !store.kept.contains_key(&key) {
+        while store.bytes + size > store.budget {
+            let Some(oldest) = store.order.pop_front() else {
                 break;
             };
-            if let Some(gone) = kept.cuts.remove(&oldest) {
-                kept.bytes -= gone.bytes();
+            if let Some(gone) = store.kept.remove(&oldest) {
+                store.bytes -= gone.bytes();
             }
         }
-        kept.bytes += size;
-        kept.order.push_back(key);
-        kept.cuts.insert(key, Arc::clone(&cut));
+        store.bytes += size;
+        store.order.push_back(key);
+        store.kept.insert(key, Arc::clone(&kept));
     }
-    Some(cut)
+    Ok(kept)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     #[test]
-    fn cuts_are_kept_within_the_budget_and_the_oldest_go_first() {
-        enable(4 << 10);
+    fn articles_are_kept_within_the_budget_and_the_oldest_go_first() {
+        enable(64 << 10);
         let segment = SegmentId::generate_random();
-        let body = "One two three.\n\nFour five six. ".repeat(20);
-        let first = cut_of(segment, 0, &body).unwrap();
-        assert_eq!(*first, Cut::of(&body).unwrap());
-        assert!(
-            Arc::ptr_eq(&first, &cut_of(segment, 0, &body).unwrap()),
-            "kept"
-        );
+        let mut article = Article::new(Path::new("a.txt"), None);
+        article.body = "One two three.\n\nFour five six. ".repeat(20);
+        let article = Arc::new(article);
+        let first = keep(segment, 0, Arc::clone(&article)).unwrap();
+        assert_eq!(first.article, article);
+        let mut analysis = Normalizer::stemming();
+        assert_eq!(first.cut, Cut::of(&article.body, &mut analysis).unwrap());
+        assert!(Arc::ptr_eq(&first, &kept(segment, 0).unwrap()), "kept");
         for doc in 1..100 {
-            cut_of(segment, doc, &body);
+            assert!(keep(segment, doc, Arc::clone(&article)).is_ok());
         }
-        let kept = KEPT.get().unwrap().lock().unwrap();
+        let store = STORE.get().unwrap().lock().unwrap();
         assert!(
-            kept.bytes <= kept.budget,
+            store.bytes <= store.budget,
             "{} > {}",
-            kept.bytes,
-            kept.budget
+            store.bytes,
+            store.budget
         );
         assert!(
-            !kept.cuts.contains_key(&(segment, 0)),
+            !store.kept.contains_key(&(segment, 0)),
             "the oldest went first"
         );
-        assert!(kept.cuts.contains_key(&(segment, 99)));
+        assert!(store.kept.contains_key(&(segment, 99)));
+    }
+
+    #[test]
+    fn each_word_keeps_the_hash_of_its_indexed_form() {
+        let body = "Security TALKS, talked; Zürich";
+        let cut = Cut::of(body, &mut Normalizer::stemming()).unwrap();
+        let expected: Vec<u32> = ["secur", "talk", "talk", "zurich"]
+            .into_iter()
+            .map(stem_hash)
+            .collect();
+        assert_eq!(cut.stems, expected);
     }
 }

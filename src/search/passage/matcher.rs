@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use rustc_hash::FxBuildHasher;
 
 use super::ByteSpan;
+use super::cache::{Cut, stem_hash};
 use crate::index::analysis::{Normalizer, words};
 use crate::search::query::{Concept, Pattern};
 
@@ -32,6 +33,9 @@ pub struct Token {
     /// Where it is in the text.
     pub span: ByteSpan,
 }
+
+/// A query word found in a text: its index among the text's words, and its token.
+pub type Mark = (usize, Token);
 
 /// A concept as the query words it matches.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +57,8 @@ pub struct Matcher {
     /// Whether a word written with this ASCII first byte can be a query word: its indexed
     /// form starts with the byte lower-cased, so most words are ruled out by one look.
     ascii_initial: [bool; 128],
+    /// [`stem_hash`] of each of `words`, in their order.
+    hashes: Vec<u32>,
     memo: Mutex<Memo>,
 }
 
@@ -87,11 +93,13 @@ impl Matcher {
         initials.sort_unstable();
         initials.dedup();
         let ascii_initial = ascii_initials(&initials);
+        let hashes = words.iter().map(|w| stem_hash(w)).collect();
         Matcher {
             targets,
             words,
             initials,
             ascii_initial,
+            hashes,
             memo: Mutex::new(Memo {
                 seen: HashMap::default(),
                 fold: Normalizer::folding(),
@@ -138,6 +146,104 @@ impl Matcher {
         tokens
     }
 
+    /// The query words of `text` in order, each with its index among the text's words, and
+    /// the byte range of every word ([`words`]), in one reading: what [`Matcher::analyse`]
+    /// marks, without a token per word.
+    pub fn marks_and_words(&self, text: &str) -> (Vec<Mark>, Vec<(usize, usize)>) {
+        let mut memo = self
+            .memo
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if memo.seen.len() > MEMO_WORDS {
+            memo.seen.clear();
+        }
+        let mut bounds = Vec::with_capacity(text.len() / 5);
+        let mut marks = Vec::new();
+        for (position, start, end) in words(text) {
+            let at = bounds.len();
+            bounds.push((start, end));
+            let written = text.get(start..end).unwrap_or_default();
+            let first = written.as_bytes().first().copied().unwrap_or(0);
+            if first.is_ascii() && !self.ascii_initial[usize::from(first)] {
+                continue;
+            }
+            if let Some(word) = self.remembered(&mut memo, written) {
+                let span = ByteSpan { start, end };
+                let word = Some(word);
+                marks.push((
+                    at,
+                    Token {
+                        word,
+                        position,
+                        span,
+                    },
+                ));
+            }
+        }
+        (marks, bounds)
+    }
+
+    /// The query words among the words of a kept body ([`Cut`]), in order, each with its
+    /// index in the cut's words: a word whose indexed form's hash is no query word's is none,
+    /// and the few others are identified as [`Matcher::mark`] identifies them, so the marks
+    /// are the same.
+    pub fn marks_in_cut(&self, text: &str, cut: &Cut) -> Vec<(usize, Token)> {
+        // Blocks of hashes are tested whole first (a comparison the compiler vectorises);
+        // only a block holding a query word's hash is looked at word by word.
+        const BLOCK: usize = 32;
+        let mut candidates: Vec<usize> = Vec::new();
+        for (block, stems) in cut.stems.chunks(BLOCK).enumerate() {
+            let hit = self.hashes.iter().any(|known| {
+                stems
+                    .iter()
+                    .fold(false, |found, hash| found | (hash == known))
+            });
+            if hit {
+                let base = block * BLOCK;
+                candidates.extend(
+                    stems
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, hash)| self.hashes.contains(hash))
+                        .map(|(at, _)| base + at),
+                );
+            }
+        }
+        if candidates.is_empty() {
+            return Vec::new();
+        }
+        let mut memo = self
+            .memo
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if memo.seen.len() > MEMO_WORDS {
+            memo.seen.clear();
+        }
+        let mut marks = Vec::with_capacity(candidates.len());
+        for at in candidates {
+            let Some(&(position, start, end)) = cut.words.get(at) else {
+                continue;
+            };
+            let span = ByteSpan {
+                start: start as usize,
+                end: end as usize,
+            };
+            let written = text.get(span.start..span.end).unwrap_or_default();
+            if let Some(word) = self.remembered(&mut memo, written) {
+                let word = Some(word);
+                marks.push((
+                    at,
+                    Token {
+                        word,
+                        position,
+                        span,
+                    },
+                ));
+            }
+        }
+        marks
+    }
+
     /// Which query word `written` is, from the memo or analysed and remembered.
     fn remembered(&self, memo: &mut Memo, written: &str) -> Option<WordId> {
         match memo.seen.get(written) {
@@ -178,6 +284,7 @@ impl Clone for Matcher {
             words: self.words.clone(),
             initials: self.initials.clone(),
             ascii_initial: self.ascii_initial,
+            hashes: self.hashes.clone(),
             memo: Mutex::new(Memo {
                 seen: HashMap::default(),
                 fold: Normalizer::folding(),
@@ -256,6 +363,17 @@ mod tests {
                 .map(|t| (t.word.is_some(), t.position, t.span.start, t.span.end))
                 .collect();
             assert_eq!(marked, expected);
+            let (marks, bounds) = matcher.marks_and_words(text);
+            let every: Vec<Token> = matcher.analyse(text);
+            let spans: Vec<(usize, usize)> =
+                every.iter().map(|t| (t.span.start, t.span.end)).collect();
+            assert_eq!(bounds, spans);
+            let found: Vec<(usize, Token)> = every
+                .into_iter()
+                .enumerate()
+                .filter(|(_, t)| t.word.is_some())
+                .collect();
+            assert_eq!(marks, found);
         }
         assert!(expected.iter().filter(|e| e.0).count() >= 10);
     }

@@ -154,38 +154,78 @@ pub struct ArticleMatch {
 /// K1 = 1.2, B = 0.75); a phrase not whole in the passage earns 0.3 of that for its words found
 /// apart; and each pair of query words `d ≤ 10` words apart adds `0.5 × lighter weight / d`.
 pub fn match_article(title: &str, body: &str, plan: &Plan) -> ArticleMatch {
-    let tokens = plan.matcher().analyse(body);
-    match_tokens(title, tokens, split(body), plan)
+    let (marks, bounds) = plan.matcher().marks_and_words(body);
+    let spans = split(body);
+    let ranges = word_ranges(&spans, &bounds, |&(start, end)| (start, end));
+    let passages = score_spans(&marks, &spans, &ranges, plan);
+    finish(title, passages, &spans, bounds.len() as u32, plan)
 }
 
-/// [`match_article`] for a body already cut ([`cache::Cut`]).
+/// [`match_article`] for a body already cut ([`cache::Cut`]): the same answer.
 pub fn match_cut(title: &str, body: &str, cut: &cache::Cut, plan: &Plan) -> ArticleMatch {
-    let found = cut
-        .words
-        .iter()
-        .map(|&(position, start, end)| (position, start as usize, end as usize));
-    let tokens = plan.matcher().mark(body, found);
-    match_tokens(title, tokens, cut.spans.clone(), plan)
+    let marks = plan.matcher().marks_in_cut(body, cut);
+    let passages = score_spans(&marks, &cut.spans, &cut.ranges, plan);
+    finish(title, passages, &cut.spans, cut.words.len() as u32, plan)
 }
 
-/// Scores the passages `spans` of a body whose words are `tokens`, and `title`.
-fn match_tokens(
-    title: &str,
-    tokens: Vec<matcher::Token>,
-    spans: Vec<ByteSpan>,
-    plan: &Plan,
-) -> ArticleMatch {
-    let title_tokens = plan.matcher().analyse(title);
-    let mut passages: Vec<ScoredPassage> = Vec::new();
+/// For each passage of `spans`, its words as a range of indices into `words` (sorted, each
+/// giving its byte range by `bounds`): those starting at or after the passage's start and
+/// ending at or before its end.
+pub fn word_ranges<T>(
+    spans: &[ByteSpan],
+    words: &[T],
+    bounds: impl Fn(&T) -> (usize, usize),
+) -> Vec<(u32, u32)> {
     let mut first = 0;
-    for &span in &spans {
-        first += tokens[first..].partition_point(|t| t.span.start < span.start);
-        let last = first + tokens[first..].partition_point(|t| t.span.end <= span.end);
-        let slice = tokens.get(first..last).unwrap_or_default();
-        if let Some(scored) = score_passage(slice, plan, span, |c| c.in_body) {
+    spans
+        .iter()
+        .map(|span| {
+            first += words[first..].partition_point(|w| bounds(w).0 < span.start);
+            let last = first + words[first..].partition_point(|w| bounds(w).1 <= span.end);
+            (
+                u32::try_from(first).unwrap_or(u32::MAX),
+                u32::try_from(last).unwrap_or(u32::MAX),
+            )
+        })
+        .collect()
+}
+
+/// Scores each passage of `spans` (its words `ranges`) that holds one of `marks` (the body's
+/// query words with their indices among its words, in order). A passage without a query word
+/// cannot score, and is passed over.
+fn score_spans(
+    marks: &[(usize, matcher::Token)],
+    spans: &[ByteSpan],
+    ranges: &[(u32, u32)],
+    plan: &Plan,
+) -> Vec<ScoredPassage> {
+    let mut passages: Vec<ScoredPassage> = Vec::new();
+    let mut from = 0;
+    for (&span, &(first, last)) in spans.iter().zip(ranges) {
+        let (first, last) = (first as usize, last as usize);
+        from += marks[from..].partition_point(|&(at, _)| at < first);
+        let to = from + marks[from..].partition_point(|&(at, _)| at < last);
+        if from == to {
+            continue;
+        }
+        let inside: Vec<matcher::Token> = marks[from..to].iter().map(|&(_, t)| t).collect();
+        if let Some(scored) = score_passage(&inside, last - first, plan, span, |c| c.in_body) {
             passages.push(scored);
         }
     }
+    passages
+}
+
+/// Completes an [`ArticleMatch`] from the scored passages of a body cut into `spans` and
+/// holding `body_words` words: the passages in order, the lead, the title, the concentration.
+fn finish(
+    title: &str,
+    mut passages: Vec<ScoredPassage>,
+    spans: &[ByteSpan],
+    body_words: u32,
+    plan: &Plan,
+) -> ArticleMatch {
+    let title_tokens = plan.matcher().analyse(title);
     passages.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -201,7 +241,9 @@ fn match_tokens(
         start: 0,
         end: title.len(),
     };
-    let title = score_passage(&title_tokens, plan, title_span, |c| c.in_title);
+    let title = score_passage(&title_tokens, title_tokens.len(), plan, title_span, |c| {
+        c.in_title
+    });
     let total: f32 = plan.concepts.iter().map(|c| c.weight).sum();
     let concentration = if total > 0.0 {
         passages
@@ -216,7 +258,7 @@ fn match_tokens(
         passages,
         title,
         title_words: title_tokens.len() as u32,
-        body_words: tokens.len() as u32,
+        body_words,
         concentration,
         lead,
     }
@@ -473,9 +515,9 @@ mod tests {
                 phrase("\"a b\"", &["a", "b"], 1),
             ]);
             let fresh = match_article("Talks a b", &body, &plan);
-            let segment = tantivy::index::SegmentId::generate_random();
+            let mut analysis = crate::index::analysis::Normalizer::stemming();
             for _ in 0..2 {
-                let cut = cache::cut_of(segment, 7, &body).unwrap();
+                let cut = cache::Cut::of(&body, &mut analysis).unwrap();
                 proptest::prop_assert_eq!(&match_cut("Talks a b", &body, &cut, &plan), &fresh);
             }
         }

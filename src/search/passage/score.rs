@@ -19,11 +19,14 @@ pub const PROXIMITY: f32 = 0.5;
 /// Words further apart than this earn no proximity bonus.
 const MAX_PROXIMITY_DISTANCE: u32 = 10;
 
-/// Scores the passage made of `tokens`; `None` when no concept in scope is in it.
+/// Scores the passage of `words` words whose query words are among `tokens` (its words in
+/// order: all of them, or only the query words, which alone count); `None` when no concept in
+/// scope is in it.
 // Longer than most: BM25 at passage scale, partial phrases and proximity are summed in one pass
 // over the passage's matches, which all three read.
 pub fn score_passage(
     tokens: &[Token],
+    words: usize,
     plan: &Plan,
     span: ByteSpan,
     in_scope: fn(&Concept) -> bool,
@@ -31,7 +34,7 @@ pub fn score_passage(
     if tokens.iter().all(|t| t.word.is_none()) {
         return None;
     }
-    let norm = K1 * (1.0 - B + B * tokens.len() as f32 / AVERAGE_WORDS);
+    let norm = K1 * (1.0 - B + B * words as f32 / AVERAGE_WORDS);
     let saturate = |count: usize| {
         let count = count as f32;
         count * (K1 + 1.0) / (count + norm)
