@@ -17,7 +17,7 @@ use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 use super::rank::Ranked;
-use super::{Hit, passage};
+use super::{Hit, passage, reuse};
 use crate::article::Article;
 use crate::date::ArticleDate;
 use crate::error::Result;
@@ -59,6 +59,19 @@ impl crate::choice::Choice for CopiesMode {
 
 crate::choice::by_name!(CopiesMode);
 
+/// How another article carries a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CopyKind {
+    /// The same text: exact Jaccard of word 5-shingles at least
+    /// [`THRESHOLD`](crate::index::copies::THRESHOLD).
+    #[default]
+    Copy,
+    /// A passage of an OCR page printed by another paper, reworded, shortened or garbled by
+    /// OCR, found by local alignment ([`super::reuse`]).
+    Reuse,
+}
+
 /// Another article carrying the same story, or the same passage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Copy {
@@ -70,7 +83,12 @@ pub struct Copy {
     pub source: Option<String>,
     /// Its date.
     pub date: Option<ArticleDate>,
-    /// Exact Jaccard similarity of the two texts' word 5-shingles (the passages' for a reprint).
+    /// `copy`, or `reuse` for a reprinted passage found by alignment.
+    #[serde(default)]
+    pub kind: CopyKind,
+    /// For a copy, the exact Jaccard similarity of the two texts' word 5-shingles (the
+    /// passages' for a reprint); for reuse, the share of the passage's words aligned with
+    /// equal words of the other article.
     pub similarity: f32,
     /// For a reprinted passage: where it is in that article's body, in characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,6 +96,15 @@ pub struct Copy {
     /// For a reprinted passage: where it ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<usize>,
+    /// For reuse: how many equal words the alignment pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aligned_words: Option<usize>,
+    /// For reuse: where the aligned text starts in this article's own body, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own_start: Option<usize>,
+    /// For reuse: where it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own_end: Option<usize>,
 }
 
 /// What is looked for in one pass over the index.
@@ -330,18 +357,80 @@ impl Candidate {
     }
 
     fn copy(&self, similarity: f64, span: Option<(usize, usize)>) -> Copy {
-        let article = &self.article;
-        let chars = |at: usize| article.body.get(..at).map_or(0, |s| s.chars().count());
-        Copy {
-            id: article.id.clone(),
-            title: article.title.clone(),
-            source: article.source.clone(),
-            date: article.date,
-            similarity: (similarity * 1000.0).round() as f32 / 1000.0,
-            start: span.map(|s| chars(s.0)),
-            end: span.map(|s| chars(s.1)),
+        copy_of(&self.article, similarity, span)
+    }
+}
+
+/// `article` as a copy of `similarity`, with the span (bytes) of the reprinted passage.
+fn copy_of(article: &Article, similarity: f64, span: Option<(usize, usize)>) -> Copy {
+    Copy {
+        id: article.id.clone(),
+        title: article.title.clone(),
+        source: article.source.clone(),
+        date: article.date,
+        kind: CopyKind::Copy,
+        similarity: (similarity * 1000.0).round() as f32 / 1000.0,
+        start: span.map(|s| chars_before(&article.body, s.0)),
+        end: span.map(|s| chars_before(&article.body, s.1)),
+        aligned_words: None,
+        own_start: None,
+        own_end: None,
+    }
+}
+
+/// The characters of `text` before byte `at`.
+fn chars_before(text: &str, at: usize) -> usize {
+    text.get(..at).map_or(0, |s| s.chars().count())
+}
+
+/// Adds to `found` the reuse of `target`'s passages in other papers ([`super::reuse`]):
+/// each passage's alignments with other articles, besides those already its copies.
+fn add_reuse(
+    finder: &mut reuse::Finder,
+    article: &Article,
+    target: &Target,
+    found: &mut Found,
+) -> Result<()> {
+    for (span, _, _) in &target.passages {
+        let known: HashSet<String> = found
+            .reprints
+            .iter()
+            .filter(|(s, _)| s == span)
+            .flat_map(|(_, copies)| copies.iter().map(|c| c.id.clone()))
+            .chain(found.copies.iter().map(|c| c.id.clone()))
+            .collect();
+        let mut reused: Vec<Copy> = Vec::new();
+        for reuse in finder.reprints(article, target.address, span.0..span.1)? {
+            if known.contains(&reuse.article.id) {
+                continue;
+            }
+            let mut copy = copy_of(
+                &reuse.article,
+                reuse.share,
+                Some((reuse.other.start, reuse.other.end)),
+            );
+            copy.kind = CopyKind::Reuse;
+            copy.aligned_words = Some(reuse.matched);
+            copy.own_start = Some(chars_before(&article.body, reuse.own.start));
+            copy.own_end = Some(chars_before(&article.body, reuse.own.end));
+            reused.push(copy);
+        }
+        if reused.is_empty() {
+            continue;
+        }
+        match found.reprints.iter_mut().find(|(s, _)| s == span) {
+            Some((_, reprints)) => {
+                reprints.extend(reused);
+                sort_by_date(reprints);
+            }
+            None => {
+                sort_by_date(&mut reused);
+                found.reprints.push((*span, reused));
+            }
         }
     }
+    found.reprints.sort_by_key(|(span, _)| *span);
+    Ok(())
 }
 
 fn candidate<'a>(
@@ -434,7 +523,14 @@ pub fn annotate(
         )));
     }
     let present: Vec<Target> = targets.iter_mut().filter_map(Option::take).collect();
-    let mut found = find(index, searcher, &present)?.into_iter();
+    let mut found = find(index, searcher, &present)?;
+    let mut finder = reuse::Finder::new(index, searcher, reuse::CANDIDATES);
+    for (result, target) in found.iter_mut().zip(&present) {
+        if let Some(candidate) = ranked.iter().find(|r| r.address == target.address) {
+            add_reuse(&mut finder, &candidate.article, target, result)?;
+        }
+    }
+    let mut found = found.into_iter();
     let mut present = present.iter();
     for hit in hits.iter_mut() {
         if !ranked.iter().any(|r| r.article.id == hit.id) {
@@ -529,10 +625,16 @@ pub fn copies_of(index: &NewsIndex, id: &str) -> Result<CopiesReport> {
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
     let article = index.fields().to_article(&document);
     let target = Target::new(&searcher, address, &article.body, None);
-    let found = find(index, &searcher, std::slice::from_ref(&target))?
+    let mut found = find(index, &searcher, std::slice::from_ref(&target))?
         .into_iter()
         .next()
         .unwrap_or_default();
+    add_reuse(
+        &mut reuse::Finder::new(index, &searcher, reuse::CANDIDATES_LISTED),
+        &article,
+        &target,
+        &mut found,
+    )?;
     let mut copies = found.copies;
     sort_by_date(&mut copies);
     let mut diffs = Vec::with_capacity(copies.len());
