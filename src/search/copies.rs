@@ -6,6 +6,10 @@
 //! with one pass over those fast fields (`scan`) and keeps those whose text is a copy
 //! (exact Jaccard of word 5-shingles at least [`THRESHOLD`]). Groups are therefore always
 //! those of what the index holds now.
+//!
+//! A passage of an OCR page reworded, shortened or garbled by OCR in another paper is no copy
+//! by that measure; [`annotate`] and [`copies_of`] add such reprints, found by alignment in
+//! [`super::reuse`], as [`CopyKind::Reuse`]. [`all_pairs`] lists copies only.
 
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
@@ -383,24 +387,26 @@ fn chars_before(text: &str, at: usize) -> usize {
     text.get(..at).map_or(0, |s| s.chars().count())
 }
 
-/// Adds to `found` the reuse of `target`'s passages in other papers ([`super::reuse`]):
-/// each passage's alignments with other articles, besides those already its copies.
+/// Adds to `found` the reuse in other papers ([`super::reuse`]) of the passages `spans`
+/// (bytes) of `article`, found at `address`: each passage's alignments with other articles,
+/// besides those already its copies.
 fn add_reuse(
     finder: &mut reuse::Finder,
     article: &Article,
-    target: &Target,
+    address: DocAddress,
+    spans: &[(usize, usize)],
     found: &mut Found,
 ) -> Result<()> {
-    for (span, _, _) in &target.passages {
+    for span in spans {
         let known: HashSet<String> = found
             .reprints
             .iter()
-            .filter(|(s, _)| s == span)
+            .filter(|(s, _)| s.0 < span.1 && span.0 < s.1)
             .flat_map(|(_, copies)| copies.iter().map(|c| c.id.clone()))
             .chain(found.copies.iter().map(|c| c.id.clone()))
             .collect();
         let mut reused: Vec<Copy> = Vec::new();
-        for reuse in finder.reprints(article, target.address, span.0..span.1)? {
+        for reuse in finder.reprints(article, address, span.0..span.1)? {
             if known.contains(&reuse.article.id) {
                 continue;
             }
@@ -524,11 +530,32 @@ pub fn annotate(
     }
     let present: Vec<Target> = targets.iter_mut().filter_map(Option::take).collect();
     let mut found = find(index, searcher, &present)?;
+    // Reprints by alignment are looked for in the shown passages themselves (not their whole
+    // paragraphs), with few candidates each: this runs for every collapsed search.
     let mut finder = reuse::Finder::new(index, searcher, reuse::CANDIDATES);
     for (result, target) in found.iter_mut().zip(&present) {
-        if let Some(candidate) = ranked.iter().find(|r| r.address == target.address) {
-            add_reuse(&mut finder, &candidate.article, target, result)?;
+        let Some(candidate) = ranked.iter().find(|r| r.address == target.address) else {
+            continue;
+        };
+        let body = &candidate.article.body;
+        let Some(hit) = hits.iter().find(|h| h.id == candidate.article.id) else {
+            continue;
+        };
+        if !signatures::is_page(body) {
+            continue;
         }
+        let spans: Vec<(usize, usize)> = hit
+            .passages
+            .iter()
+            .map(|p| (byte_at(body, p.start), byte_at(body, p.end)))
+            .collect();
+        add_reuse(
+            &mut finder,
+            &candidate.article,
+            target.address,
+            &spans,
+            result,
+        )?;
     }
     let mut found = found.into_iter();
     let mut present = present.iter();
@@ -629,10 +656,12 @@ pub fn copies_of(index: &NewsIndex, id: &str) -> Result<CopiesReport> {
         .into_iter()
         .next()
         .unwrap_or_default();
+    let spans: Vec<(usize, usize)> = target.passages.iter().map(|(span, _, _)| *span).collect();
     add_reuse(
         &mut reuse::Finder::new(index, &searcher, reuse::CANDIDATES_LISTED),
         &article,
-        &target,
+        address,
+        &spans,
         &mut found,
     )?;
     let mut copies = found.copies;

@@ -27,6 +27,8 @@
 //! papers share (a wire credit, a date line) aligns too few words to count.
 
 use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -65,15 +67,46 @@ pub const MIN_SEEDS: usize = 3;
 /// Passages longer than this many words are aligned in pieces of this size.
 pub const MAX_WORDS: usize = 250;
 
-/// A word of a text after folding, and where it is written.
+/// Bytes of a folded word kept for comparing it with words one OCR error away.
+const HEAD: usize = 22;
+
+/// A word of a text after folding, and where it is written: a page's thousands of words are
+/// held without an allocation each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
-    /// The folded word.
-    pub text: String,
-    /// Byte offsets in the text.
-    pub span: Range<usize>,
+    /// A hash of the whole folded word: equal words have equal hashes.
+    hash: u64,
     /// Its letters as a bit set (for a quick test before an edit distance).
     letters: u64,
+    /// Its length in bytes.
+    len: usize,
+    /// Its first [`HEAD`] bytes.
+    head: [u8; HEAD],
+    /// Byte offsets in the text.
+    pub span: Range<usize>,
+}
+
+impl Word {
+    fn new(folded: &str, span: Range<usize>) -> Word {
+        let bytes = folded.as_bytes();
+        let mut head = [0u8; HEAD];
+        let kept = bytes.len().min(HEAD);
+        head[..kept].copy_from_slice(&bytes[..kept]);
+        Word {
+            hash: bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |hash, &b| {
+                (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            }),
+            letters: bytes.iter().fold(0u64, |set, b| set | 1 << (b % 64)),
+            len: bytes.len(),
+            head,
+            span,
+        }
+    }
+
+    /// The folded word (its first [`HEAD`] bytes).
+    fn bytes(&self) -> &[u8] {
+        &self.head[..self.len.min(HEAD)]
+    }
 }
 
 /// The folded words of `text` (the index's own folding: lower-cased, accents folded, not
@@ -84,12 +117,7 @@ pub fn words(text: &str) -> Vec<Word> {
     let mut words = Vec::new();
     while stream.advance() {
         let token = stream.token();
-        let letters = token.text.bytes().fold(0u64, |set, b| set | 1 << (b % 64));
-        words.push(Word {
-            text: token.text.clone(),
-            span: token.offset_from..token.offset_to,
-            letters,
-        });
+        words.push(Word::new(&token.text, token.offset_from..token.offset_to));
     }
     words
 }
@@ -98,32 +126,36 @@ pub fn words(text: &str) -> Vec<Word> {
 /// least 5 letters, one edit apart (two from 9 letters): "inrormed" is "informed",
 /// "ueltran" is "beltran", but "wa3" is not "was".
 pub fn same_word(a: &str, b: &str) -> bool {
-    a == b || fuzzy_equal(a, b, u64::MAX, u64::MAX)
+    let (a, b) = (Word::new(a, 0..0), Word::new(b, 0..0));
+    a.hash == b.hash || fuzzy_equal(&a, &b)
 }
 
-/// The edit-distance part of [`same_word`]; `letters` of each word prune most pairs first
-/// (an edit changes at most two letters of the set).
-fn fuzzy_equal(a: &str, b: &str, letters_a: u64, letters_b: u64) -> bool {
-    let shorter = a.len().min(b.len());
-    let allowed = match shorter {
+/// The edit-distance part of [`same_word`] (over the words' first [`HEAD`] bytes); their
+/// lengths and letter sets prune most pairs first (an edit changes at most two letters of the
+/// set).
+fn fuzzy_equal(a: &Word, b: &Word) -> bool {
+    let allowed = match a.len.min(b.len) {
         0..=4 => return false,
         5..=8 => 1,
         _ => 2,
     };
-    if a.len().abs_diff(b.len()) > allowed
-        || (letters_a ^ letters_b).count_ones() as usize > 2 * allowed
+    if a.len.abs_diff(b.len) > allowed
+        || (a.letters ^ b.letters).count_ones() as usize > 2 * allowed
     {
         return false;
     }
-    strsim::levenshtein(a, b) <= allowed
+    strsim::levenshtein(
+        &String::from_utf8_lossy(a.bytes()),
+        &String::from_utf8_lossy(b.bytes()),
+    ) <= allowed
 }
 
 /// A quick test [`fuzzy_equal`] needs before it is asked: both words long enough, of
 /// lengths two letters apart at most, and letter sets four letters apart at most.
 fn may_be_fuzzy(a: &Word, b: &Word) -> bool {
-    a.text.len() >= 5
-        && b.text.len() >= 5
-        && a.text.len().abs_diff(b.text.len()) <= 2
+    a.len >= 5
+        && b.len >= 5
+        && a.len.abs_diff(b.len) <= 2
         && (a.letters ^ b.letters).count_ones() <= 4
 }
 
@@ -150,7 +182,7 @@ const GAP: i32 = -1;
 
 /// The best local alignment (Smith–Waterman, linear gaps) of `a` and `b` under
 /// [`same_word`], or `None` when no two words are equal.
-pub fn align<'w>(a: &'w [Word], b: &'w [Word]) -> Option<Alignment> {
+pub fn align(a: &[Word], b: &[Word]) -> Option<Alignment> {
     #[derive(Clone, Copy, Default)]
     struct Cell {
         score: i32,
@@ -159,15 +191,8 @@ pub fn align<'w>(a: &'w [Word], b: &'w [Word]) -> Option<Alignment> {
         matched: u32,
         content: u32,
     }
-    // Words interned, so equal words compare as numbers and edit distances are memoised.
-    let mut ids: HashMap<&str, u32> = HashMap::new();
-    let mut intern = |text: &'w str| {
-        let next = ids.len() as u32;
-        *ids.entry(text).or_insert(next)
-    };
-    let a_ids: Vec<u32> = a.iter().map(|w| intern(&w.text)).collect();
-    let b_ids: Vec<u32> = b.iter().map(|w| intern(&w.text)).collect();
-    let mut fuzzy: HashMap<(u32, u32), bool> = HashMap::new();
+    // Edit distances are memoised by the two words' hashes.
+    let mut fuzzy: FxHashMap<(u64, u64), bool> = FxHashMap::default();
     let mut previous = vec![Cell::default(); b.len() + 1];
     let mut current = vec![Cell::default(); b.len() + 1];
     let mut best = Cell::default();
@@ -175,24 +200,24 @@ pub fn align<'w>(a: &'w [Word], b: &'w [Word]) -> Option<Alignment> {
     for (i, word_a) in a.iter().enumerate() {
         current[0] = Cell::default();
         for (j, word_b) in b.iter().enumerate() {
-            let equal = a_ids[i] == b_ids[j]
+            let equal = word_a.hash == word_b.hash
                 || (may_be_fuzzy(word_a, word_b)
-                    && *fuzzy.entry((a_ids[i], b_ids[j])).or_insert_with(|| {
-                        fuzzy_equal(&word_a.text, &word_b.text, word_a.letters, word_b.letters)
-                    }));
+                    && *fuzzy
+                        .entry((word_a.hash, word_b.hash))
+                        .or_insert_with(|| fuzzy_equal(word_a, word_b)));
             let diagonal = previous[j];
             let mut cell = Cell {
                 score: diagonal.score + if equal { MATCH } else { MISMATCH },
                 start_a: diagonal.start_a,
                 start_b: diagonal.start_b,
                 matched: diagonal.matched + u32::from(equal),
-                content: diagonal.content + u32::from(equal && word_a.text.len() >= 4),
+                content: diagonal.content + u32::from(equal && word_a.len >= 4),
             };
             if diagonal.score == 0 {
                 cell.start_a = i as u32;
                 cell.start_b = j as u32;
                 cell.matched = u32::from(equal);
-                cell.content = u32::from(equal && word_a.text.len() >= 4);
+                cell.content = u32::from(equal && word_a.len >= 4);
             }
             let up = previous[j + 1];
             if up.score + GAP > cell.score {
@@ -444,15 +469,15 @@ fn best_alignment(passage: &[Word], page: &Page) -> Option<Reuse> {
     let words = &page.words;
     // Where the passage's longer words are in the page, and the window of three times the
     // passage's length holding most of them.
-    let wanted: std::collections::HashSet<&str> = passage
+    let wanted: FxHashSet<u64> = passage
         .iter()
-        .filter(|w| w.text.len() >= 4)
-        .map(|w| w.text.as_str())
+        .filter(|w| w.len >= 4)
+        .map(|w| w.hash)
         .collect();
     let hits: Vec<usize> = words
         .iter()
         .enumerate()
-        .filter(|(_, w)| wanted.contains(w.text.as_str()))
+        .filter(|(_, w)| wanted.contains(&w.hash))
         .map(|(at, _)| at)
         .collect();
     if hits.is_empty() {
