@@ -4,8 +4,10 @@ run by each binary with `--copies all` and `--copies collapse`, interleaved, sev
 the median time of each, summed over the queries, and the ratios in the same run.
 
     python3 bench/reuse_cost.py INDEX_DIR OLD_NEWSINDEX NEW_NEWSINDEX [--repeats N]
+        [--old-index DIR]
 
 One-shot processes (index opened each time), `--json`, 10 hits, 3 passages each.
+`--old-index` is the same archive indexed by the old binary, when its schema differs.
 """
 
 import argparse
@@ -43,6 +45,7 @@ def main():
     parser.add_argument("old")
     parser.add_argument("new")
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--old-index")
     args = parser.parse_args()
     combos = [(b, m) for b in ("old", "new") for m in ("all", "collapse")]
     times = {c: {q: [] for q in QUERIES} for c in combos}
@@ -50,7 +53,8 @@ def main():
         for query in QUERIES:
             for combo in combos:
                 binary = getattr(args, combo[0])
-                times[combo][query].append(run(binary, args.index, query, combo[1]))
+                index = args.old_index if combo[0] == "old" and args.old_index else args.index
+                times[combo][query].append(run(binary, index, query, combo[1]))
     total = {c: sum(statistics.median(times[c][q]) for q in QUERIES) for c in combos}
     for c in combos:
         print(f"{c[0]:>3} --copies {c[1]:<8} {total[c] * 1000 / len(QUERIES):7.1f} ms per search (median)")

@@ -28,7 +28,8 @@
 
 use std::collections::HashMap;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use aho_corasick::AhoCorasick;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -56,7 +57,7 @@ pub const MIN_COVERAGE: f64 = 0.3;
 /// Days either side of the passage's date within which reprints are looked for.
 pub const WINDOW_DAYS: i64 = 7;
 /// Candidate articles aligned per passage shown by a search.
-pub const CANDIDATES: usize = 10;
+pub const CANDIDATES: usize = 5;
 /// Candidate articles aligned per passage by `newsindex copies`, which lists every reprint (a
 /// wire paragraph can be in twenty papers of a day).
 pub const CANDIDATES_LISTED: usize = 40;
@@ -278,12 +279,11 @@ pub struct Reuse {
     pub share: f64,
 }
 
-/// A candidate article, read once per [`Finder`], with its words and paragraphs.
+/// A candidate article, read once per [`Finder`], with its paragraphs (byte spans and
+/// words). Its words are read only around where a passage's words are.
 struct Page {
     article: Rc<Article>,
-    words: Vec<Word>,
-    /// Paragraphs as ranges of word indices.
-    paragraphs: Vec<Range<usize>>,
+    paragraphs: Vec<(Range<usize>, usize)>,
 }
 
 /// Looks for the reprints of passages, reading each candidate article once.
@@ -334,9 +334,13 @@ impl<'a> Finder<'a> {
             }
             let from = piece[0].span.start;
             let to = piece[piece.len() - 1].span.end;
-            for candidate in self.candidates(article, address, &article.body[from..to])? {
+            let text = &article.body[from..to];
+            let Some(locate) = locator(text) else {
+                continue;
+            };
+            for candidate in self.candidates(article, address, text)? {
                 let page = self.page(candidate)?;
-                let Some(reuse) = best_alignment(piece, &page) else {
+                let Some(reuse) = best_alignment(piece, text.len(), &locate, &page) else {
                     continue;
                 };
                 match found.iter_mut().find(|r| r.article.id == reuse.article.id) {
@@ -445,17 +449,12 @@ impl<'a> Finder<'a> {
             .doc(address)
             .map_err(|e| self.index.search_error(e))?;
         let article = self.index.fields().to_article(&document);
-        let words = words(&article.body);
         let paragraphs = signatures::passages(&article.body)
             .into_iter()
-            .map(|(from, to)| {
-                words.partition_point(|w| w.span.start < from)
-                    ..words.partition_point(|w| w.span.start < to)
-            })
+            .map(|(from, to)| (from..to, article.body[from..to].split_whitespace().count()))
             .collect();
         let page = Rc::new(Page {
             article: Rc::new(article),
-            words,
             paragraphs,
         });
         self.pages.insert(address, Rc::clone(&page));
@@ -463,31 +462,46 @@ impl<'a> Finder<'a> {
     }
 }
 
-/// The alignment of `passage` with the stretch of `page` holding most of its words, if it is
-/// a reprint ([`is_reuse`]).
-fn best_alignment(passage: &[Word], page: &Page) -> Option<Reuse> {
-    let words = &page.words;
-    // Where the passage's longer words are in the page, and the window of three times the
-    // passage's length holding most of them.
-    let wanted: FxHashSet<u64> = passage
+/// What finds a passage's longer words (five letters or more, as written in any case) in a
+/// page's text, or `None` when it has none.
+fn locator(text: &str) -> Option<AhoCorasick> {
+    let mut patterns: Vec<String> = words(text)
         .iter()
-        .filter(|w| w.len >= 4)
-        .map(|w| w.hash)
+        .filter(|w| w.len >= 5)
+        .map(|w| String::from_utf8_lossy(w.bytes()).into_owned())
         .collect();
-    let hits: Vec<usize> = words
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| wanted.contains(&w.hash))
-        .map(|(at, _)| at)
-        .collect();
+    patterns.sort();
+    patterns.dedup();
+    if patterns.is_empty() {
+        return None;
+    }
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        .ok()
+}
+
+/// The alignment of `passage` (`length` bytes long) with the stretch of `page` holding most
+/// of its longer words (found by `locator`), if it is a reprint ([`is_reuse`]). Only that
+/// stretch of the page is read into words.
+fn best_alignment(
+    passage: &[Word],
+    length: usize,
+    locator: &AhoCorasick,
+    page: &Page,
+) -> Option<Reuse> {
+    let body = &page.article.body;
+    let hits: Vec<usize> = locator.find_iter(body).map(|m| m.start()).collect();
     if hits.is_empty() {
         return None;
     }
-    let length = 3 * passage.len();
+    // The window of three times the passage's length holding most of its words, and as much
+    // again on either side.
+    let span = 3 * length;
     let (mut best_start, mut best_count) = (hits[0], 0);
     let mut last = 0;
     for (first, &start) in hits.iter().enumerate() {
-        while last < hits.len() && hits[last] < start + length {
+        while last < hits.len() && hits[last] < start + span {
             last += 1;
         }
         if last - first > best_count {
@@ -495,26 +509,39 @@ fn best_alignment(passage: &[Word], page: &Page) -> Option<Reuse> {
             best_start = start;
         }
     }
-    let from = best_start.saturating_sub(passage.len());
-    let to = (best_start + length + passage.len()).min(words.len());
-    let window = &words[from..to];
-    let alignment = align(passage, window)?;
-    let other = from + alignment.b.start..from + alignment.b.end;
+    let mut from = best_start.saturating_sub(length);
+    while !body.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (best_start + span + length).min(body.len());
+    while !body.is_char_boundary(to) {
+        to += 1;
+    }
+    let mut window = words(&body[from..to]);
+    for word in &mut window {
+        word.span = word.span.start + from..word.span.end + from;
+    }
+    let alignment = align(passage, &window)?;
+    let other = window[alignment.b.start].span.start..window[alignment.b.end - 1].span.end;
     // The shorter side: the passage, or the other page's paragraphs the alignment touches.
     let touched: usize = page
         .paragraphs
         .iter()
-        .filter(|p| p.start < other.end && other.start < p.end)
-        .map(|p| p.len())
+        .filter(|(p, _)| p.start < other.end && other.start < p.end)
+        .map(|(_, words)| words)
         .sum();
-    let theirs = if touched == 0 { other.len() } else { touched };
+    let theirs = if touched == 0 {
+        alignment.b.len()
+    } else {
+        touched
+    };
     if !is_reuse(&alignment, passage.len(), theirs) {
         return None;
     }
     Some(Reuse {
         article: Rc::clone(&page.article),
         own: passage[alignment.a.start].span.start..passage[alignment.a.end - 1].span.end,
-        other: words[other.start].span.start..words[other.end - 1].span.end,
+        other,
         matched: alignment.matched,
         share: 0.0,
     })
