@@ -42,7 +42,6 @@ use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument, Term};
 use crate::article::Article;
 use crate::error::Result;
 use crate::index::NewsIndex;
-use crate::index::copies as signatures;
 use crate::index::schema::{folding_analyzer, news_analyzer};
 
 /// Equal words an alignment needs to be a reprint: more than a shared line (a wire credit,
@@ -279,11 +278,10 @@ pub struct Reuse {
     pub share: f64,
 }
 
-/// A candidate article, read once per [`Finder`], with its paragraphs (byte spans and
-/// words). Its words are read only around where a passage's words are.
+/// A candidate article, read once per [`Finder`]. Its words are read only around where a
+/// passage's words are.
 struct Page {
     article: Rc<Article>,
-    paragraphs: Vec<(Range<usize>, usize)>,
 }
 
 /// Looks for the reprints of passages, reading each candidate article once.
@@ -449,17 +447,46 @@ impl<'a> Finder<'a> {
             .doc(address)
             .map_err(|e| self.index.search_error(e))?;
         let article = self.index.fields().to_article(&document);
-        let paragraphs = signatures::passages(&article.body)
-            .into_iter()
-            .map(|(from, to)| (from..to, article.body[from..to].split_whitespace().count()))
-            .collect();
         let page = Rc::new(Page {
             article: Rc::new(article),
-            paragraphs,
         });
         self.pages.insert(address, Rc::clone(&page));
         Ok(page)
     }
+}
+
+/// The byte span of the paragraphs of `text` (a stretch of a page) holding `start..end`, cut
+/// as [`crate::index::copies::passages`] cuts a page (at a blank line, or after a line that closes a
+/// sentence short of the column's width), the column's width read in `text` alone; the
+/// stretch's ends stand for paragraph ends beyond it.
+fn paragraph_around(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let mut lengths: Vec<usize> = text
+        .lines()
+        .map(|l| l.trim().chars().count())
+        .filter(|&n| n >= 20)
+        .collect();
+    lengths.sort_unstable();
+    let width = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
+    let (mut from, mut to) = (0, text.len());
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let line_end = offset + line.len();
+        let trimmed = line.trim();
+        let closes = trimmed.is_empty()
+            || (trimmed.ends_with(['.', '!', '?', '"', '\'', '”'])
+                && width > 0
+                && trimmed.chars().count() * 20 < width * 17);
+        if closes {
+            if line_end <= start {
+                from = line_end;
+            } else if line_end >= end {
+                to = line_end;
+                break;
+            }
+        }
+        offset = line_end;
+    }
+    (from, to)
 }
 
 /// What finds a passage's longer words (five letters or more, as written in any case) in a
@@ -509,6 +536,10 @@ fn best_alignment(
             best_start = start;
         }
     }
+    // Fewer of its longer words than half the content words a reprint needs: no reprint.
+    if best_count * 2 < MIN_CONTENT_WORDS {
+        return None;
+    }
     let mut from = best_start.saturating_sub(length);
     while !body.is_char_boundary(from) {
         from -= 1;
@@ -524,17 +555,11 @@ fn best_alignment(
     let alignment = align(passage, &window)?;
     let other = window[alignment.b.start].span.start..window[alignment.b.end - 1].span.end;
     // The shorter side: the passage, or the other page's paragraphs the alignment touches.
-    let touched: usize = page
-        .paragraphs
+    let (start, end) = paragraph_around(&body[from..to], other.start - from, other.end - from);
+    let theirs = window
         .iter()
-        .filter(|(p, _)| p.start < other.end && other.start < p.end)
-        .map(|(_, words)| words)
-        .sum();
-    let theirs = if touched == 0 {
-        alignment.b.len()
-    } else {
-        touched
-    };
+        .filter(|w| w.span.start >= from + start && w.span.start < from + end)
+        .count();
     if !is_reuse(&alignment, passage.len(), theirs) {
         return None;
     }
@@ -550,6 +575,7 @@ fn best_alignment(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::copies as signatures;
 
     /// The opening of the AP story on Bart Kramer as two papers printed it on 13 January 1916,
     /// OCR errors and all (El Paso Herald, Tonopah Daily Bonanza; Chronicling America).
@@ -593,6 +619,17 @@ mod tests {
         let alignment = align(&a, &b).unwrap();
         assert!(alignment.matched >= MIN_ALIGNED_WORDS, "{alignment:?}");
         assert!(!is_reuse(&alignment, a.len(), b.len()), "{alignment:?}");
+    }
+
+    #[test]
+    fn the_paragraph_around_an_alignment_ends_at_short_closing_lines() {
+        let text = "ended the last story of the column\nhere.\nThe department was further informed\nthat the bandits who killed the party\nwere led by two colonels.\nLOCAL NEWS\n";
+        let start = text.find("bandits").unwrap();
+        let (from, to) = paragraph_around(text, start, start + 7);
+        assert_eq!(
+            &text[from..to],
+            "The department was further informed\nthat the bandits who killed the party\nwere led by two colonels.\n"
+        );
     }
 
     #[test]
