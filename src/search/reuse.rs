@@ -28,7 +28,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::rc::Rc;
@@ -333,7 +333,7 @@ impl<'a> Finder<'a> {
             let from = piece[0].span.start;
             let to = piece[piece.len() - 1].span.end;
             let text = &article.body[from..to];
-            let Some(locate) = locator(text) else {
+            let Some(locate) = locator(piece) else {
                 continue;
             };
             for candidate in self.candidates(article, address, text)? {
@@ -489,10 +489,10 @@ fn paragraph_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     (from, to)
 }
 
-/// What finds a passage's longer words (five letters or more, as written in any case) in a
-/// page's text, or `None` when it has none.
-fn locator(text: &str) -> Option<AhoCorasick> {
-    let mut patterns: Vec<String> = words(text)
+/// What finds the passage's longer words (five letters or more, as written in any case) in
+/// a page's text, or `None` when it has none.
+fn locator(passage: &[Word]) -> Option<AhoCorasick> {
+    let mut patterns: Vec<String> = passage
         .iter()
         .filter(|w| w.len >= 5)
         .map(|w| String::from_utf8_lossy(w.bytes()).into_owned())
@@ -502,8 +502,10 @@ fn locator(text: &str) -> Option<AhoCorasick> {
     if patterns.is_empty() {
         return None;
     }
+    // A contiguous NFA: a DFA is faster to run but slower to build than a page is to scan.
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(patterns)
         .ok()
 }
