@@ -153,9 +153,10 @@ pub fn stored(body: &str) -> Stored {
     if let Some(signature) = Signature::of_shingles(&shingled) {
         stored.article = signature.0.to_vec();
     }
-    if is_page(body) {
+    let lines = lines(body);
+    if looks_like_ocr(body) || is_column_text(&lines) {
         let mut keys = Vec::new();
-        for (from, to) in passages(body) {
+        for (from, to) in passages_in(body, &lines) {
             let first = starts.partition_point(|&at| at < from);
             let last = starts.partition_point(|&at| at < to);
             // The shingles of words first..last: those that start there and end before last
@@ -178,17 +179,40 @@ pub fn stored(body: &str) -> Stored {
 
 /// True when `body` is an OCR page, whose passages are compared one by one.
 pub fn is_page(body: &str) -> bool {
-    looks_like_ocr(body) || is_column_text(body)
+    looks_like_ocr(body) || is_column_text(&lines(body))
+}
+
+/// A line of a body: its byte span, newline included, and its length in characters without
+/// the whitespace around it.
+struct Line {
+    start: usize,
+    end: usize,
+    chars: usize,
+}
+
+/// The lines of `body`, read once for both [`is_column_text`] and [`passages`].
+fn lines(body: &str) -> Vec<Line> {
+    let mut lines = Vec::with_capacity(body.len() / 32);
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        lines.push(Line {
+            start: offset,
+            end: offset + line.len(),
+            chars: chars(line.trim()),
+        });
+        offset += line.len();
+    }
+    lines
 }
 
 /// True for the text of printed columns: at least [`COLUMN_LINES`] lines, most of them short
 /// (median under 55 characters) and hardly a blank line between them. Wire copy wrapped at
 /// 65–70 characters, and web and feed text with blank lines between paragraphs, are not.
-fn is_column_text(body: &str) -> bool {
+fn is_column_text(lines: &[Line]) -> bool {
     let mut blank = 0usize;
-    let mut lengths: Vec<usize> = Vec::new();
-    for line in body.lines() {
-        match line.trim().chars().count() {
+    let mut lengths: Vec<usize> = Vec::with_capacity(lines.len());
+    for line in lines {
+        match line.chars {
             0 => blank += 1,
             n => lengths.push(n),
         }
@@ -258,12 +282,15 @@ fn words(text: &str) -> Vec<(u64, usize)> {
         let mut length = 0;
         let mut from = start;
         loop {
-            let word = &text[from..end];
-            if word.is_ascii() {
-                for byte in word.as_bytes() {
-                    hash = fnv(hash, byte.to_ascii_lowercase());
-                }
-            } else {
+            let word = text.get(from..end).unwrap_or_default();
+            let mut ascii = true;
+            let before = hash;
+            for &byte in word.as_bytes() {
+                hash = fnv(hash, byte.to_ascii_lowercase());
+                ascii &= byte.is_ascii();
+            }
+            if !ascii {
+                hash = before;
                 folded.clear();
                 folding
                     .get_or_insert_with(Normalizer::folding)
@@ -361,36 +388,38 @@ fn one_permutation<const N: usize>(shingles: &[u64], salt: u64) -> Option<[u64; 
 /// width (under 85% of the median line); those under [`PASSAGE_MIN_WORDS`] words are left out. A text that is not a page is
 /// cut at blank lines only.
 pub fn passages(body: &str) -> Vec<(usize, usize)> {
-    let mut lengths: Vec<usize> = body
-        .lines()
-        .map(|l| l.trim().chars().count())
+    passages_in(body, &lines(body))
+}
+
+/// [`passages`] of a body already cut into lines.
+fn passages_in(body: &str, lines: &[Line]) -> Vec<(usize, usize)> {
+    let mut lengths: Vec<usize> = lines
+        .iter()
+        .map(|line| line.chars)
         .filter(|&n| n >= 20)
         .collect();
     lengths.sort_unstable();
     let width = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
     let mut spans = Vec::new();
     let mut start: Option<usize> = None;
-    let mut offset = 0;
-    for line in body.split_inclusive('\n') {
-        let line_start = offset;
-        offset += line.len();
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
+    for line in lines {
+        if line.chars == 0 {
             if let Some(from) = start.take() {
-                spans.push((from, line_start));
+                spans.push((from, line.start));
             }
             continue;
         }
         if start.is_none() {
-            start = Some(line_start);
+            start = Some(line.start);
         }
+        let trimmed = body[line.start..line.end].trim();
         let closes = trimmed.ends_with(['.', '!', '?', '"', '\'', '”']);
         if closes
             && width > 0
-            && trimmed.chars().count() * 20 < width * 17
+            && line.chars * 20 < width * 17
             && let Some(from) = start.take()
         {
-            spans.push((from, offset));
+            spans.push((from, line.end));
         }
     }
     if let Some(from) = start {
@@ -405,10 +434,22 @@ pub fn passages(body: &str) -> Vec<(usize, usize)> {
                 from + text.trim_end().len(),
             )
         })
-        .filter(|&(from, to)| {
-            to > from && body[from..to].split_whitespace().count() >= PASSAGE_MIN_WORDS
-        })
+        .filter(|&(from, to)| to > from && whitespace_words(&body[from..to]) >= PASSAGE_MIN_WORDS)
         .collect()
+}
+
+/// The characters of `text` (its bytes when it is ASCII, as OCR text mostly is).
+fn chars(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    }
+}
+
+/// The whitespace-separated words of `text` up to [`PASSAGE_MIN_WORDS`] (all that is asked).
+fn whitespace_words(text: &str) -> usize {
+    text.split_whitespace().take(PASSAGE_MIN_WORDS).count()
 }
 
 #[cfg(test)]
