@@ -67,8 +67,7 @@ crate::choice::by_name!(CopiesMode);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CopyKind {
-    /// The same text: exact Jaccard of word 5-shingles at least
-    /// [`THRESHOLD`](crate::index::copies::THRESHOLD).
+    /// The same text: exact Jaccard of word 5-shingles at least [`THRESHOLD`].
     #[default]
     Copy,
     /// A passage of an OCR page printed by another paper, reworded, shortened or garbled by
