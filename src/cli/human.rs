@@ -597,9 +597,13 @@ fn copy_list(copies: &[Copy]) -> String {
             let date = copy
                 .date
                 .map_or_else(|| "undated".to_string(), |d| d.to_string());
+            let aligned = match copy.aligned_words {
+                Some(words) => format!(" ({words} words aligned)"),
+                None => String::new(),
+            };
             match &copy.source {
-                Some(source) => format!("{source}, {date}"),
-                None => format!("{date} (id {})", copy.id),
+                Some(source) => format!("{source}, {date}{aligned}"),
+                None => format!("{date} (id {}){aligned}", copy.id),
             }
         })
         .collect();
@@ -672,12 +676,18 @@ pub fn write_copies(out: &mut impl Write, report: &CopiesReport, color: bool) ->
         let text: String = text.chars().take(160).collect();
         writeln!(out, "\n  [{}-{}] {text}…", passage.start, passage.end)?;
         for reprint in &passage.reprints {
+            let how = match reprint.aligned_words {
+                Some(words) => format!(
+                    "{words} words aligned ({:.0}% of the passage)",
+                    reprint.similarity * 100.0
+                ),
+                None => format!("similarity {:.2}", reprint.similarity),
+            };
             writeln!(
                 out,
-                "    {} · {} · similarity {:.2} · id {} at {}",
+                "    {} · {} · {how} · id {} at {}",
                 date(&reprint.date),
                 reprint.source.as_deref().unwrap_or("no source"),
-                reprint.similarity,
                 reprint.id,
                 reprint.start.unwrap_or(0)
             )?;

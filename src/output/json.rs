@@ -38,10 +38,13 @@
 //!   "passages": [{"start", "end", "score", "share", "parts": [{"what", "count", "weight",
 //!   "score"}]}], "tantivy": {"value", "description", "details"}}` ([`crate::search::Explain`]).
 //!
-//! - `stories` (copies collapsed, the default): the stories the `total` articles make. A hit's
-//!   `copies` lists the other articles carrying it (`{"id", "title", "source", "date",
-//!   "similarity"}`, [`crate::search::Copy`]); a passage's `reprints` where else it was
-//!   printed (the same, with `start`/`end` in that article). `copies ID --json` prints a
+//! - `stories` (copies collapsed, `--copies collapse`): the stories the `total` articles make.
+//!   A hit's `copies` lists the other articles carrying it (`{"id", "title", "source", "date",
+//!   "kind": "copy", "similarity"}`, [`crate::search::Copy`]); a passage's `reprints` where else
+//!   it was printed (the same, with `start`/`end` in that article). A reprint found by
+//!   alignment ([`crate::search::reuse`]) has `"kind": "reuse"`, `similarity` the share of
+//!   the passage's words aligned, `aligned_words`, and `own_start`/`own_end`, the aligned
+//!   text in this article. `copies ID --json` prints a
 //!   [`crate::search::copies::CopiesReport`], `copies --all` an
 //!   [`crate::search::copies::AllPairs`].
 //!

@@ -6,6 +6,10 @@
 //! with one pass over those fast fields (`scan`) and keeps those whose text is a copy
 //! (exact Jaccard of word 5-shingles at least [`THRESHOLD`]). Groups are therefore always
 //! those of what the index holds now.
+//!
+//! A passage of an OCR page reworded, shortened or garbled by OCR in another paper is no copy
+//! by that measure; [`annotate`] and [`copies_of`] add such reprints, found by alignment in
+//! [`super::reuse`], as [`CopyKind::Reuse`]. [`all_pairs`] lists copies only.
 
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
@@ -17,7 +21,7 @@ use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 use super::rank::Ranked;
-use super::{Hit, passage};
+use super::{Hit, passage, reuse};
 use crate::article::Article;
 use crate::date::ArticleDate;
 use crate::error::Result;
@@ -59,6 +63,18 @@ impl crate::choice::Choice for CopiesMode {
 
 crate::choice::by_name!(CopiesMode);
 
+/// How another article carries a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CopyKind {
+    /// The same text: exact Jaccard of word 5-shingles at least [`THRESHOLD`].
+    #[default]
+    Copy,
+    /// A passage of an OCR page printed by another paper, reworded, shortened or garbled by
+    /// OCR, found by local alignment ([`super::reuse`]).
+    Reuse,
+}
+
 /// Another article carrying the same story, or the same passage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Copy {
@@ -70,7 +86,12 @@ pub struct Copy {
     pub source: Option<String>,
     /// Its date.
     pub date: Option<ArticleDate>,
-    /// Exact Jaccard similarity of the two texts' word 5-shingles (the passages' for a reprint).
+    /// `copy`, or `reuse` for a reprinted passage found by alignment.
+    #[serde(default)]
+    pub kind: CopyKind,
+    /// For a copy, the exact Jaccard similarity of the two texts' word 5-shingles (the
+    /// passages' for a reprint); for reuse, the share of the passage's words aligned with
+    /// equal words of the other article.
     pub similarity: f32,
     /// For a reprinted passage: where it is in that article's body, in characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,6 +99,15 @@ pub struct Copy {
     /// For a reprinted passage: where it ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<usize>,
+    /// For reuse: how many equal words the alignment pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aligned_words: Option<usize>,
+    /// For reuse: where the aligned text starts in this article's own body, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own_start: Option<usize>,
+    /// For reuse: where it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own_end: Option<usize>,
 }
 
 /// What is looked for in one pass over the index.
@@ -330,18 +360,82 @@ impl Candidate {
     }
 
     fn copy(&self, similarity: f64, span: Option<(usize, usize)>) -> Copy {
-        let article = &self.article;
-        let chars = |at: usize| article.body.get(..at).map_or(0, |s| s.chars().count());
-        Copy {
-            id: article.id.clone(),
-            title: article.title.clone(),
-            source: article.source.clone(),
-            date: article.date,
-            similarity: (similarity * 1000.0).round() as f32 / 1000.0,
-            start: span.map(|s| chars(s.0)),
-            end: span.map(|s| chars(s.1)),
+        copy_of(&self.article, similarity, span)
+    }
+}
+
+/// `article` as a copy of `similarity`, with the span (bytes) of the reprinted passage.
+fn copy_of(article: &Article, similarity: f64, span: Option<(usize, usize)>) -> Copy {
+    Copy {
+        id: article.id.clone(),
+        title: article.title.clone(),
+        source: article.source.clone(),
+        date: article.date,
+        kind: CopyKind::Copy,
+        similarity: (similarity * 1000.0).round() as f32 / 1000.0,
+        start: span.map(|s| chars_before(&article.body, s.0)),
+        end: span.map(|s| chars_before(&article.body, s.1)),
+        aligned_words: None,
+        own_start: None,
+        own_end: None,
+    }
+}
+
+/// The characters of `text` before byte `at`.
+fn chars_before(text: &str, at: usize) -> usize {
+    text.get(..at).map_or(0, |s| s.chars().count())
+}
+
+/// Adds to `found` the reuse in other papers ([`super::reuse`]) of the passages `spans`
+/// (bytes) of `article`, found at `address`: each passage's alignments with other articles,
+/// besides those already its copies.
+fn add_reuse(
+    finder: &mut reuse::Finder,
+    article: &Article,
+    address: DocAddress,
+    spans: &[(usize, usize)],
+    found: &mut Found,
+) -> Result<()> {
+    for span in spans {
+        let known: HashSet<String> = found
+            .reprints
+            .iter()
+            .filter(|(s, _)| s.0 < span.1 && span.0 < s.1)
+            .flat_map(|(_, copies)| copies.iter().map(|c| c.id.clone()))
+            .chain(found.copies.iter().map(|c| c.id.clone()))
+            .collect();
+        let mut reused: Vec<Copy> = Vec::new();
+        for reuse in finder.reprints(article, address, span.0..span.1)? {
+            if known.contains(&reuse.article.id) {
+                continue;
+            }
+            let mut copy = copy_of(
+                &reuse.article,
+                reuse.share,
+                Some((reuse.other.start, reuse.other.end)),
+            );
+            copy.kind = CopyKind::Reuse;
+            copy.aligned_words = Some(reuse.matched);
+            copy.own_start = Some(chars_before(&article.body, reuse.own.start));
+            copy.own_end = Some(chars_before(&article.body, reuse.own.end));
+            reused.push(copy);
+        }
+        if reused.is_empty() {
+            continue;
+        }
+        match found.reprints.iter_mut().find(|(s, _)| s == span) {
+            Some((_, reprints)) => {
+                reprints.extend(reused);
+                sort_by_date(reprints);
+            }
+            None => {
+                sort_by_date(&mut reused);
+                found.reprints.push((*span, reused));
+            }
         }
     }
+    found.reprints.sort_by_key(|(span, _)| *span);
+    Ok(())
 }
 
 fn candidate<'a>(
@@ -434,7 +528,35 @@ pub fn annotate(
         )));
     }
     let present: Vec<Target> = targets.iter_mut().filter_map(Option::take).collect();
-    let mut found = find(index, searcher, &present)?.into_iter();
+    let mut found = find(index, searcher, &present)?;
+    // Reprints by alignment are looked for in the shown passages themselves (not their whole
+    // paragraphs), with few candidates each: this runs for every collapsed search.
+    let mut finder = reuse::Finder::new(index, searcher, reuse::CANDIDATES);
+    for (result, target) in found.iter_mut().zip(&present) {
+        let Some(candidate) = ranked.iter().find(|r| r.address == target.address) else {
+            continue;
+        };
+        let body = &candidate.article.body;
+        let Some(hit) = hits.iter().find(|h| h.id == candidate.article.id) else {
+            continue;
+        };
+        if !signatures::is_page(body) {
+            continue;
+        }
+        let spans: Vec<(usize, usize)> = hit
+            .passages
+            .iter()
+            .map(|p| (byte_at(body, p.start), byte_at(body, p.end)))
+            .collect();
+        add_reuse(
+            &mut finder,
+            &candidate.article,
+            target.address,
+            &spans,
+            result,
+        )?;
+    }
+    let mut found = found.into_iter();
     let mut present = present.iter();
     for hit in hits.iter_mut() {
         if !ranked.iter().any(|r| r.article.id == hit.id) {
@@ -529,10 +651,18 @@ pub fn copies_of(index: &NewsIndex, id: &str) -> Result<CopiesReport> {
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
     let article = index.fields().to_article(&document);
     let target = Target::new(&searcher, address, &article.body, None);
-    let found = find(index, &searcher, std::slice::from_ref(&target))?
+    let mut found = find(index, &searcher, std::slice::from_ref(&target))?
         .into_iter()
         .next()
         .unwrap_or_default();
+    let spans: Vec<(usize, usize)> = target.passages.iter().map(|(span, _, _)| *span).collect();
+    add_reuse(
+        &mut reuse::Finder::new(index, &searcher, reuse::CANDIDATES_LISTED),
+        &article,
+        address,
+        &spans,
+        &mut found,
+    )?;
     let mut copies = found.copies;
     sort_by_date(&mut copies);
     let mut diffs = Vec::with_capacity(copies.len());

@@ -10,6 +10,7 @@ pub mod feedback;
 pub mod passage;
 pub mod query;
 pub mod rank;
+pub mod reuse;
 pub mod syntax;
 pub mod within;
 

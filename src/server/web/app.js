@@ -525,7 +525,9 @@ function drawCopies(copies, label) {
     const link = element("a", null, (copy.source || "No source") + ", " + longDate(copy.date));
     link.href = stateUrl(Object.assign({}, state, { article: copy.id }));
     line.appendChild(link);
-    line.appendChild(document.createTextNode(" · similarity " + copy.similarity.toFixed(2)));
+    line.appendChild(document.createTextNode(copy.kind === "reuse"
+      ? " · " + copy.aligned_words + " words aligned"
+      : " · similarity " + copy.similarity.toFixed(2)));
     list.appendChild(line);
   }
   box.appendChild(list);
