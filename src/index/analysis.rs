@@ -33,6 +33,28 @@ pub fn words(text: &str) -> Words<'_> {
     }
 }
 
+/// [`CLASS`] of an ASCII byte that is neither a letter nor a digit.
+const SEPARATOR: u8 = 0;
+/// [`CLASS`] of an ASCII letter or digit.
+const ALPHANUMERIC: u8 = 1;
+/// [`CLASS`] of a byte of a non-ASCII character (decoded to be told).
+const OTHER: u8 = 2;
+
+/// Each byte's class, so the word loops test a byte with one load.
+static CLASS: [u8; 256] = {
+    let mut class = [SEPARATOR; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        if byte >= 128 {
+            class[byte] = OTHER;
+        } else if (byte as u8).is_ascii_alphanumeric() {
+            class[byte] = ALPHANUMERIC;
+        }
+        byte += 1;
+    }
+    class
+};
+
 /// The iterator [`words`] returns: `(position, start, end)` in bytes.
 #[derive(Debug, Clone)]
 pub struct Words<'a> {
@@ -49,10 +71,7 @@ impl Words<'_> {
         let bytes = self.text.as_bytes();
         let start = loop {
             let rest = bytes.get(self.at..).unwrap_or_default();
-            let Some(skip) = rest
-                .iter()
-                .position(|&b| !b.is_ascii() || b.is_ascii_alphanumeric())
-            else {
+            let Some(skip) = rest.iter().position(|&b| CLASS[b as usize] != SEPARATOR) else {
                 self.at = bytes.len();
                 return None;
             };
@@ -70,7 +89,7 @@ impl Words<'_> {
             let rest = bytes.get(self.at..).unwrap_or_default();
             let word = rest
                 .iter()
-                .position(|&b| !b.is_ascii_alphanumeric())
+                .position(|&b| CLASS[b as usize] != ALPHANUMERIC)
                 .unwrap_or(rest.len());
             self.at += word;
             match bytes.get(self.at) {
@@ -117,6 +136,10 @@ impl Iterator for Words<'_> {
 #[derive(Clone)]
 pub struct Normalizer {
     stem: Option<frostem::Stemmer>,
+    /// Finished words of up to 16 bytes as written, keyed by their bytes packed in integers
+    /// (most words: a lookup hashes and compares three integers, not a string).
+    short: HashMap<Packed, Box<str>, FxBuildHasher>,
+    /// Finished longer words.
     memo: HashMap<Box<str>, Box<str>, FxBuildHasher>,
     /// Lower-casing and folding of words with non-ASCII letters, by tantivy's own filters.
     unicode: TextAnalyzer,
@@ -127,7 +150,7 @@ impl std::fmt::Debug for Normalizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Normalizer")
             .field("stem", &self.stem.is_some())
-            .field("remembered", &self.memo.len())
+            .field("remembered", &(self.short.len() + self.memo.len()))
             .finish()
     }
 }
@@ -146,6 +169,7 @@ impl Normalizer {
     fn new(stem: Option<frostem::Stemmer>) -> Normalizer {
         Normalizer {
             stem,
+            short: HashMap::default(),
             memo: HashMap::default(),
             unicode: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(LowerCaser)
@@ -157,16 +181,43 @@ impl Normalizer {
 
     /// Appends the indexed form of `word` (one word as [`words`] cuts it) to `out`.
     pub fn normalize_into(&mut self, word: &str, out: &mut String) {
-        if let Some(done) = self.memo.get(word) {
-            out.push_str(done);
-            return;
+        self.normalize_span(word, 0, word.len(), out);
+    }
+
+    /// Appends the indexed form of the word `text[start..end]` to `out` (the text around the
+    /// word lets a short word be read into its memo key in one load).
+    pub fn normalize_span(&mut self, text: &str, start: usize, end: usize, out: &mut String) {
+        let word = text.get(start..end).unwrap_or_default();
+        match Packed::of(text.as_bytes(), start, end) {
+            Some(key) => {
+                if let Some(done) = self.short.get(&key) {
+                    out.push_str(done);
+                    return;
+                }
+                self.make_room();
+                let done = self.compute(word);
+                out.push_str(&done);
+                self.short.insert(key, done);
+            }
+            None => {
+                if let Some(done) = self.memo.get(word) {
+                    out.push_str(done);
+                    return;
+                }
+                self.make_room();
+                let done = self.compute(word);
+                out.push_str(&done);
+                self.memo.insert(word.into(), done);
+            }
         }
-        if self.memo.len() >= MEMO_WORDS {
+    }
+
+    /// Starts the memo over once it holds [`MEMO_WORDS`] words.
+    fn make_room(&mut self) {
+        if self.short.len() + self.memo.len() >= MEMO_WORDS {
+            self.short.clear();
             self.memo.clear();
         }
-        let done = self.compute(word);
-        out.push_str(&done);
-        self.memo.insert(word.into(), done);
     }
 
     /// The indexed form of `word`.
@@ -205,6 +256,56 @@ impl Normalizer {
         match &self.stem {
             Some(stemmer) => stemmer.stem(&self.buffer).into(),
             None => self.buffer.as_str().into(),
+        }
+    }
+}
+
+/// A word of at most 16 bytes as written: its first eight bytes and its last eight (the two
+/// overlap, and are zero-padded when the word is shorter), and its length. Together they hold
+/// every byte of the word, so two words have the same key only when they are the same.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Packed(u64, u64, u8);
+
+impl Packed {
+    /// The key of `bytes[start..end]`, or `None` when the word is longer than 16 bytes.
+    #[inline]
+    fn of(bytes: &[u8], start: usize, end: usize) -> Option<Packed> {
+        let length = end.checked_sub(start)?;
+        if length > 16 || end > bytes.len() {
+            return None;
+        }
+        if length <= 8 {
+            Some(Packed(load(bytes, start, length), 0, length as u8))
+        } else {
+            Some(Packed(
+                load(bytes, start, 8),
+                load(bytes, end - 8, 8),
+                length as u8,
+            ))
+        }
+    }
+}
+
+/// The `length` (at most 8) bytes of `bytes` at `at` as a little-endian integer, zero-padded:
+/// one load when eight bytes follow `at`.
+#[inline]
+fn load(bytes: &[u8], at: usize, length: usize) -> u64 {
+    let mut buffer = [0u8; 8];
+    match bytes.get(at..at + 8) {
+        Some(chunk) => {
+            buffer.copy_from_slice(chunk);
+            let value = u64::from_le_bytes(buffer);
+            if length >= 8 {
+                value
+            } else {
+                value & ((1u64 << (8 * length)) - 1)
+            }
+        }
+        None => {
+            let end = (at + length).min(bytes.len());
+            let part = bytes.get(at..end).unwrap_or_default();
+            buffer[..part.len()].copy_from_slice(part);
+            u64::from_le_bytes(buffer)
         }
     }
 }
@@ -261,9 +362,9 @@ impl TokenStream for NewsTokenStream<'_> {
         let Some((position, start, end)) = self.words.next() else {
             return false;
         };
-        let word = self.text.get(start..end).unwrap_or_default();
         self.token.text.clear();
-        self.normalizer.normalize_into(word, &mut self.token.text);
+        self.normalizer
+            .normalize_span(self.text, start, end, &mut self.token.text);
         self.token.position = position as usize;
         self.token.offset_from = start;
         self.token.offset_to = end;

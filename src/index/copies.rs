@@ -1,6 +1,6 @@
 //! Copies and reprints at index time: what an article stores so that its copies can be found.
 //!
-//! An article's text becomes words as the index folds them ([`folding_analyzer`]: split,
+//! An article's text becomes words as the index folds them ([`analysis::words`]: split,
 //! lower-cased, accents folded, not stemmed), a word broken by a hyphen at a line end joined
 //! again, and the words overlapping runs of [`SHINGLE`] (word 5-shingles). Two texts are
 //! copies when the Jaccard similarity of their shingle sets is at least [`THRESHOLD`].
@@ -12,10 +12,18 @@
 //! `1 - (1 - J^4)^8`: 0.985 at J = 0.8, 0.9998 at 0.9, 0.04 at 0.3), and the share of equal
 //! hashes estimates J. The values live in the multi-valued fast field `copy_article`.
 //!
+//! The signature is a one-permutation MinHash (Li, Owen and Zhang, "One Permutation Hashing",
+//! NIPS 2012): each shingle is hashed once, the hash's top bits choose one of the
+//! [`ARTICLE_HASHES`] bins and the rest is kept if it is the bin's minimum; a bin no shingle
+//! fell into borrows the value of another bin chosen by a probe sequence of its own
+//! (Shrivastava, "Optimal Densification for Fast and Accurate Minwise Hashing", ICML 2017),
+//! so the share of equal bins still estimates J for short texts. That is one hash per shingle
+//! instead of one per shingle and hash function.
+//!
 //! OCR pages (several stories a page, `looks_like_ocr`) also store one signature per
 //! passage ([`passages`]: a paragraph told by its short last line), [`PASSAGE_HASHES`]
 //! hashes in [`PASSAGE_BANDS`] bands of two, as tagged 32-bit band keys in `copy_passage`
-//! (candidate probability `1 - (1 - J^2)^4`: 0.983 at J = 0.8).
+//! (candidate probability `1 - (1 - J^2)^4`: 0.983 at J = 0.8), made the same way.
 //!
 //! Only candidates are found this way: whether they are copies is decided on their text
 //! ([`jaccard`]) when a search or `newsindex copies` reads them. Nothing links one article to
@@ -23,9 +31,7 @@
 
 use std::collections::HashSet;
 
-use tantivy::tokenizer::TokenStream;
-
-use super::schema::folding_analyzer;
+use super::analysis::{self, MAX_WORD_BYTES, Normalizer};
 use crate::parse::looks_like_ocr;
 
 /// Words per shingle.
@@ -60,15 +66,13 @@ pub struct Signature(pub [u64; BANDS]);
 impl Signature {
     /// The signature of a set of shingle hashes, or `None` below [`MIN_SHINGLES`].
     pub fn of(shingles: &HashSet<u64>) -> Option<Signature> {
-        Signature::of_distinct(shingles.len(), shingles.iter().copied())
+        Signature::of_shingles(&shingles.iter().copied().collect::<Vec<u64>>())
     }
 
-    /// The signature of `count` distinct shingle hashes (repeats change no minimum).
-    fn of_distinct(count: usize, shingles: impl Iterator<Item = u64>) -> Option<Signature> {
-        if count < MIN_SHINGLES {
-            return None;
-        }
-        let mins = min_hashes::<ARTICLE_HASHES>(shingles);
+    /// The signature of a run of shingle hashes, repeats included (they change no minimum),
+    /// or `None` below [`MIN_SHINGLES`] distinct shingles.
+    fn of_shingles(shingles: &[u64]) -> Option<Signature> {
+        let mins = one_permutation::<ARTICLE_HASHES>(shingles, ARTICLE_SALT)?;
         let mut bands = [0u64; BANDS];
         for (band, value) in bands.iter_mut().enumerate() {
             let mut packed = 0u64;
@@ -117,10 +121,12 @@ impl Signature {
 /// The band keys of one passage's signature ([`PASSAGE_BANDS`] tagged 32-bit values), or
 /// `None` when the passage is too short.
 pub fn passage_keys(shingles: &HashSet<u64>) -> Option<[u64; PASSAGE_BANDS]> {
-    if shingles.len() < MIN_SHINGLES {
-        return None;
-    }
-    let mins = min_hashes::<PASSAGE_HASHES>(shingles.iter().copied());
+    passage_keys_of(&shingles.iter().copied().collect::<Vec<u64>>())
+}
+
+/// [`passage_keys`] of a run of shingle hashes, repeats included.
+fn passage_keys_of(shingles: &[u64]) -> Option<[u64; PASSAGE_BANDS]> {
+    let mins = one_permutation::<PASSAGE_HASHES>(shingles, PASSAGE_SALT)?;
     let mut keys = [0u64; PASSAGE_BANDS];
     for (band, key) in keys.iter_mut().enumerate() {
         let packed = (mins[band * PASSAGE_ROWS] << BITS) | mins[band * PASSAGE_ROWS + 1];
@@ -141,26 +147,31 @@ pub struct Stored {
 /// Computes what `body` stores.
 pub fn stored(body: &str) -> Stored {
     let mut stored = Stored::default();
-    // The body is read into words once; a passage's words are a slice of them.
+    // The body is read into words once; a passage's shingles are a slice of the body's.
     let (hashes, starts): (Vec<u64>, Vec<usize>) = words(body).into_iter().unzip();
-    let mut shingled = shingles_of(&hashes);
-    shingled.sort_unstable();
-    shingled.dedup();
-    if let Some(signature) = Signature::of_distinct(shingled.len(), shingled.iter().copied()) {
+    let shingled = shingles_of(&hashes);
+    if let Some(signature) = Signature::of_shingles(&shingled) {
         stored.article = signature.0.to_vec();
     }
-    if is_page(body) {
-        let mut keys = HashSet::new();
-        for (from, to) in passages(body) {
+    let lines = lines(body);
+    if looks_like_ocr(body) || is_column_text(&lines) {
+        let mut keys = Vec::new();
+        for (from, to) in passages_in(body, &lines) {
             let first = starts.partition_point(|&at| at < from);
             let last = starts.partition_point(|&at| at < to);
-            let set: HashSet<u64> = shingles_of(&hashes[first..last]).into_iter().collect();
-            if let Some(passage) = passage_keys(&set) {
+            // The shingles of words first..last: those that start there and end before last
+            // (a passage shorter than a shingle has one, of all its words).
+            let passage = if last - first >= SHINGLE {
+                &shingled[first..=last - SHINGLE]
+            } else {
+                &shingles_of(&hashes[first..last])[..]
+            };
+            if let Some(passage) = passage_keys_of(passage) {
                 keys.extend(passage);
             }
         }
-        let mut keys: Vec<u64> = keys.into_iter().collect();
         keys.sort_unstable();
+        keys.dedup();
         stored.passages = keys;
     }
     stored
@@ -187,17 +198,40 @@ pub fn passage_shingles(body: &str) -> Vec<((usize, usize), HashSet<u64>)> {
 
 /// True when `body` is an OCR page, whose passages are compared one by one.
 pub fn is_page(body: &str) -> bool {
-    looks_like_ocr(body) || is_column_text(body)
+    looks_like_ocr(body) || is_column_text(&lines(body))
+}
+
+/// A line of a body: its byte span, newline included, and its length in characters without
+/// the whitespace around it.
+struct Line {
+    start: usize,
+    end: usize,
+    chars: usize,
+}
+
+/// The lines of `body`, read once for both [`is_column_text`] and [`passages`].
+fn lines(body: &str) -> Vec<Line> {
+    let mut lines = Vec::with_capacity(body.len() / 32);
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        lines.push(Line {
+            start: offset,
+            end: offset + line.len(),
+            chars: chars(line.trim()),
+        });
+        offset += line.len();
+    }
+    lines
 }
 
 /// True for the text of printed columns: at least [`COLUMN_LINES`] lines, most of them short
 /// (median under 55 characters) and hardly a blank line between them. Wire copy wrapped at
 /// 65–70 characters, and web and feed text with blank lines between paragraphs, are not.
-fn is_column_text(body: &str) -> bool {
+fn is_column_text(lines: &[Line]) -> bool {
     let mut blank = 0usize;
-    let mut lengths: Vec<usize> = Vec::new();
-    for line in body.lines() {
-        match line.trim().chars().count() {
+    let mut lengths: Vec<usize> = Vec::with_capacity(lines.len());
+    for line in lines {
+        match line.chars {
             0 => blank += 1,
             n => lengths.push(n),
         }
@@ -252,58 +286,64 @@ pub fn jaccard(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
 }
 
 /// The folded words of `text`, each hashed, with the byte offset in `text` where each starts;
-/// a word cut by a hyphen at a line's end ("com-\nmanded") is joined first.
+/// a word cut by a hyphen at a line's end ("com-\nmanded") is joined with the next.
+///
+/// Words are cut as the index cuts them ([`analysis::words`]) and folded as it folds them
+/// (lower-cased, accents folded, not stemmed): an ASCII word is lower-cased while it is
+/// hashed, and only a word with other characters goes through the folding analysis.
 fn words(text: &str) -> Vec<(u64, usize)> {
-    let mut removed = Vec::new();
-    let joined;
-    let read = if text.contains("-\n") {
-        joined = join_hyphenated(text, &mut removed);
-        joined.as_str()
-    } else {
-        text
-    };
-    let mut analyzer = folding_analyzer();
-    let mut stream = analyzer.token_stream(read);
-    let mut words = Vec::new();
-    while stream.advance() {
-        let token = stream.token();
-        // Back to an offset in `text`: two bytes for each "-\n" removed before the word.
-        let before = removed.partition_point(|&at| at <= token.offset_from);
-        words.push((
-            word_hash(token.text.as_bytes()),
-            token.offset_from + 2 * before,
-        ));
+    let mut folding: Option<Normalizer> = None;
+    let mut folded = String::new();
+    let mut words = Vec::with_capacity(text.len() / 6);
+    let mut runs = analysis::words(text).peekable();
+    while let Some((_, start, mut end)) = runs.next() {
+        let mut hash = FNV_OFFSET;
+        let mut length = 0;
+        let mut from = start;
+        loop {
+            let word = text.get(from..end).unwrap_or_default();
+            let mut ascii = true;
+            let before = hash;
+            for &byte in word.as_bytes() {
+                hash = fnv(hash, byte.to_ascii_lowercase());
+                ascii &= byte.is_ascii();
+            }
+            if !ascii {
+                hash = before;
+                folded.clear();
+                folding
+                    .get_or_insert_with(Normalizer::folding)
+                    .normalize_into(word, &mut folded);
+                for byte in folded.as_bytes() {
+                    hash = fnv(hash, *byte);
+                }
+            }
+            length += word.len();
+            let joins = text[end..].starts_with("-\n")
+                && text[end + 2..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
+                && runs.peek().is_some_and(|&(_, next, _)| next == end + 2);
+            match runs.next_if(|_| joins) {
+                Some((_, next, next_end)) => (from, end) = (next, next_end),
+                None => break,
+            }
+        }
+        if length < MAX_WORD_BYTES {
+            words.push((mix(hash), start));
+        }
     }
     words
 }
 
-/// `text` with "-\n" removed where a lower-case letter follows; `removed` receives where each
-/// removal was, as offsets in the result.
-fn join_hyphenated(text: &str, removed: &mut Vec<usize>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("-\n") {
-        let after = &rest[at + 2..];
-        out.push_str(&rest[..at]);
-        if after.chars().next().is_some_and(char::is_lowercase) {
-            removed.push(out.len());
-        } else {
-            out.push_str("-\n");
-        }
-        rest = after;
-    }
-    out.push_str(rest);
-    out
-}
+/// The FNV-1a offset basis: a word's hash before its first byte.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
-/// FNV-1a over a word's bytes, then mixed.
-fn word_hash(bytes: &[u8]) -> u64 {
-    let mut hash = 0xcbf2_9ce4_8422_2325u64;
-    for byte in bytes {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    mix(hash)
+/// One byte more of an FNV-1a hash (a word's hash is this over its folded bytes, then mixed).
+#[inline]
+fn fnv(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
 }
 
 /// The SplitMix64 finaliser: every input bit moves every output bit.
@@ -315,21 +355,51 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// `N` minimum hashes of the shingles, each under its own hash function, kept to [`BITS`]
-/// bits (the minimum is taken over the full 64 bits, then mixed and cut).
-fn min_hashes<const N: usize>(shingles: impl Iterator<Item = u64>) -> [u64; N] {
+/// The salt of an article's bins.
+const ARTICLE_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
+/// The salt of a passage's bins (another hash than the article's, from the same shingles).
+const PASSAGE_SALT: u64 = 0xd6e8_feb8_6659_fd93;
+
+/// The `N` bins of a one-permutation MinHash of the shingles (repeats included), densified,
+/// each kept to [`BITS`] bits; `None` when there are fewer than [`MIN_SHINGLES`] distinct
+/// shingles.
+///
+/// A shingle's hash under `salt` picks its bin by its top bits and competes for the bin's
+/// minimum with the rest. An empty bin `i` takes the value of the first non-empty bin on its
+/// own probe sequence `h(i, 1), h(i, 2), ...` (optimal densification), so two texts fill an
+/// empty bin alike when they fill the bins it probes alike.
+fn one_permutation<const N: usize>(shingles: &[u64], salt: u64) -> Option<[u64; N]> {
+    let bits = N.trailing_zeros();
     let mut mins = [u64::MAX; N];
-    for shingle in shingles {
-        for (i, min) in mins.iter_mut().enumerate() {
-            let seed = (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            let value = (shingle ^ seed).wrapping_mul(0xd6e8_feb8_6659_fd93);
-            let value = value ^ (value >> 32);
-            if value < *min {
-                *min = value;
-            }
+    for &shingle in shingles {
+        let value = mix(shingle ^ salt);
+        let bin = (value >> (64 - bits)) as usize;
+        let rest = value << bits;
+        if rest < mins[bin] {
+            mins[bin] = rest;
         }
     }
-    mins.map(|min| mix(min) & MASK)
+    let filled = mins.iter().filter(|&&m| m != u64::MAX).count();
+    if filled < MIN_SHINGLES {
+        let mut distinct = shingles.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() < MIN_SHINGLES {
+            return None;
+        }
+    }
+    let mut out = [0u64; N];
+    for (i, slot) in out.iter_mut().enumerate() {
+        let mut min = mins[i];
+        let mut attempt = 1u64;
+        while min == u64::MAX {
+            let probe = mix(((i as u64) << 32) ^ attempt ^ salt) as usize % N;
+            min = mins[probe];
+            attempt += 1;
+        }
+        *slot = mix(min) & MASK;
+    }
+    Some(out)
 }
 
 /// The passages of an OCR page compared for reprints, as byte spans: paragraphs, a paragraph
@@ -337,36 +407,38 @@ fn min_hashes<const N: usize>(shingles: impl Iterator<Item = u64>) -> [u64; N] {
 /// width (under 85% of the median line); those under [`PASSAGE_MIN_WORDS`] words are left out. A text that is not a page is
 /// cut at blank lines only.
 pub fn passages(body: &str) -> Vec<(usize, usize)> {
-    let mut lengths: Vec<usize> = body
-        .lines()
-        .map(|l| l.trim().chars().count())
+    passages_in(body, &lines(body))
+}
+
+/// [`passages`] of a body already cut into lines.
+fn passages_in(body: &str, lines: &[Line]) -> Vec<(usize, usize)> {
+    let mut lengths: Vec<usize> = lines
+        .iter()
+        .map(|line| line.chars)
         .filter(|&n| n >= 20)
         .collect();
     lengths.sort_unstable();
     let width = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
     let mut spans = Vec::new();
     let mut start: Option<usize> = None;
-    let mut offset = 0;
-    for line in body.split_inclusive('\n') {
-        let line_start = offset;
-        offset += line.len();
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
+    for line in lines {
+        if line.chars == 0 {
             if let Some(from) = start.take() {
-                spans.push((from, line_start));
+                spans.push((from, line.start));
             }
             continue;
         }
         if start.is_none() {
-            start = Some(line_start);
+            start = Some(line.start);
         }
+        let trimmed = body[line.start..line.end].trim();
         let closes = trimmed.ends_with(['.', '!', '?', '"', '\'', '”']);
         if closes
             && width > 0
-            && trimmed.chars().count() * 20 < width * 17
+            && line.chars * 20 < width * 17
             && let Some(from) = start.take()
         {
-            spans.push((from, offset));
+            spans.push((from, line.end));
         }
     }
     if let Some(from) = start {
@@ -381,10 +453,22 @@ pub fn passages(body: &str) -> Vec<(usize, usize)> {
                 from + text.trim_end().len(),
             )
         })
-        .filter(|&(from, to)| {
-            to > from && body[from..to].split_whitespace().count() >= PASSAGE_MIN_WORDS
-        })
+        .filter(|&(from, to)| to > from && whitespace_words(&body[from..to]) >= PASSAGE_MIN_WORDS)
         .collect()
+}
+
+/// The characters of `text` (its bytes when it is ASCII, as OCR text mostly is).
+fn chars(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    }
+}
+
+/// The whitespace-separated words of `text` up to [`PASSAGE_MIN_WORDS`] (all that is asked).
+fn whitespace_words(text: &str) -> usize {
+    text.split_whitespace().take(PASSAGE_MIN_WORDS).count()
 }
 
 #[cfg(test)]
@@ -394,6 +478,60 @@ mod tests {
     const STORY: &str = "The central bank raised its main interest rate by a quarter of a point \
         on Thursday, the third increase this year, saying inflation was still too high and \
         wages were rising faster than it had expected. Economists had been divided on the move.";
+
+    /// The words as tantivy's folding chain gives them, a hyphen at a line end joined first:
+    /// what [`words`] must equal.
+    fn words_by_the_chain(text: &str) -> Vec<(u64, usize)> {
+        use tantivy::tokenizer::TokenStream;
+        let mut removed = Vec::new();
+        let mut joined = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find("-\n") {
+            let after = &rest[at + 2..];
+            joined.push_str(&rest[..at]);
+            if after.chars().next().is_some_and(char::is_lowercase) {
+                removed.push(joined.len());
+            } else {
+                joined.push_str("-\n");
+            }
+            rest = after;
+        }
+        joined.push_str(rest);
+        let mut analyzer = crate::index::schema::folding_analyzer();
+        let mut stream = analyzer.token_stream(&joined);
+        let mut words = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            let before = removed.partition_point(|&at| at <= token.offset_from);
+            let hash = token.text.bytes().fold(FNV_OFFSET, fnv);
+            words.push((mix(hash), token.offset_from + 2 * before));
+        }
+        words
+    }
+
+    #[test]
+    fn words_are_the_folding_chains_with_hyphens_joined() {
+        let text = "The Kremlin's spokesman, Dmitry Peskov, said Zürich-based négo-\nciateurs were com-\nmanded -\nby ex-\nVilla colo-\nnels; ΑΘΗΝΑ Straße x-\n\nend";
+        assert_eq!(words(text), words_by_the_chain(text));
+        assert_eq!(words(STORY), words_by_the_chain(STORY));
+        // The shared corpora when present: every file of the January 1916 pages.
+        let pages = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+        if std::env::var_os("NEWSINDEX_FULL_CORPORA").is_none() || !pages.exists() {
+            return;
+        }
+        for entry in walkdir::WalkDir::new(&pages).into_iter().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "txt")
+                && let Ok(text) = std::fs::read_to_string(entry.path())
+            {
+                assert_eq!(
+                    words(&text),
+                    words_by_the_chain(&text),
+                    "{}",
+                    entry.path().display()
+                );
+            }
+        }
+    }
 
     #[test]
     fn folding_and_case_do_not_change_the_shingles() {
