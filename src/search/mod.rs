@@ -21,7 +21,7 @@ use tantivy::query::Query;
 use tantivy::{DateTime, DocAddress, Order, Searcher};
 
 pub use copies::{CopiesMode, Copy};
-pub use facets::{Facets, Period, PeriodCount, facets};
+pub use facets::{Counted, Facets, Period, PeriodCount, facets};
 pub use passage::Passage;
 pub use rank::Explain;
 pub use within::{ArticlePassages, article_passages};
@@ -200,6 +200,8 @@ pub struct SearchRequest {
     pub facets: Option<Period>,
     /// Whether copies of a story collapse into one hit (`--copies`).
     pub copies: CopiesMode,
+    /// What the facets count: articles or stories (`--facets-by`).
+    pub facets_by: Counted,
 }
 
 impl Default for SearchRequest {
@@ -218,6 +220,7 @@ impl Default for SearchRequest {
             explain: false,
             facets: None,
             copies: CopiesMode::default(),
+            facets_by: Counted::default(),
         }
     }
 }
@@ -413,7 +416,13 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         stories = Some(found.stories.count());
     }
     let facets = match request.facets {
-        Some(by) => Some(facets::count(index, &searcher, query.as_ref(), by)?),
+        Some(by) => Some(facets::count(
+            index,
+            &searcher,
+            query.as_ref(),
+            by,
+            request.facets_by,
+        )?),
         None => None,
     };
     Ok(SearchResults {
