@@ -260,8 +260,18 @@ fn holders(
     let max_doc = segment.max_doc();
     let rows_before = |doc: DocId| column.index.docid_range_to_rowids(0..doc).end;
     let mut found = Vec::with_capacity(rows.len());
+    // Rows come in order, so each search starts at the last document found and gallops
+    // forward: the values of one document (a target's own keys) cost one lookup each.
+    let mut doc: DocId = 0;
     for (row, value) in rows {
-        let doc = partition(max_doc, |doc| rows_before(doc + 1) <= row);
+        let before = |d: DocId| rows_before(d + 1) <= row;
+        let (mut low, mut high, mut step) = (doc, doc, 1u32);
+        while high < max_doc && before(high) {
+            low = high + 1;
+            high = high.saturating_add(step).min(max_doc);
+            step = step.saturating_mul(2);
+        }
+        doc = low + partition(high - low, |x| before(low + x));
         if doc < max_doc && !segment.is_deleted(doc) {
             found.push((doc, value));
         }
