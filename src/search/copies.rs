@@ -34,8 +34,8 @@ pub const MAX_PASSAGE_ARTICLES: usize = 64;
 pub const COUNT_ESTIMATE: f64 = 0.75;
 
 /// Whether copies collapse into one hit. Programs (the CLI and the API) get every article
-/// unless they ask for collapsing, which costs a search 1.5x to 6x its time; the page, read by
-/// people, asks for it.
+/// unless they ask for collapsing, which still costs a warm search on OCR pages about twice its
+/// time (see BENCHMARKS.md); the page, read by people, asks for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CopiesMode {
