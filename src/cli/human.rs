@@ -12,7 +12,7 @@ use newsindex::index::IndexStats;
 use newsindex::search::copies::CopiesReport;
 use newsindex::search::passage::Context;
 use newsindex::search::{
-    Copy, Explain, Facets, Group, Mode, Note, Passage, SearchRequest, SearchResults,
+    Copy, Counted, Explain, Facets, Group, Mode, Note, Passage, SearchRequest, SearchResults,
 };
 
 const BOLD: &str = "\x1b[1m";
@@ -275,7 +275,7 @@ fn write_facet_lines(out: &mut impl Write, facets: Option<&Facets>) -> io::Resul
         .sources
         .iter()
         .take(TOP_SOURCES)
-        .map(|s| format!("{} {}", s.source, s.articles))
+        .map(|s| format!("{} {}", s.source, s.stories.unwrap_or(s.articles)))
         .collect();
     if facets.sources.len() > TOP_SOURCES {
         sources.push(format!(
@@ -286,16 +286,20 @@ fn write_facet_lines(out: &mut impl Write, facets: Option<&Facets>) -> io::Resul
     let mut years: Vec<String> = facets
         .dates
         .iter()
-        .map(|p| format!("{} {}", p.period, p.articles))
+        .map(|p| format!("{} {}", p.period, p.count()))
         .collect();
     if facets.undated > 0 {
         years.push(format!("undated {}", facets.undated));
     }
+    let counted = match facets.counted {
+        Counted::Articles => "articles",
+        Counted::Stories => "stories",
+    };
     let none = || "none".to_string();
     writeln!(out)?;
     writeln!(
         out,
-        "sources: {}",
+        "sources ({counted}): {}",
         if sources.is_empty() {
             none()
         } else {
@@ -304,7 +308,7 @@ fn write_facet_lines(out: &mut impl Write, facets: Option<&Facets>) -> io::Resul
     )?;
     writeln!(
         out,
-        "years:   {}",
+        "years ({counted}):   {}",
         if years.is_empty() {
             none()
         } else {
@@ -330,20 +334,25 @@ pub fn write_timeline(out: &mut impl Write, facets: &Facets, color: bool) -> io:
     if facets.undated > 0 {
         heading.push_str(&format!(" ({} undated, not charted)", facets.undated));
     }
+    if let Some(stories) = facets.stories {
+        let noun = if stories == 1 { "story" } else { "stories" };
+        heading.push_str(&format!("; {stories} {noun}, charted as stories"));
+    }
     writeln!(out, "{heading}")?;
     let periods = facets.filled_dates();
     if periods.is_empty() {
         return Ok(());
     }
     writeln!(out)?;
-    let most = periods.iter().map(|p| p.articles).max().unwrap_or(0).max(1);
+    let most = periods.iter().map(|p| p.count()).max().unwrap_or(0).max(1);
     let label_width = periods.iter().map(|p| p.period.len()).max().unwrap_or(0);
     let count_width = most.to_string().len();
     for period in &periods {
-        let bar = bar(period.articles, most);
+        let bar = bar(period.count(), most);
         let line = format!(
             "{:<label_width$}  {:>count_width$}",
-            period.period, period.articles
+            period.period,
+            period.count()
         );
         match (bar.is_empty(), color) {
             (true, _) => writeln!(out, "{line}")?,

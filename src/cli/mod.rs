@@ -31,7 +31,9 @@ use newsindex::export::{
     ExportEvent, ExportFormat, ExportSettings, ExportSource, ExportTarget, export,
 };
 use newsindex::index::{IndexEvent, NewsIndex};
-use newsindex::search::{CopiesMode, Group, Note, Period, SearchRequest, SortOrder, passage};
+use newsindex::search::{
+    CopiesMode, Counted, Group, Note, Period, SearchRequest, SortOrder, passage,
+};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -208,6 +210,10 @@ pub struct SearchArgs {
     /// Add the number of matching articles per source and per year
     #[arg(long)]
     pub facets: bool,
+    /// What the facets count: every matching article, or each story once however many
+    /// articles carry it (implies --facets)
+    #[arg(long, value_name = "WHAT", value_parser = choice::<Counted>())]
+    pub facets_by: Option<Counted>,
     /// Copies of one story: show them all, or collapse them into one hit listing the others
     /// (slower: it looks up each hit's copies and counts stories)
     #[arg(long, value_name = "HOW", default_value = "all", value_parser = choice::<CopiesMode>())]
@@ -223,6 +229,9 @@ pub struct TimelineArgs {
     /// One bar per year, month or day
     #[arg(long, value_name = "PERIOD", default_value = "month", value_parser = choice::<Period>())]
     pub by: Period,
+    /// Count every matching article, or each story once however many articles carry it
+    #[arg(long, value_name = "WHAT", default_value = "articles", value_parser = choice::<Counted>())]
+    pub count: Counted,
     /// Dates, sources, any word.
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -606,8 +615,9 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         passages: args.passages.unwrap_or(if args.json { 3 } else { 1 }),
         group: args.group,
         explain: args.explain,
-        facets: args.facets.then_some(Period::Year),
+        facets: (args.facets || args.facets_by.is_some()).then_some(Period::Year),
         copies: args.copies,
+        facets_by: args.facets_by.unwrap_or_default(),
     };
     let mut index = NewsIndex::open(&settings.index_dir)?;
     if args.filter.utc {
@@ -697,6 +707,7 @@ fn run_timeline(settings: &Settings, args: TimelineArgs, out: &mut impl Write) -
         sources: args.filter.source,
         match_any: args.filter.any,
         match_all: args.filter.all,
+        facets_by: args.count,
         ..SearchRequest::default()
     };
     let by = args.by;

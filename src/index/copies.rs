@@ -177,6 +177,25 @@ pub fn stored(body: &str) -> Stored {
     stored
 }
 
+/// The shingles of each of `body`'s [`passages`], with its byte span: the same sets as
+/// [`shingles`] of each passage's text, the body read into words once.
+pub fn passage_shingles(body: &str) -> Vec<((usize, usize), HashSet<u64>)> {
+    let spans = passages(body);
+    if spans.is_empty() {
+        return Vec::new();
+    }
+    let (hashes, starts): (Vec<u64>, Vec<usize>) = words(body).into_iter().unzip();
+    spans
+        .into_iter()
+        .map(|(from, to)| {
+            let first = starts.partition_point(|&at| at < from);
+            let last = starts.partition_point(|&at| at < to);
+            let set = shingles_of(&hashes[first..last]).into_iter().collect();
+            ((from, to), set)
+        })
+        .collect()
+}
+
 /// True when `body` is an OCR page, whose passages are compared one by one.
 pub fn is_page(body: &str) -> bool {
     looks_like_ocr(body) || is_column_text(&lines(body))
@@ -573,6 +592,16 @@ mod tests {
         assert_eq!(stored(&page).passages, expected);
         let whole = Signature::of(&shingles(&page)).map(|s| s.0.to_vec());
         assert_eq!(Some(stored(&page).article), whole);
+    }
+
+    #[test]
+    fn passage_shingles_are_those_of_each_passage_read_alone() {
+        let column = "The department was further informed\nthat the bandits who killed the party\nof American mining men was com-\nmanded by two former Villa colonels,\nLopez and Beltran, and that a force\nwas held in reserve near the\nscene.\nLOCAL NEWS\nThe council met last night and voted\nto pave the main street from the depot\nto the court house before the summer\nrains, the mayor said after the\nvote.\n";
+        let each = passage_shingles(column);
+        assert_eq!(each.len(), 2);
+        for ((from, to), set) in each {
+            assert_eq!(set, shingles(&column[from..to]));
+        }
     }
 
     #[test]

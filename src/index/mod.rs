@@ -410,6 +410,9 @@ pub struct SourceCount {
     pub name: Option<String>,
     /// Its number of articles.
     pub articles: u64,
+    /// Its number of stories, copies counted once (search facets counting stories only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stories: Option<u64>,
 }
 
 impl SourceCount {
@@ -421,6 +424,7 @@ impl SourceCount {
                 source,
                 articles,
                 name: None,
+                stories: None,
             })
             .collect();
         sources.sort_by(|a, b| {

@@ -32,8 +32,11 @@
 //! - `start`/`end` are character offsets of the passage in the article body (as `show --json`
 //!   prints it); `highlights` are `[start, end)` character offsets into the passage `text`.
 //! - `facets` appears only with `search --facets`: a [`crate::search::Facets`] by year
-//!   (`{"total", "undated", "by", "sources": [{"source", "articles"}], "dates": [{"period",
-//!   "articles"}]}`), the object `timeline --json` and `GET /api/facets` print.
+//!   (`{"total", "undated", "by", "counted", "sources": [{"source", "articles"}], "dates":
+//!   [{"period", "articles"}]}`), the object `timeline --json` and `GET /api/facets` print.
+//!   `counted` is `"articles"`, or `"stories"` when asked (`--facets-by stories`, `timeline
+//!   --count stories`, `count=stories`): then the object has `stories` too, and each source
+//!   and period its `stories` beside its `articles`.
 //! - With `--explain`, each hit has `explain`: `{"formula", "bm25", "concentration", "title",
 //!   "passages": [{"start", "end", "score", "share", "parts": [{"what", "count", "weight",
 //!   "score"}]}], "tantivy": {"value", "description", "details"}}` ([`crate::search::Explain`]).

@@ -14,10 +14,11 @@
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxBuildHasher;
+
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 use super::rank::Ranked;
@@ -33,12 +34,12 @@ use crate::index::schema::{COPY_ARTICLE, COPY_PASSAGE};
 /// notice, an advertisement printed every day) and finds no reprints.
 pub const MAX_PASSAGE_ARTICLES: usize = 64;
 /// The share of equal MinHash hashes from which two articles count as one story in
-/// [`count_stories`] (an estimate: counting reads no text).
+/// [`Stories::count`] (an estimate: counting reads no text).
 pub const COUNT_ESTIMATE: f64 = 0.75;
 
 /// Whether copies collapse into one hit. Programs (the CLI and the API) get every article
-/// unless they ask for collapsing, which costs a search 1.5x to 6x its time; the page, read by
-/// people, asks for it.
+/// unless they ask for collapsing, which still costs a warm search on OCR pages about twice its
+/// time (see BENCHMARKS.md); the page, read by people, asks for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CopiesMode {
@@ -119,8 +120,10 @@ struct Target {
     shingles: OnceCell<HashSet<u64>>,
     /// Its stored signature.
     signature: Option<Signature>,
-    /// Passages (byte span in the body) with their shingles and band keys.
-    passages: Vec<TargetPassage>,
+    /// Its stored passage keys (an OCR page's; else none).
+    passage_keys: Vec<u64>,
+    /// The passages wanted, as byte spans (`None`: every passage).
+    spans: Option<Vec<(usize, usize)>>,
 }
 
 impl Target {
@@ -132,34 +135,44 @@ impl Target {
         body: &str,
         spans: Option<&[(usize, usize)]>,
     ) -> Target {
-        let signature = stored_signature(searcher, address);
-        let mut passages = Vec::new();
-        if signatures::is_page(body) {
-            for span in signatures::passages(body) {
-                let wanted = spans.is_none_or(|spans| {
-                    spans.iter().any(|&(from, to)| from < span.1 && span.0 < to)
-                });
-                if !wanted {
-                    continue;
-                }
-                let set = signatures::shingles(&body[span.0..span.1]);
-                if let Some(keys) = signatures::passage_keys(&set) {
-                    passages.push((span, set, keys.to_vec()));
-                }
-            }
-        }
         Target {
             address,
             body: body.to_string(),
             shingles: OnceCell::new(),
-            signature,
-            passages,
+            signature: stored_signature(searcher, address),
+            passage_keys: stored_passage_keys(searcher, address),
+            spans: spans.map(<[_]>::to_vec),
         }
     }
 
     fn shingles(&self) -> &HashSet<u64> {
         self.shingles
             .get_or_init(|| signatures::shingles(&self.body))
+    }
+
+    /// The wanted passages with their shingles and band keys, read from the text. Only a page
+    /// stores passage keys, so no other body is cut.
+    fn passages(&self) -> Vec<TargetPassage> {
+        if self.passage_keys.is_empty() {
+            return Vec::new();
+        }
+        let body = self.body.as_str();
+        // Every passage: the body read into words once; a few shown ones: each alone.
+        let shingled = match &self.spans {
+            None => signatures::passage_shingles(body),
+            Some(spans) => signatures::passages(body)
+                .into_iter()
+                .filter(|span| spans.iter().any(|&(from, to)| from < span.1 && span.0 < to))
+                .map(|span| (span, signatures::shingles(&body[span.0..span.1])))
+                .collect(),
+        };
+        shingled
+            .into_iter()
+            .filter_map(|(span, set)| {
+                let keys = signatures::passage_keys(&set)?;
+                Some((span, set, keys.to_vec()))
+            })
+            .collect()
     }
 }
 
@@ -172,12 +185,22 @@ fn stored_signature(searcher: &Searcher, address: DocAddress) -> Option<Signatur
     Signature::from_values(column.values_for_doc(address.doc_id))
 }
 
+/// The passage keys stored with the article at `address` (none unless an OCR page).
+fn stored_passage_keys(searcher: &Searcher, address: DocAddress) -> Vec<u64> {
+    searcher
+        .segment_readers()
+        .get(address.segment_ord as usize)
+        .and_then(|segment| segment.fast_fields().u64(COPY_PASSAGE).ok())
+        .map_or_else(Vec::new, |column| {
+            column.values_for_doc(address.doc_id).collect()
+        })
+}
+
 /// A passage of a target: its byte span, its shingles and its band keys.
 type TargetPassage = ((usize, usize), HashSet<u64>, Vec<u64>);
-/// A candidate's passage: its byte span and its shingles.
-type Shingled = ((usize, usize), HashSet<u64>);
-/// Per target, the articles sharing a band; per target and passage, those sharing a key.
-type Scanned = (Vec<HashSet<DocAddress>>, Vec<Vec<HashSet<DocAddress>>>);
+/// Per target, the articles sharing a band; per passage key of a target, the articles holding
+/// it (keys held by more than [`MAX_PASSAGE_ARTICLES`] left out).
+type Scanned = (Vec<HashSet<DocAddress>>, HashMap<u64, Vec<DocAddress>>);
 /// A passage as (article id, start, end) in characters.
 pub type PassageAt = (String, usize, usize);
 
@@ -195,77 +218,109 @@ struct Found {
 /// articles is dropped.
 fn scan(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Scanned> {
     let mut article_keys: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut passage_keys: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
+    let mut passage_keys: HashSet<u64> = HashSet::new();
     for (t, target) in targets.iter().enumerate() {
         if let Some(signature) = &target.signature {
             for band in signature.0 {
                 article_keys.entry(band).or_default().push(t);
             }
         }
-        for (p, (_, _, keys)) in target.passages.iter().enumerate() {
-            for key in keys {
-                passage_keys.entry(*key).or_default().push((t, p));
-            }
-        }
+        passage_keys.extend(target.passage_keys.iter().copied());
     }
     let article_filter = KeyFilter::new(article_keys.keys());
-    let passage_filter = KeyFilter::new(passage_keys.keys());
+    let passage_filter = KeyFilter::new(passage_keys.iter());
     let mut articles = vec![HashSet::new(); targets.len()];
     let mut key_holders: HashMap<u64, Vec<DocAddress>> = HashMap::new();
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         let fast = segment.fast_fields();
-        let article_column: Option<Column<u64>> = if article_keys.is_empty() {
-            None
-        } else {
-            Some(fast.u64(COPY_ARTICLE).map_err(|e| index.search_error(e))?)
-        };
-        let passage_column: Option<Column<u64>> = if passage_keys.is_empty() {
-            None
-        } else {
-            Some(fast.u64(COPY_PASSAGE).map_err(|e| index.search_error(e))?)
-        };
-        for doc in segment.doc_ids_alive() {
-            let address = DocAddress::new(ordinal as SegmentOrdinal, doc);
-            if let Some(column) = &article_column {
-                for value in column.values_for_doc(doc) {
-                    if !article_filter.may_hold(value) {
-                        continue;
-                    }
-                    if let Some(holders) = article_keys.get(&value) {
-                        for &t in holders {
-                            articles[t].insert(address);
-                        }
-                    }
-                }
-            }
-            if let Some(column) = &passage_column {
-                for value in column.values_for_doc(doc) {
-                    if passage_filter.may_hold(value) && passage_keys.contains_key(&value) {
-                        key_holders.entry(value).or_default().push(address);
-                    }
+        if !article_keys.is_empty() {
+            let column = fast.u64(COPY_ARTICLE).map_err(|e| index.search_error(e))?;
+            for (doc, value) in holders(segment, &column, &article_filter, |value| {
+                article_keys.contains_key(&value)
+            }) {
+                let address = DocAddress::new(ordinal as SegmentOrdinal, doc);
+                for &t in article_keys.get(&value).map_or(&[][..], Vec::as_slice) {
+                    articles[t].insert(address);
                 }
             }
         }
-    }
-    let mut passages: Vec<Vec<HashSet<DocAddress>>> = targets
-        .iter()
-        .map(|t| vec![HashSet::new(); t.passages.len()])
-        .collect();
-    for (key, holders) in key_holders {
-        if holders.len() > MAX_PASSAGE_ARTICLES {
-            continue;
-        }
-        for &(t, p) in passage_keys.get(&key).map_or(&[][..], Vec::as_slice) {
-            passages[t][p].extend(holders.iter().copied());
+        if !passage_keys.is_empty() {
+            let column = fast.u64(COPY_PASSAGE).map_err(|e| index.search_error(e))?;
+            for (doc, value) in holders(segment, &column, &passage_filter, |value| {
+                passage_keys.contains(&value)
+            }) {
+                let address = DocAddress::new(ordinal as SegmentOrdinal, doc);
+                key_holders.entry(value).or_default().push(address);
+            }
         }
     }
+    key_holders.retain(|_, holders| holders.len() <= MAX_PASSAGE_ARTICLES);
     for (t, target) in targets.iter().enumerate() {
         articles[t].remove(&target.address);
-        for set in &mut passages[t] {
-            set.remove(&target.address);
+    }
+    Ok((articles, key_holders))
+}
+
+/// The live documents of `segment` holding a value of `column` that `wanted` accepts, with
+/// the value: the column's values are read in blocks straight from its bit-packed store (a
+/// filter on the low bits first), and only a value that passes is traced back to its document.
+fn holders(
+    segment: &SegmentReader,
+    column: &Column<u64>,
+    filter: &KeyFilter,
+    wanted: impl Fn(u64) -> bool,
+) -> Vec<(DocId, u64)> {
+    const BLOCK: usize = 1024;
+    let values = &column.values;
+    let count = values.num_vals() as usize;
+    let mut block = [0u64; BLOCK];
+    let mut rows: Vec<(u32, u64)> = Vec::new();
+    let mut at = 0usize;
+    while at < count {
+        let len = BLOCK.min(count - at);
+        values.get_range(at as u64, &mut block[..len]);
+        for (offset, &value) in block[..len].iter().enumerate() {
+            if filter.may_hold(value) && wanted(value) {
+                rows.push(((at + offset) as u32, value));
+            }
+        }
+        at += len;
+    }
+    // A value's row back to its document: the first document whose values end past it.
+    let max_doc = segment.max_doc();
+    let rows_before = |doc: DocId| column.index.docid_range_to_rowids(0..doc).end;
+    let mut found = Vec::with_capacity(rows.len());
+    // Rows come in order, so each search starts at the last document found and gallops
+    // forward: the values of one document (a target's own keys) cost one lookup each.
+    let mut doc: DocId = 0;
+    for (row, value) in rows {
+        let before = |d: DocId| rows_before(d + 1) <= row;
+        let (mut low, mut high, mut step) = (doc, doc, 1u32);
+        while high < max_doc && before(high) {
+            low = high + 1;
+            high = high.saturating_add(step).min(max_doc);
+            step = step.saturating_mul(2);
+        }
+        doc = low + partition(high - low, |x| before(low + x));
+        if doc < max_doc && !segment.is_deleted(doc) {
+            found.push((doc, value));
         }
     }
-    Ok((articles, passages))
+    found
+}
+
+/// The first `x` in `0..end` for which `before` is false (`before` holds for a prefix).
+fn partition(end: u32, before: impl Fn(u32) -> bool) -> u32 {
+    let (mut low, mut high) = (0u32, end);
+    while low < high {
+        let mid = low + (high - low) / 2;
+        if before(mid) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    low
 }
 
 /// A bit per value of a key's low 16 bits: most values of a scan are told apart from the
@@ -290,7 +345,7 @@ impl KeyFilter {
 
 /// Finds and verifies the copies of each target, reading each candidate's text once.
 fn find(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Vec<Found>> {
-    let (articles, passages) = scan(index, searcher, targets)?;
+    let (articles, holders) = scan(index, searcher, targets)?;
     let mut cache: HashMap<DocAddress, Candidate> = HashMap::new();
     let mut found: Vec<Found> = Vec::with_capacity(targets.len());
     for (t, target) in targets.iter().enumerate() {
@@ -304,17 +359,34 @@ fn find(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Ve
                 result.copies.push(candidate.copy(similarity, None));
             }
         }
-        for (p, (span, set, _)) in target.passages.iter().enumerate() {
+        // A page none of whose keys another article holds has no reprints: its text is
+        // not cut into passages at all.
+        let others = |key: &u64| {
+            holders
+                .get(key)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .copied()
+                .filter(|&address| address != target.address)
+        };
+        let shared = target
+            .passage_keys
+            .iter()
+            .any(|key| others(key).next().is_some());
+        let passages = if shared {
+            target.passages()
+        } else {
+            Vec::new()
+        };
+        for (span, set, keys) in &passages {
+            let words = RawWords::of(&target.body[span.0..span.1]);
             let mut reprints = Vec::new();
-            let mut addresses: Vec<DocAddress> = passages[t][p].iter().copied().collect();
+            let mut addresses: Vec<DocAddress> = keys.iter().flat_map(others).collect();
             addresses.sort();
+            addresses.dedup();
             for address in addresses {
                 let candidate = candidate(index, searcher, &mut cache, address)?;
-                let best = candidate
-                    .passages()
-                    .iter()
-                    .map(|(span, other)| (signatures::jaccard(set, other), *span))
-                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                let best = candidate.best_passage(set, &words);
                 if let Some((similarity, span)) = best
                     && similarity >= THRESHOLD
                 {
@@ -336,12 +408,68 @@ fn find(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Ve
     Ok(found)
 }
 
+/// The words of a text as a cheap scan sees them (runs of letters and digits, ASCII
+/// lower-cased, other characters left out), hashed: a filter that tells a passage from one
+/// that cannot be its copy before the analyzer reads it.
+struct RawWords(HashSet<u64, FxBuildHasher>);
+
+impl RawWords {
+    fn of(text: &str) -> RawWords {
+        let mut set = HashSet::with_hasher(FxBuildHasher);
+        raw_words(text, |hash| {
+            set.insert(hash);
+        });
+        RawWords(set)
+    }
+
+    /// The share of `text`'s words (as [`RawWords::of`] reads them) that are among these.
+    fn share_of(&self, text: &str) -> f64 {
+        let (mut all, mut shared) = (0usize, 0usize);
+        raw_words(text, |hash| {
+            all += 1;
+            shared += usize::from(self.0.contains(&hash));
+        });
+        if all == 0 {
+            0.0
+        } else {
+            shared as f64 / all as f64
+        }
+    }
+}
+
+/// Calls `each` with the hash of every run of ASCII letters and digits in `text`, lower-cased
+/// (FNV-1a).
+fn raw_words(text: &str, mut each: impl FnMut(u64)) {
+    const START: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = START;
+    let mut open = false;
+    for &byte in text.as_bytes() {
+        if byte.is_ascii_alphanumeric() {
+            hash ^= u64::from(byte.to_ascii_lowercase());
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+            open = true;
+        } else if byte.is_ascii() && open {
+            each(hash);
+            hash = START;
+            open = false;
+        }
+    }
+    if open {
+        each(hash);
+    }
+}
+
 /// A candidate copy, read once.
 struct Candidate {
     article: Article,
     shingles: OnceCell<HashSet<u64>>,
-    passages: OnceCell<Vec<Shingled>>,
+    /// Its passages (OCR pages): byte span, words (split at white space) and shingles,
+    /// computed for a passage only when its length lets it be a copy.
+    passages: OnceCell<Vec<CandidatePassage>>,
 }
+
+/// A passage of a candidate: its byte span, its words, its shingles once computed.
+type CandidatePassage = ((usize, usize), usize, OnceCell<HashSet<u64>>);
 
 impl Candidate {
     fn shingles(&self) -> &HashSet<u64> {
@@ -349,14 +477,37 @@ impl Candidate {
             .get_or_init(|| signatures::shingles(&self.article.body))
     }
 
-    fn passages(&self) -> &[Shingled] {
-        self.passages.get_or_init(|| {
-            let body = &self.article.body;
+    /// The candidate's passage most similar to a passage of `set` shingles and `words`, with
+    /// its exact similarity. Only passages that could reach [`THRESHOLD`] are read into
+    /// shingles: two sets with Jaccard similarity `J` differ in size by a factor of `J` at
+    /// most, so a passage whose word count is far from `set`'s size (under 0.4 of it or over
+    /// 2.5 times it, room for words the analyzer splits or drops) is passed over, and so is
+    /// one with fewer than half its words among the passage's ([`RawWords`]; a word missing
+    /// breaks [`signatures::SHINGLE`] shingles, so a copy at 0.8 has nearly all).
+    fn best_passage(&self, set: &HashSet<u64>, words: &RawWords) -> Option<(f64, (usize, usize))> {
+        let body = &self.article.body;
+        let passages = self.passages.get_or_init(|| {
             signatures::passages(body)
                 .into_iter()
-                .map(|span| (span, signatures::shingles(&body[span.0..span.1])))
+                .map(|span| {
+                    let words = body[span.0..span.1].split_whitespace().count();
+                    (span, words, OnceCell::new())
+                })
                 .collect()
-        })
+        });
+        let size = set.len() as f64;
+        passages
+            .iter()
+            .filter(|(_, words, _)| {
+                let words = *words as f64;
+                words >= 0.4 * size && words <= 2.5 * (size + signatures::SHINGLE as f64)
+            })
+            .filter(|(span, _, _)| words.share_of(&body[span.0..span.1]) >= 0.5)
+            .map(|(span, _, shingles)| {
+                let other = shingles.get_or_init(|| signatures::shingles(&body[span.0..span.1]));
+                (signatures::jaccard(set, other), *span)
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
     }
 
     fn copy(&self, similarity: f64, span: Option<(usize, usize)>) -> Copy {
@@ -509,23 +660,25 @@ pub fn annotate(
     hits: &mut [Hit],
 ) -> Result<()> {
     let mut targets = Vec::with_capacity(hits.len());
+    // Per hit, its shown passages as byte spans of the body.
+    let mut shown: Vec<Vec<(usize, usize)>> = Vec::with_capacity(hits.len());
     for hit in hits.iter() {
         let Some(candidate) = ranked.iter().find(|r| r.article.id == hit.id) else {
             targets.push(None);
+            shown.push(Vec::new());
             continue;
         };
         let body = &candidate.article.body;
-        let spans: Vec<(usize, usize)> = hit
-            .passages
-            .iter()
-            .map(|p| (byte_at(body, p.start), byte_at(body, p.end)))
-            .collect();
+        let offsets: Vec<usize> = hit.passages.iter().flat_map(|p| [p.start, p.end]).collect();
+        let bytes = byte_offsets(body, &offsets);
+        let spans: Vec<(usize, usize)> = bytes.chunks(2).map(|pair| (pair[0], pair[1])).collect();
         targets.push(Some(Target::new(
             searcher,
             candidate.address,
             body,
             Some(&spans),
         )));
+        shown.push(spans);
     }
     let present: Vec<Target> = targets.iter_mut().filter_map(Option::take).collect();
     let mut found = find(index, searcher, &present)?;
@@ -558,30 +711,25 @@ pub fn annotate(
     }
     let mut found = found.into_iter();
     let mut present = present.iter();
-    for hit in hits.iter_mut() {
+    for (hit, spans) in hits.iter_mut().zip(&shown) {
         if !ranked.iter().any(|r| r.article.id == hit.id) {
             continue;
         }
-        let (Some(result), Some(target)) = (found.next(), present.next()) else {
+        let (Some(result), Some(_)) = (found.next(), present.next()) else {
             break;
         };
-        let Some(candidate) = ranked.iter().find(|r| r.address == target.address) else {
-            continue;
-        };
-        let body = &candidate.article.body;
         hit.copies = result.copies;
         for (span, reprints) in result.reprints {
-            for shown in &mut hit.passages {
-                let (from, to) = (byte_at(body, shown.start), byte_at(body, shown.end));
+            for (passage, &(from, to)) in hit.passages.iter_mut().zip(spans) {
                 if from < span.1 && span.0 < to {
-                    shown.reprints.extend(reprints.iter().cloned());
+                    passage.reprints.extend(reprints.iter().cloned());
                 }
             }
         }
-        for shown in &mut hit.passages {
+        for passage in &mut hit.passages {
             let mut seen = HashSet::new();
-            shown.reprints.retain(|r| seen.insert(r.id.clone()));
-            sort_by_date(&mut shown.reprints);
+            passage.reprints.retain(|r| seen.insert(r.id.clone()));
+            sort_by_date(&mut passage.reprints);
         }
     }
     Ok(())
@@ -592,9 +740,23 @@ fn byte_span((start, end): (usize, usize)) -> passage::ByteSpan {
     passage::ByteSpan { start, end }
 }
 
-/// The byte offset of character `at` in `text`.
-fn byte_at(text: &str, at: usize) -> usize {
-    text.char_indices().nth(at).map_or(text.len(), |(b, _)| b)
+/// The byte offsets of characters `chars` in `text` (the text's length past its end), in
+/// one walk over the text.
+fn byte_offsets(text: &str, chars: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..chars.len()).collect();
+    order.sort_unstable_by_key(|&i| chars[i]);
+    let mut out = vec![text.len(); chars.len()];
+    let mut walk = text.char_indices().enumerate().peekable();
+    for i in order {
+        while let Some(&(at, (byte, _))) = walk.peek() {
+            if at == chars[i] {
+                out[i] = byte;
+                break;
+            }
+            walk.next();
+        }
+    }
+    out
 }
 
 /// Every copy of the article `id` and every reprint of its passages.
@@ -749,58 +911,93 @@ fn sentences(text: &str) -> Vec<(String, String)> {
     out
 }
 
-/// How many stories the matches of `query` make: articles joined when they share a MinHash
-/// band and at least [`COUNT_ESTIMATE`] of their hashes (an estimate from the stored
-/// signatures; no text is read). Articles without a signature count one each.
-///
-/// # Errors
-/// [`crate::Error::Search`] when the index cannot be read.
-pub fn count_stories(index: &NewsIndex, searcher: &Searcher, query: &dyn Query) -> Result<u64> {
-    let (signatures, unsigned) = searcher
-        .search(query, &StoryCollector)
-        .map_err(|e| index.search_error(e))?;
-    let mut parent: Vec<usize> = (0..signatures.len()).collect();
-    fn root(parent: &mut [usize], mut at: usize) -> usize {
-        while parent[at] != at {
-            parent[at] = parent[parent[at]];
-            at = parent[at];
-        }
-        at
+/// The signatures of the articles a search matches, gathered while the search runs
+/// ([`StoryCollector`]): what [`Stories::count`] groups into stories.
+#[derive(Debug, Default, Clone)]
+pub struct Stories {
+    /// Per matching article in collection order, its signature (`None`: too short to have one).
+    pub signatures: Vec<Option<Signature>>,
+}
+
+impl Stories {
+    /// How many stories the articles make: articles join when they share a MinHash band and at
+    /// least [`COUNT_ESTIMATE`] of their hashes (an estimate from the stored signatures; no
+    /// text is read). Articles without a signature count one each.
+    pub fn count(&self) -> u64 {
+        let roots = self.roots();
+        roots
+            .iter()
+            .enumerate()
+            .filter(|&(i, &root)| root as usize == i)
+            .count() as u64
     }
-    let mut first: HashMap<u64, usize> = HashMap::new();
-    for (i, signature) in signatures.iter().enumerate() {
-        for band in signature.0 {
-            match first.get(&band) {
-                Some(&j) => {
-                    if signatures[j].estimate(signature) >= COUNT_ESTIMATE {
+
+    /// Per article, the index of the first article of its story (its story's id).
+    pub fn roots(&self) -> Vec<u32> {
+        let signatures = &self.signatures;
+        let mut parent: Vec<u32> = (0..signatures.len() as u32).collect();
+        fn root(parent: &mut [u32], mut at: u32) -> u32 {
+            while parent[at as usize] != at {
+                parent[at as usize] = parent[parent[at as usize] as usize];
+                at = parent[at as usize];
+            }
+            at
+        }
+        let signed = signatures.iter().filter(|s| s.is_some()).count();
+        let bands = signatures.iter().flatten().next().map_or(0, |s| s.0.len());
+        // One band at a time, so the table of first holders stays small enough for the CPU's
+        // caches; band values are hashes already, so a multiplicative hash spreads them. The
+        // pairs compared are those of all bands at once: each article with its band's first
+        // holder.
+        let mut first: HashMap<u64, u32, FxBuildHasher> =
+            HashMap::with_capacity_and_hasher(signed, FxBuildHasher);
+        for band in 0..bands {
+            first.clear();
+            for (i, signature) in signatures.iter().enumerate() {
+                let Some(signature) = signature else {
+                    continue;
+                };
+                let i = i as u32;
+                match first.entry(signature.0[band]) {
+                    std::collections::hash_map::Entry::Occupied(entry) => {
+                        let j = *entry.get();
                         let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-                        parent[a] = b;
+                        if a != b
+                            && signatures[j as usize]
+                                .is_some_and(|other| other.estimate(signature) >= COUNT_ESTIMATE)
+                        {
+                            // The smaller index stays the root: a story's id is its first article.
+                            parent[a.max(b) as usize] = a.min(b);
+                        }
                     }
-                }
-                None => {
-                    first.insert(band, i);
+                    std::collections::hash_map::Entry::Vacant(entry) => {
+                        entry.insert(i);
+                    }
                 }
             }
         }
+        (0..signatures.len() as u32)
+            .map(|i| root(&mut parent, i))
+            .collect()
     }
-    let groups = (0..signatures.len())
-        .filter(|&i| root(&mut parent, i) == i)
-        .count();
-    Ok(groups as u64 + unsigned)
 }
 
-/// Collects the signatures of matching articles, and counts those without one.
-struct StoryCollector;
+/// Gathers each matching article's signature while a search collects its hits, so that
+/// counting stories takes no second pass over the matches.
+#[derive(Debug, Clone, Copy)]
+pub struct StoryCollector {
+    /// Off: collects nothing (a search that does not count stories).
+    pub enabled: bool,
+}
 
 /// [`StoryCollector`] on one segment.
-struct StorySegment {
-    column: Column<u64>,
-    signatures: Vec<Signature>,
-    unsigned: u64,
+pub struct StorySegment {
+    column: Option<Column<u64>>,
+    signatures: Vec<Option<Signature>>,
 }
 
 impl Collector for StoryCollector {
-    type Fruit = (Vec<Signature>, u64);
+    type Fruit = Stories;
     type Child = StorySegment;
 
     fn for_segment(
@@ -808,10 +1005,13 @@ impl Collector for StoryCollector {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<StorySegment> {
+        let column = match self.enabled {
+            true => Some(reader.fast_fields().u64(COPY_ARTICLE)?),
+            false => None,
+        };
         Ok(StorySegment {
-            column: reader.fast_fields().u64(COPY_ARTICLE)?,
+            column,
             signatures: Vec::new(),
-            unsigned: 0,
         })
     }
 
@@ -819,29 +1019,29 @@ impl Collector for StoryCollector {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<(Vec<Signature>, u64)>) -> tantivy::Result<Self::Fruit> {
-        let mut all = Vec::new();
-        let mut unsigned = 0;
-        for (signatures, count) in fruits {
-            all.extend(signatures);
-            unsigned += count;
+    fn merge_fruits(&self, fruits: Vec<Stories>) -> tantivy::Result<Stories> {
+        let mut all = Vec::with_capacity(fruits.iter().map(|f| f.signatures.len()).sum());
+        for fruit in fruits {
+            all.extend(fruit.signatures);
         }
-        Ok((all, unsigned))
+        Ok(Stories { signatures: all })
     }
 }
 
 impl SegmentCollector for StorySegment {
-    type Fruit = (Vec<Signature>, u64);
+    type Fruit = Stories;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        match Signature::from_values(self.column.values_for_doc(doc)) {
-            Some(signature) => self.signatures.push(signature),
-            None => self.unsigned += 1,
+        if let Some(column) = &self.column {
+            self.signatures
+                .push(Signature::from_values(column.values_for_doc(doc)));
         }
     }
 
-    fn harvest(self) -> Self::Fruit {
-        (self.signatures, self.unsigned)
+    fn harvest(self) -> Stories {
+        Stories {
+            signatures: self.signatures,
+        }
     }
 }
 

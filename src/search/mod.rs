@@ -22,7 +22,7 @@ use tantivy::query::Query;
 use tantivy::{DateTime, DocAddress, Order, Searcher};
 
 pub use copies::{CopiesMode, Copy};
-pub use facets::{Facets, Period, PeriodCount, facets};
+pub use facets::{Counted, Facets, Period, PeriodCount, facets};
 pub use passage::Passage;
 pub use rank::Explain;
 pub use within::{ArticlePassages, article_passages};
@@ -201,6 +201,8 @@ pub struct SearchRequest {
     pub facets: Option<Period>,
     /// Whether copies of a story collapse into one hit (`--copies`).
     pub copies: CopiesMode,
+    /// What the facets count: articles or stories (`--facets-by`).
+    pub facets_by: Counted,
 }
 
 impl Default for SearchRequest {
@@ -219,6 +221,7 @@ impl Default for SearchRequest {
             explain: false,
             facets: None,
             copies: CopiesMode::default(),
+            facets_by: Counted::default(),
         }
     }
 }
@@ -229,7 +232,8 @@ pub struct SearchResults {
     /// How many articles match in all (not just this page).
     pub total: u64,
     /// How many stories those articles make, copies counted once (estimated from the stored
-    /// signatures; [`copies::count_stories`]); only when copies collapse.
+    /// signatures, gathered while the search runs: [`copies::Stories::count`]); only when copies
+    /// collapse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stories: Option<u64>,
     /// This page of hits, best (or newest/oldest) first.
@@ -298,14 +302,12 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     let searcher = index.reader().searcher();
     let limit = request.limit.min(MAX_LIMIT);
     let collapse = request.copies == CopiesMode::Collapse && request.group == Group::Article;
-    // Collapsing copies takes hits off the list: rank a few more, so the page stays full
-    // unless the page's stories have many copies among the best candidates.
+    // Collapsing copies takes hits off the list: collect a few more candidates, so the page
+    // stays full unless the page's stories have many copies among the best candidates.
+    let page_end = request.offset.saturating_add(limit);
     let end = match collapse {
-        true => request
-            .offset
-            .saturating_add(limit)
-            .saturating_add(COLLAPSE_MARGIN),
-        false => request.offset.saturating_add(limit),
+        true => page_end.saturating_add(COLLAPSE_MARGIN),
+        false => page_end,
     };
     let Resolved {
         query,
@@ -320,35 +322,58 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     if limit > 0 {
         ranked = match request.sort {
             SortOrder::Relevance => {
-                let pool = rank::pool_size(end).min(found.candidates.len());
-                let (head, tail) = found.candidates.split_at(pool);
-                // Passage hits rank every candidate's passages; article hits need the page.
-                let keep = (request.group == Group::Article).then_some(end);
-                let ceiling = match mode {
-                    Mode::Closest if !compiled.nested_exclusion => rank::closest_ceiling(plan),
-                    _ => 1.0,
+                let rank_to = |end: usize| -> Result<Vec<rank::Ranked>> {
+                    let pool = rank::pool_size(end).min(found.candidates.len());
+                    let (head, tail) = found.candidates.split_at(pool);
+                    // Passage hits rank every candidate's passages; article hits need the page.
+                    let keep = (request.group == Group::Article).then_some(end);
+                    let ceiling = match mode {
+                        Mode::Closest if !compiled.nested_exclusion => rank::closest_ceiling(plan),
+                        _ => 1.0,
+                    };
+                    let mut ranked =
+                        rank::rank_within(index, &searcher, plan, head, keep, ceiling)?;
+                    let wanted = match request.group {
+                        Group::Article => end.saturating_sub(ranked.len()),
+                        Group::Passage => 0,
+                    };
+                    for &(bm25, address) in tail.iter().take(wanted) {
+                        ranked.push(rank::score(index, &searcher, plan, bm25, address)?);
+                    }
+                    Ok(ranked)
                 };
-                let mut ranked = rank::rank_within(index, &searcher, plan, head, keep, ceiling)?;
-                let wanted = match request.group {
-                    Group::Article => end.saturating_sub(ranked.len()),
-                    Group::Passage => 0,
-                };
-                for &(bm25, address) in tail.iter().take(wanted) {
-                    ranked.push(rank::score(index, &searcher, plan, bm25, address)?);
+                // The page alone is ranked first; only when collapsing leaves it short are
+                // more candidates ranked, as many more as were taken off and a margin.
+                let ranked = rank_to(page_end)?;
+                if collapse {
+                    let page: Vec<DocAddress> =
+                        ranked.iter().take(page_end).map(|r| r.address).collect();
+                    let kept = copies::collapse(&searcher, ranked);
+                    let dropped = page
+                        .iter()
+                        .filter(|&&address| !kept.iter().any(|r| r.address == address))
+                        .count();
+                    if dropped > 0 {
+                        let more = end.saturating_add(dropped);
+                        copies::collapse(&searcher, rank_to(more)?)
+                    } else {
+                        kept
+                    }
+                } else {
+                    ranked
                 }
-                ranked
             }
             SortOrder::Newest | SortOrder::Oldest => {
                 let mut ranked = Vec::with_capacity(found.candidates.len());
                 for &(_, address) in &found.candidates {
                     ranked.push(rank::score(index, &searcher, plan, 0.0, address)?);
                 }
+                if collapse {
+                    ranked = copies::collapse(&searcher, ranked);
+                }
                 ranked
             }
         };
-    }
-    if collapse {
-        ranked = copies::collapse(&searcher, ranked);
     }
     let mut hits = match request.group {
         Group::Article => ranked
@@ -389,10 +414,16 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     let mut stories = None;
     if request.copies == CopiesMode::Collapse {
         copies::annotate(index, &searcher, &ranked, &mut hits)?;
-        stories = Some(copies::count_stories(index, &searcher, query.as_ref())?);
+        stories = Some(found.stories.count());
     }
     let facets = match request.facets {
-        Some(by) => Some(facets::count(index, &searcher, query.as_ref(), by)?),
+        Some(by) => Some(facets::count(
+            index,
+            &searcher,
+            query.as_ref(),
+            by,
+            request.facets_by,
+        )?),
         None => None,
     };
     Ok(SearchResults {
@@ -498,6 +529,8 @@ fn collect_top(
 struct Found {
     total: usize,
     candidates: Vec<(f32, DocAddress)>,
+    /// The matches' signatures, gathered in the same pass when copies collapse (else empty).
+    stories: copies::Stories,
 }
 
 /// Counts the matches of `query` and collects its candidates for a page ending at `end`: the
@@ -509,22 +542,31 @@ fn collect(
     request: &SearchRequest,
     end: usize,
 ) -> Result<Found> {
+    // Counting stories rides on the one pass over the matches that counts them.
+    let stories = copies::StoryCollector {
+        enabled: request.copies == CopiesMode::Collapse,
+    };
     if end == 0 || request.limit == 0 {
-        let total = searcher
-            .search(query, &Count)
+        let (total, stories) = searcher
+            .search(query, &(Count, stories))
             .map_err(|e| index.search_error(e))?;
         return Ok(Found {
             total,
             candidates: Vec::new(),
+            stories,
         });
     }
     match request.sort {
         SortOrder::Relevance => {
             let top = TopDocs::with_limit(rank::pool_size(end).max(end)).order_by_score();
-            let (total, candidates) = searcher
-                .search(query, &(Count, top))
+            let (total, candidates, stories) = searcher
+                .search(query, &(Count, top, stories))
                 .map_err(|e| index.search_error(e))?;
-            Ok(Found { total, candidates })
+            Ok(Found {
+                total,
+                candidates,
+                stories,
+            })
         }
         SortOrder::Newest | SortOrder::Oldest => {
             let order = if request.sort == SortOrder::Newest {
@@ -538,12 +580,13 @@ fn collect(
                 Group::Article => TopDocs::with_limit(end),
                 Group::Passage => TopDocs::with_limit(end + rank::POOL_MARGIN),
             };
-            let (total, hits) = searcher
+            let (total, hits, stories) = searcher
                 .search(
                     query,
                     &(
                         Count,
                         top.order_by_fast_field::<DateTime>(field::DATE, order),
+                        stories,
                     ),
                 )
                 .map_err(|e| index.search_error(e))?;
@@ -551,7 +594,11 @@ fn collect(
                 .into_iter()
                 .map(|(_, address)| (0.0, address))
                 .collect();
-            Ok(Found { total, candidates })
+            Ok(Found {
+                total,
+                candidates,
+                stories,
+            })
         }
     }
 }

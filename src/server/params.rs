@@ -25,7 +25,7 @@ const MAX_SOURCE_CHARS: usize = 200;
 const SEARCH_PARAMETERS: &[&str] = &[
     "q", "from", "to", "source", "sort", "limit", "offset", "passages", "any", "all", "copies",
 ];
-const FACET_PARAMETERS: &[&str] = &["q", "from", "to", "source", "any", "all", "by"];
+const FACET_PARAMETERS: &[&str] = &["q", "from", "to", "source", "any", "all", "by", "count"];
 const PASSAGE_PARAMETERS: &[&str] = &["q", "any", "all"];
 
 /// Reads the query string of `/api/search`.
@@ -55,7 +55,8 @@ pub fn search_request(raw: &str) -> Result<SearchRequest, ApiError> {
 /// [`ApiError::BadRequest`] naming the parameter and the reason.
 pub fn facets_request(raw: &str) -> Result<(SearchRequest, Period), ApiError> {
     let params = Params::parse(raw, FACET_PARAMETERS)?;
-    let request = filters(&params)?;
+    let mut request = filters(&params)?;
+    request.facets_by = params.choice("count")?.unwrap_or_default();
     let by = params.choice("by")?.unwrap_or(Period::Month);
     Ok((request, by))
 }
@@ -262,5 +263,17 @@ mod tests {
             Err(ApiError::BadRequest(message)) if message.starts_with("by:")
         ));
         assert!(facets_request("limit=3").is_err());
+    }
+
+    #[test]
+    fn facets_count_articles_unless_asked_for_stories() {
+        let (request, _) = facets_request("q=a").unwrap();
+        assert_eq!(request.facets_by, crate::search::Counted::Articles);
+        let (request, _) = facets_request("q=a&count=stories").unwrap();
+        assert_eq!(request.facets_by, crate::search::Counted::Stories);
+        assert!(matches!(
+            facets_request("count=words"),
+            Err(ApiError::BadRequest(message)) if message.starts_with("count:")
+        ));
     }
 }

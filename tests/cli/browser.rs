@@ -858,3 +858,85 @@ fn issue_15_a_long_source_list_gets_a_box_to_find_one() {
     drop(driver);
     stop_server(server);
 }
+
+/// A story carried by four papers is one hit on the page, saying how many others carried it;
+/// the list of them opens on a click and names each paper.
+#[test]
+fn the_page_collapses_copies_and_lists_them_on_a_click() {
+    let test = "the_page_collapses_copies_and_lists_them_on_a_click";
+    let Some((chromium, chromedriver)) = browser_programs(test) else {
+        return;
+    };
+    let corpus = crate::copies::wire_archive();
+    let (server, addr) = start_server(&corpus);
+    let driver = Driver::start(&chromedriver);
+    let browser = Browser::open(&driver, &chromium);
+    browser.go(&format!("http://{addr}/?q=terminal%20cranes"));
+    browser.wait_for(
+        "the collapsed hits",
+        "return document.querySelectorAll('#hits .hit').length === 2",
+    );
+    let summary = browser.script("return document.getElementById('summary').textContent");
+    assert!(
+        summary
+            .as_str()
+            .unwrap()
+            .starts_with("2 stories (5 articles match"),
+        "{summary}"
+    );
+    let closed = browser.script(
+        "const box = document.querySelector('#hits .hit details.copies'); \
+         return [box.open, box.querySelector('summary').textContent, \
+                 box.querySelector('li').checkVisibility()]",
+    );
+    assert_eq!(closed[0], json!(false), "{closed}");
+    assert_eq!(closed[1], json!("Also carried by 3 others"), "{closed}");
+    assert_eq!(
+        closed[2],
+        json!(false),
+        "the list is hidden until asked for: {closed}"
+    );
+    browser.click("#hits .hit details.copies summary");
+    let open = browser.wait_for(
+        "the list of copies",
+        "const box = document.querySelector('#hits .hit details.copies'); \
+         const items = Array.from(box.querySelectorAll('li')); \
+         return box.open && items.length === 3 && items.every((li) => li.checkVisibility()) \
+           && items.map((li) => li.textContent)",
+    );
+    let lines: Vec<&str> = open
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let own = browser.script(
+        "return document.querySelector('#hits .hit details.copies').closest('.hit') \
+           .querySelector('.hit-source').textContent",
+    );
+    let own = own.as_str().unwrap();
+    // The other three papers that printed the story, each once; not the hit's own paper.
+    let papers = [
+        "Harbour Times",
+        "Daily Ledger",
+        "Evening Star",
+        "Coast Gazette",
+    ];
+    assert!(papers.contains(&own), "{own}");
+    for paper in papers {
+        let listed = lines.iter().filter(|l| l.starts_with(paper)).count();
+        assert_eq!(listed, usize::from(paper != own), "{paper}: {lines:?}");
+    }
+    assert!(lines.iter().all(|l| l.contains("similarity")), "{lines:?}");
+    let timeline = browser.wait_for(
+        "the timeline's label",
+        "const h = document.getElementById('timeline-heading').textContent; \
+         return h.includes('(') && h",
+    );
+    assert_eq!(timeline, "Coverage over time (articles)");
+    browser.screenshot("copies-expanded");
+
+    drop(browser);
+    drop(driver);
+    stop_server(server);
+}

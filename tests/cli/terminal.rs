@@ -317,7 +317,10 @@ fn issue_15_stats_and_facets_name_the_top_sources_and_count_the_rest() {
         .output()
         .unwrap();
     let facets = String::from_utf8(facets.stdout).unwrap();
-    let line = facets.lines().find(|l| l.starts_with("sources:")).unwrap();
+    let line = facets
+        .lines()
+        .find(|l| l.starts_with("sources (articles):"))
+        .unwrap();
     assert!(
         line.ends_with("and 4 more (--json lists them all)"),
         "{line}"

@@ -124,7 +124,9 @@ fn search_facets_add_source_and_year_counts_only_when_asked() {
         .unwrap();
     let text = String::from_utf8(human.stdout).unwrap();
     assert!(
-        text.ends_with("\nsources: reuters 2 · wikinews 2\nyears:   2019 3 · 2021 1 · undated 1\n"),
+        text.ends_with(
+            "\nsources (articles): reuters 2 · wikinews 2\nyears (articles):   2019 3 · 2021 1 · undated 1\n"
+        ),
         "{text}"
     );
 }

@@ -592,7 +592,8 @@ let lastTimeline = null;
 /** Every period of the span on screen, empty ones as zero. */
 function fillPeriods(facets) {
   const by = facets.by;
-  const counted = new Map(facets.dates.map((p) => [p.period, p.articles]));
+  // What the counts count (the API's `counted`): stories when asked for, else articles.
+  const counted = new Map(facets.dates.map((p) => [p.period, p.stories != null ? p.stories : p.articles]));
   let first = facets.dates.length ? periodStart(facets.dates[0].period) : null;
   let last = facets.dates.length ? periodStart(facets.dates[facets.dates.length - 1].period) : null;
   if (state.from) first = truncate(periodStart(state.from), by);
@@ -637,7 +638,9 @@ function drawTimeline(facets) {
   svg.setAttribute("role", "group");
   const unit = facets.by === "year" ? "year" : facets.by === "month" ? "month" : "day";
   const undated = facets.undated ? ", " + facets.undated + " undated" : "";
-  svg.setAttribute("aria-label", "Matching articles per " + unit + ", " + bars[0].period + " to " +
+  const what = facets.counted === "stories" ? "stories" : "articles";
+  $("timeline-heading").textContent = "Coverage over time (" + what + ")";
+  svg.setAttribute("aria-label", "Matching " + what + " per " + unit + ", " + bars[0].period + " to " +
     bars[bars.length - 1].period + ", at most " + most + " in one " + unit + undated);
   svg.setAttribute("aria-describedby", "timeline-help");
 
