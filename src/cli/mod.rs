@@ -218,6 +218,11 @@ pub struct SearchArgs {
     /// (slower: it looks up each hit's copies and counts stories)
     #[arg(long, value_name = "HOW", default_value = "all", value_parser = choice::<CopiesMode>())]
     pub copies: CopiesMode,
+    /// Also find reworded and OCR-damaged reprints of the shown passages of OCR pages, by
+    /// aligning them with other papers' articles of the same week (implies --copies collapse;
+    /// slower)
+    #[arg(long)]
+    pub reuse: bool,
 }
 
 /// `newsindex timeline`.
@@ -616,8 +621,13 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
         group: args.group,
         explain: args.explain,
         facets: (args.facets || args.facets_by.is_some()).then_some(Period::Year),
-        copies: args.copies,
+        copies: if args.reuse {
+            CopiesMode::Collapse
+        } else {
+            args.copies
+        },
         facets_by: args.facets_by.unwrap_or_default(),
+        reuse: args.reuse,
     };
     let mut index = NewsIndex::open(&settings.index_dir)?;
     if args.filter.utc {

@@ -649,7 +649,8 @@ pub fn collapse(searcher: &Searcher, ranked: Vec<Ranked>) -> Vec<Ranked> {
     kept.into_iter().map(|(ranked, _, _)| ranked).collect()
 }
 
-/// Lists each hit's copies in the index and its shown passages' reprints.
+/// Lists each hit's copies in the index and its shown passages' reprints (those found by
+/// alignment too when `reuse` is set).
 ///
 /// # Errors
 /// [`crate::Error::Search`] when the index cannot be read.
@@ -658,6 +659,7 @@ pub fn annotate(
     searcher: &Searcher,
     ranked: &[Ranked],
     hits: &mut [Hit],
+    reuse: bool,
 ) -> Result<()> {
     let mut targets = Vec::with_capacity(hits.len());
     // Per hit, its shown passages as byte spans of the body.
@@ -685,7 +687,7 @@ pub fn annotate(
     // Reprints by alignment are looked for in the shown passages themselves (not their whole
     // paragraphs), with few candidates each: this runs for every collapsed search.
     let mut finder = reuse::Finder::new(index, searcher, reuse::CANDIDATES);
-    for (result, target) in found.iter_mut().zip(&present) {
+    for (result, target) in found.iter_mut().zip(&present).filter(|_| reuse) {
         let Some(candidate) = ranked.iter().find(|r| r.address == target.address) else {
             continue;
         };
@@ -696,10 +698,10 @@ pub fn annotate(
         if !signatures::is_page(body) {
             continue;
         }
-        let spans: Vec<(usize, usize)> = hit
-            .passages
-            .iter()
-            .map(|p| (byte_at(body, p.start), byte_at(body, p.end)))
+        let offsets: Vec<usize> = hit.passages.iter().flat_map(|p| [p.start, p.end]).collect();
+        let spans: Vec<(usize, usize)> = byte_offsets(body, &offsets)
+            .chunks(2)
+            .map(|pair| (pair[0], pair[1]))
             .collect();
         add_reuse(
             &mut finder,
@@ -817,7 +819,12 @@ pub fn copies_of(index: &NewsIndex, id: &str) -> Result<CopiesReport> {
         .into_iter()
         .next()
         .unwrap_or_default();
-    let spans: Vec<(usize, usize)> = target.passages.iter().map(|(span, _, _)| *span).collect();
+    // Every paragraph of a page is looked for, keys or not: a reworded reprint shares none.
+    let spans: Vec<(usize, usize)> = if signatures::is_page(&article.body) {
+        signatures::passages(&article.body)
+    } else {
+        Vec::new()
+    };
     add_reuse(
         &mut reuse::Finder::new(index, &searcher, reuse::CANDIDATES_LISTED),
         &article,

@@ -203,6 +203,10 @@ pub struct SearchRequest {
     pub copies: CopiesMode,
     /// What the facets count: articles or stories (`--facets-by`).
     pub facets_by: Counted,
+    /// Also look for reworded and OCR-damaged reprints of the shown passages by alignment
+    /// (`--reuse`; only when copies collapse). It reads several candidate pages per passage,
+    /// so it is asked for rather than done on every collapsed search.
+    pub reuse: bool,
 }
 
 impl Default for SearchRequest {
@@ -222,6 +226,7 @@ impl Default for SearchRequest {
             facets: None,
             copies: CopiesMode::default(),
             facets_by: Counted::default(),
+            reuse: false,
         }
     }
 }
@@ -413,7 +418,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     }
     let mut stories = None;
     if request.copies == CopiesMode::Collapse {
-        copies::annotate(index, &searcher, &ranked, &mut hits)?;
+        copies::annotate(index, &searcher, &ranked, &mut hits, request.reuse)?;
         stories = Some(found.stories.count());
     }
     let facets = match request.facets {

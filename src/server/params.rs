@@ -24,6 +24,7 @@ const MAX_SOURCE_CHARS: usize = 200;
 
 const SEARCH_PARAMETERS: &[&str] = &[
     "q", "from", "to", "source", "sort", "limit", "offset", "passages", "any", "all", "copies",
+    "reuse",
 ];
 const FACET_PARAMETERS: &[&str] = &["q", "from", "to", "source", "any", "all", "by", "count"];
 const PASSAGE_PARAMETERS: &[&str] = &["q", "any", "all"];
@@ -37,6 +38,10 @@ pub fn search_request(raw: &str) -> Result<SearchRequest, ApiError> {
     let mut request = filters(&params)?;
     request.sort = params.choice("sort")?.unwrap_or_default();
     request.copies = params.choice("copies")?.unwrap_or_default();
+    request.reuse = flag(&params, "reuse")?;
+    if request.reuse {
+        request.copies = crate::search::CopiesMode::Collapse;
+    }
     request.limit = params.number("limit")?.unwrap_or(10).min(MAX_PAGE);
     let offset = params.number("offset")?.unwrap_or(0);
     if offset > MAX_OFFSET {

@@ -535,7 +535,14 @@ fn villa_bandits_on_the_1916_pages_lists_the_el_paso_and_tonopah_paragraphs_as_o
         .output()
         .unwrap();
     assert!(output.status.code() == Some(0) || output.status.code() == Some(4));
-    let results = corpus.search_json(&["villa", "bandits", "--copies", "collapse"]);
+    // Alignment is asked for: a collapsed search alone lists no reworded reprint.
+    let plain = corpus.search_json(&["villa", "bandits", "--copies", "collapse"]);
+    assert!(plain.hits.iter().all(|h| h.passages.iter().all(|p| {
+        p.reprints
+            .iter()
+            .all(|r| r.kind != newsindex::search::copies::CopyKind::Reuse)
+    })));
+    let results = corpus.search_json(&["villa", "bandits", "--reuse"]);
     let (el_paso, tonopah) = ("El Paso herald.", "Tonopah daily bonanza.");
     let hit = |source: &str| {
         results
@@ -576,15 +583,7 @@ fn villa_bandits_on_the_1916_pages_lists_the_el_paso_and_tonopah_paragraphs_as_o
     // The terminal says so too.
     let human = corpus
         .cmd()
-        .args([
-            "search",
-            "villa",
-            "bandits",
-            "--copies",
-            "collapse",
-            "--passages",
-            "3",
-        ])
+        .args(["search", "villa", "bandits", "--reuse", "--passages", "3"])
         .output()
         .unwrap();
     let text = String::from_utf8(human.stdout).unwrap();
