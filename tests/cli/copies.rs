@@ -786,3 +786,40 @@ fn the_story_count_gathered_while_searching_agrees_with_copies_judged_on_text() 
     }
     assert!(copies_seen > 10, "the queries hold copies: {copies_seen}");
 }
+
+/// Indexed with `--no-copy-detection`, the same files store no signatures: the story's copies
+/// stay five hits when collapsed and `copies` lists none; rebuilt with detection, they are
+/// grouped once more.
+#[test]
+fn without_copy_detection_no_article_is_a_copy() {
+    let corpus = wire_archive();
+    let output = corpus
+        .cmd()
+        .args(["index", "--rebuild", "--no-copy-detection"])
+        .arg(corpus.archive())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let results = corpus.search_json(&["terminal", "cranes", "--copies", "collapse"]);
+    assert_eq!(results.hits.len(), 5, "{results:#?}");
+    assert!(results.hits.iter().all(|h| h.copies.is_empty()));
+    assert_eq!(results.stories, Some(5));
+    let id = &results.hits[0].id;
+    let listed = corpus
+        .cmd()
+        .args(["copies", id, "--json"])
+        .output()
+        .unwrap();
+    assert!(listed.status.success(), "{listed:?}");
+    let report: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(report["copies"].as_array().map(Vec::len), Some(0));
+    let output = corpus
+        .cmd()
+        .args(["index", "--rebuild"])
+        .arg(corpus.archive())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let results = corpus.search_json(&["terminal", "cranes", "--copies", "collapse"]);
+    assert_eq!(results.hits.len(), 2, "{results:#?}");
+}
