@@ -121,18 +121,11 @@ impl Matcher {
     /// The words of `text` found already (`(position, start, end)`, as [`words`] gives them),
     /// marked with the query word each is.
     pub fn mark(&self, text: &str, found: impl Iterator<Item = (u32, usize, usize)>) -> Vec<Token> {
-        let mut memo = self
-            .memo
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if memo.seen.len() > MEMO_WORDS {
-            memo.seen.clear();
-        }
+        let mut memo = self.lock_memo();
         let mut tokens = Vec::with_capacity(text.len() / 6);
         for (position, start, end) in found {
             let written = text.get(start..end).unwrap_or_default();
-            let first = written.as_bytes().first().copied().unwrap_or(0);
-            let word = if first.is_ascii() && !self.ascii_initial[usize::from(first)] {
+            let word = if self.ruled_out(written) {
                 None
             } else {
                 self.remembered(&mut memo, written)
@@ -150,21 +143,14 @@ impl Matcher {
     /// the byte range of every word ([`words`]), in one reading: what [`Matcher::analyse`]
     /// marks, without a token per word.
     pub fn marks_and_words(&self, text: &str) -> (Vec<Mark>, Vec<(usize, usize)>) {
-        let mut memo = self
-            .memo
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if memo.seen.len() > MEMO_WORDS {
-            memo.seen.clear();
-        }
+        let mut memo = self.lock_memo();
         let mut bounds = Vec::with_capacity(text.len() / 5);
         let mut marks = Vec::new();
         for (position, start, end) in words(text) {
             let at = bounds.len();
             bounds.push((start, end));
             let written = text.get(start..end).unwrap_or_default();
-            let first = written.as_bytes().first().copied().unwrap_or(0);
-            if first.is_ascii() && !self.ascii_initial[usize::from(first)] {
+            if self.ruled_out(written) {
                 continue;
             }
             if let Some(word) = self.remembered(&mut memo, written) {
@@ -212,13 +198,7 @@ impl Matcher {
         if candidates.is_empty() {
             return Vec::new();
         }
-        let mut memo = self
-            .memo
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if memo.seen.len() > MEMO_WORDS {
-            memo.seen.clear();
-        }
+        let mut memo = self.lock_memo();
         let mut marks = Vec::with_capacity(candidates.len());
         for at in candidates {
             let Some(&(position, start, end)) = cut.words.get(at) else {
@@ -242,6 +222,25 @@ impl Matcher {
             }
         }
         marks
+    }
+
+    /// The memo, started over once it holds [`MEMO_WORDS`] words.
+    fn lock_memo(&self) -> std::sync::MutexGuard<'_, Memo> {
+        let mut memo = self
+            .memo
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if memo.seen.len() > MEMO_WORDS {
+            memo.seen.clear();
+        }
+        memo
+    }
+
+    /// True when `written` starts with an ASCII letter no query word can start with: it is no
+    /// query word, and needs no analysis.
+    fn ruled_out(&self, written: &str) -> bool {
+        let first = written.as_bytes().first().copied().unwrap_or(0);
+        first.is_ascii() && !self.ascii_initial[usize::from(first)]
     }
 
     /// Which query word `written` is, from the memo or analysed and remembered.
