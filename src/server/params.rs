@@ -240,6 +240,17 @@ mod tests {
     }
 
     #[test]
+    fn reuse_is_asked_for_and_collapses_copies() {
+        let request = search_request("q=villa").unwrap();
+        assert!(!request.reuse);
+        assert_eq!(request.copies, crate::search::CopiesMode::All);
+        let request = search_request("q=villa&reuse=true").unwrap();
+        assert!(request.reuse);
+        assert_eq!(request.copies, crate::search::CopiesMode::Collapse);
+        assert!(message(search_request("q=villa&reuse=maybe")).starts_with("reuse:"));
+    }
+
+    #[test]
     fn sources_repeat_and_empty_fields_are_absent() {
         let request = search_request("q=a&source=Reuters&source=bbc.co.uk&from=&sort=").unwrap();
         assert_eq!(request.sources, ["Reuters", "bbc.co.uk"]);
