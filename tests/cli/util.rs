@@ -85,6 +85,23 @@ impl TestCorpus {
         output
     }
 
+    /// Runs `newsindex -q index ROOTS` on folders outside the archive (the shared corpora) and
+    /// asserts it indexed them: exit 0, or 4 when some files were skipped with a warning.
+    pub fn index_roots(&self, roots: &[PathBuf]) {
+        let output = self
+            .cmd()
+            .arg("-q")
+            .arg("index")
+            .args(roots)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(output.status.code(), Some(0 | 4)),
+            "index failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
     /// Runs `newsindex search --json ARGS` and parses the contract.
     pub fn search_json(&self, args: &[&str]) -> SearchResults {
         let output = self
