@@ -656,8 +656,9 @@ mod tests {
 
     /// Sync state newsindex keeps per document, and the date as written and as a UTC instant
     /// (both exported as `date`, RFC 3339 with its offset), and the copy signatures (computed
-    /// again from the body by whatever indexes the export).
-    const NOT_EXPORTED: [&str; 8] = [
+    /// again from the body by whatever indexes the export), and a long body's stored cut into
+    /// passages (likewise).
+    const NOT_EXPORTED: [&str; 9] = [
         "file_mtime",
         "file_size",
         "file_hash",
@@ -666,6 +667,7 @@ mod tests {
         "date_utc",
         "copy_article",
         "copy_passage",
+        "passages",
     ];
 
     #[test]

@@ -12,11 +12,12 @@ use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::{DateTime, Index, IndexSettings};
 
 use super::analysis::NewsTokenizer;
+use super::passages::{PassageMap, STORED_MAP_BYTES};
 use crate::article::Article;
 use crate::date::ArticleDate;
 
 /// Version of the field layout; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// The schema's field names, for the places that look a field up by name (fast-field
 /// columns, sorting); one spelling each.
@@ -55,6 +56,8 @@ pub mod field {
     pub const FILE_HASH: &str = "file_hash";
     /// `file_context`.
     pub const FILE_CONTEXT: &str = "file_context";
+    /// `passages`.
+    pub const PASSAGES: &str = "passages";
 }
 
 /// Analyzer for title, body and byline: words, lowercased, accents folded, English stems.
@@ -113,6 +116,8 @@ pub struct Fields {
     pub copy_article: Field,
     /// The band keys of an OCR page's passages ([`super::copies`]; fast, multi-valued).
     pub copy_passage: Field,
+    /// A long body's passages and their words ([`PassageMap`], stored only).
+    pub passages: Field,
 }
 
 impl Fields {
@@ -163,6 +168,7 @@ impl Fields {
         let file_context = builder.add_u64_field(field::FILE_CONTEXT, fast.clone());
         let copy_article = builder.add_u64_field(COPY_ARTICLE, fast.clone());
         let copy_passage = builder.add_u64_field(COPY_PASSAGE, fast);
+        let passages = builder.add_bytes_field(field::PASSAGES, STORED);
 
         Fields {
             schema: builder.build(),
@@ -186,6 +192,7 @@ impl Fields {
             file_context,
             copy_article,
             copy_passage,
+            passages,
         }
     }
 
@@ -241,6 +248,9 @@ impl Fields {
         for value in &copies.passages {
             document.add_u64(self.copy_passage, *value);
         }
+        if article.body.len() >= STORED_MAP_BYTES {
+            document.add_bytes(self.passages, &PassageMap::of(&article.body).encode());
+        }
         document
     }
 
@@ -254,6 +264,14 @@ impl Fields {
     /// The name of [`Fields::date`], for reading it as a fast field.
     pub fn date_name(&self) -> &str {
         self.schema.get_field_name(self.date)
+    }
+
+    /// The stored cut of a document's body ([`PassageMap`]); `None` for a short body.
+    pub fn passage_map(&self, document: &TantivyDocument) -> Option<PassageMap> {
+        document
+            .get_first(self.passages)
+            .and_then(|v| v.as_bytes())
+            .and_then(PassageMap::decode)
     }
 
     /// Reads an article back from a stored document.
@@ -373,7 +391,7 @@ mod tests {
         let fingerprint = hasher.finalize().to_hex()[..16].to_string();
         assert_eq!(
             (SCHEMA_VERSION, fingerprint.as_str()),
-            (8, "e0434b2e51edcd8e"),
+            (9, "cbf9a905d505ddf8"),
             "the schema or the analysis changed: bump SCHEMA_VERSION and record the new hash"
         );
     }

@@ -6,8 +6,11 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::postings::Postings;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
+use super::passage::matcher::WordId;
 use super::passage::{self, ArticleMatch, ScorePart};
 use super::query::Plan;
 use crate::article::Article;
@@ -140,7 +143,17 @@ pub fn score(
     match passage::cache::keep(segment, address.doc_id, article) {
         Ok(kept) => Ok(ranked_kept(plan, bm25, address, &kept)),
         Err(article) => {
-            let matched = passage::match_article(&article.title, &article.body, plan);
+            // A long body's stored cut and the index's positions of the query's words score
+            // its passages without reading it into words; the answer is the same.
+            let map = index.fields().passage_map(&document);
+            let marks = match &map {
+                Some(_) => marks_in_body(index, searcher, plan, address)?,
+                None => None,
+            };
+            let matched = match (map, marks) {
+                (Some(map), Some(marks)) => passage::match_map(&article.title, &map, &marks, plan),
+                _ => passage::match_article(&article.title, &article.body, plan),
+            };
             Ok(Ranked {
                 address,
                 score: article_score(bm25, &matched),
@@ -150,6 +163,48 @@ pub fn score(
             })
         }
     }
+}
+
+/// Query words looked up in the index per candidate at most; a plan with more (a prefix or
+/// fuzzy word's expansion) reads the body instead.
+const MAX_LOOKED_UP_WORDS: usize = 16;
+
+/// The positions of the plan's words in the body of the article at `address`, each with the
+/// word it is, in order, from the index's postings; `None` when the plan has too many words
+/// to look up ([`MAX_LOOKED_UP_WORDS`]).
+fn marks_in_body(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    plan: &Plan,
+    address: DocAddress,
+) -> Result<Option<Vec<(u32, WordId)>>> {
+    let words = plan.matcher().words();
+    if words.len() > MAX_LOOKED_UP_WORDS {
+        return Ok(None);
+    }
+    let body = index.fields().body;
+    let inverted = searcher
+        .segment_reader(address.segment_ord)
+        .inverted_index(body)
+        .map_err(|e| index.search_error(e))?;
+    let mut marks = Vec::new();
+    let mut positions = Vec::new();
+    for (id, word) in (0..).zip(words) {
+        let term = Term::from_field_text(body, word);
+        let postings = inverted
+            .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)
+            .map_err(|e| index.search_error(e.into()))?;
+        let Some(mut postings) = postings else {
+            continue;
+        };
+        if postings.seek(address.doc_id) != address.doc_id {
+            continue;
+        }
+        postings.positions(&mut positions);
+        marks.extend(positions.iter().map(|&position| (position, id)));
+    }
+    marks.sort_unstable();
+    Ok(Some(marks))
 }
 
 /// A candidate scored from what the server kept of it ([`passage::cache`]).

@@ -12,7 +12,6 @@ use std::sync::Mutex;
 
 use rustc_hash::FxBuildHasher;
 
-use super::ByteSpan;
 use super::cache::{Cut, stem_hash};
 use crate::index::analysis::{Normalizer, words};
 use crate::search::query::{Concept, Pattern};
@@ -23,15 +22,13 @@ const MEMO_WORDS: usize = 200_000;
 /// Which query word a word of a text is: an index into [`Matcher`]'s words.
 pub type WordId = u32;
 
-/// One analysed word of a text: which query word it is, its position and byte range.
+/// One analysed word of a text: which query word it is, and its position.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Token {
     /// The query word it is, if any.
     pub word: Option<WordId>,
     /// Its position among the text's words, as the index counts them.
     pub position: u32,
-    /// Where it is in the text.
-    pub span: ByteSpan,
 }
 
 /// A query word found in a text: its index among the text's words, and its token.
@@ -108,6 +105,12 @@ impl Matcher {
         }
     }
 
+    /// The distinct analysed words of the plan, in [`WordId`] order: the indexed words a
+    /// text is searched for.
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
     /// The concepts of the plan as word ids, in the plan's order.
     pub fn targets(&self) -> &[Target] {
         &self.targets
@@ -130,40 +133,28 @@ impl Matcher {
             } else {
                 self.remembered(&mut memo, written)
             };
-            tokens.push(Token {
-                word,
-                position,
-                span: ByteSpan { start, end },
-            });
+            tokens.push(Token { word, position });
         }
         tokens
     }
 
     /// The query words of `text` in order, each with its index among the text's words, and
-    /// the byte range of every word ([`words`]), in one reading: what [`Matcher::analyse`]
-    /// marks, without a token per word.
-    pub fn marks_and_words(&self, text: &str) -> (Vec<Mark>, Vec<(usize, usize)>) {
+    /// the position and byte range of every word ([`words`]), in one reading: what
+    /// [`Matcher::analyse`] marks, without a token per word.
+    pub fn marks_and_words(&self, text: &str) -> (Vec<Mark>, Vec<(u32, usize, usize)>) {
         let mut memo = self.lock_memo();
         let mut bounds = Vec::with_capacity(text.len() / 5);
         let mut marks = Vec::new();
         for (position, start, end) in words(text) {
             let at = bounds.len();
-            bounds.push((start, end));
+            bounds.push((position, start, end));
             let written = text.get(start..end).unwrap_or_default();
             if self.ruled_out(written) {
                 continue;
             }
             if let Some(word) = self.remembered(&mut memo, written) {
-                let span = ByteSpan { start, end };
                 let word = Some(word);
-                marks.push((
-                    at,
-                    Token {
-                        word,
-                        position,
-                        span,
-                    },
-                ));
+                marks.push((at, Token { word, position }));
             }
         }
         (marks, bounds)
@@ -204,21 +195,10 @@ impl Matcher {
             let Some(&(position, start, end)) = cut.words.get(at) else {
                 continue;
             };
-            let span = ByteSpan {
-                start: start as usize,
-                end: end as usize,
-            };
-            let written = text.get(span.start..span.end).unwrap_or_default();
+            let written = text.get(start as usize..end as usize).unwrap_or_default();
             if let Some(word) = self.remembered(&mut memo, written) {
                 let word = Some(word);
-                marks.push((
-                    at,
-                    Token {
-                        word,
-                        position,
-                        span,
-                    },
-                ));
+                marks.push((at, Token { word, position }));
             }
         }
         marks
@@ -359,13 +339,14 @@ mod tests {
             let marked: Vec<_> = matcher
                 .analyse(text)
                 .iter()
-                .map(|t| (t.word.is_some(), t.position, t.span.start, t.span.end))
+                .map(|t| (t.word.is_some(), t.position))
                 .collect();
-            assert_eq!(marked, expected);
+            let positions: Vec<_> = expected.iter().map(|e| (e.0, e.1)).collect();
+            assert_eq!(marked, positions);
             let (marks, bounds) = matcher.marks_and_words(text);
             let every: Vec<Token> = matcher.analyse(text);
-            let spans: Vec<(usize, usize)> =
-                every.iter().map(|t| (t.span.start, t.span.end)).collect();
+            let spans: Vec<(u32, usize, usize)> =
+                expected.iter().map(|e| (e.1, e.2, e.3)).collect();
             assert_eq!(bounds, spans);
             let found: Vec<(usize, Token)> = every
                 .into_iter()

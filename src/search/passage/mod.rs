@@ -8,26 +8,17 @@
 //! in characters ([`CharSpan`]).
 
 pub mod cache;
-pub mod cut;
 pub mod matcher;
 mod score;
 
 use serde::{Deserialize, Serialize};
 
-pub use cut::{WINDOW, split};
+pub use crate::index::passages::{ByteSpan, PassageMap, WINDOW, split};
 pub use matcher::Matcher;
 use score::score_passage;
 
 use super::query::Plan;
-
-/// A byte range `[start, end)` of a text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct ByteSpan {
-    /// Offset of the first byte.
-    pub start: usize,
-    /// Offset just past the last byte.
-    pub end: usize,
-}
+use crate::index::analysis::words;
 
 /// A character range `[start, end)` of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -65,8 +56,12 @@ pub struct ScoredPassage {
     pub span: ByteSpan,
     /// The sum of [`ScoredPassage::parts`].
     pub score: f32,
-    /// Byte ranges (in the body) of the matched words.
-    pub highlights: Vec<ByteSpan>,
+    /// The positions of the matched words among the body's words, as the index counts them
+    /// (sorted): [`to_passage`] finds them in the passage's text.
+    pub highlights: Vec<u32>,
+    /// The position of the passage's first word the index holds (its words' count starts
+    /// here).
+    pub first_position: u32,
     /// What the score is made of, for `--explain` ([`explain_parts`]).
     pub parts: Vec<Part>,
     /// The summed weight of the concepts found whole in the passage.
@@ -156,16 +151,54 @@ pub struct ArticleMatch {
 pub fn match_article(title: &str, body: &str, plan: &Plan) -> ArticleMatch {
     let (marks, bounds) = plan.matcher().marks_and_words(body);
     let spans = split(body);
-    let ranges = word_ranges(&spans, &bounds, |&(start, end)| (start, end));
-    let passages = score_spans(&marks, &spans, &ranges, plan);
+    let ranges = word_ranges(&spans, &bounds, |&(_, start, end)| (start, end));
+    let passages = score_spans(&marks, &spans, &ranges, |at| bounds[at].0, plan);
     finish(title, passages, &spans, bounds.len() as u32, plan)
 }
 
 /// [`match_article`] for a body already cut ([`cache::Cut`]): the same answer.
 pub fn match_cut(title: &str, body: &str, cut: &cache::Cut, plan: &Plan) -> ArticleMatch {
     let marks = plan.matcher().marks_in_cut(body, cut);
-    let passages = score_spans(&marks, &cut.spans, &cut.ranges, plan);
+    let passages = score_spans(&marks, &cut.spans, &cut.ranges, |at| cut.words[at].0, plan);
     finish(title, passages, &cut.spans, cut.words.len() as u32, plan)
+}
+
+/// [`match_article`] for a body whose cut was stored ([`PassageMap`]), from the positions of
+/// the query's words in it (`(position, word)`, sorted, as the index holds them): the same
+/// answer, without reading the body.
+pub fn match_map(
+    title: &str,
+    map: &PassageMap,
+    marks: &[(u32, matcher::WordId)],
+    plan: &Plan,
+) -> ArticleMatch {
+    let mut passages: Vec<ScoredPassage> = Vec::new();
+    let mut from = 0;
+    let mut inside: Vec<matcher::Token> = Vec::new();
+    for mapped in &map.passages {
+        let (first, end) = mapped.positions;
+        from += marks[from..].partition_point(|&(position, _)| position < first);
+        let to = from + marks[from..].partition_point(|&(position, _)| position < end);
+        if mapped.words == 0 || from == to {
+            continue;
+        }
+        inside.clear();
+        inside.extend(
+            marks[from..to]
+                .iter()
+                .map(|&(position, word)| matcher::Token {
+                    word: Some(word),
+                    position,
+                }),
+        );
+        let words = mapped.words as usize;
+        if let Some(scored) = score_passage(&inside, words, plan, mapped.span, first, |c| c.in_body)
+        {
+            passages.push(scored);
+        }
+    }
+    let spans: Vec<ByteSpan> = map.passages.iter().map(|p| p.span).collect();
+    finish(title, passages, &spans, map.words, plan)
 }
 
 /// For each passage of `spans`, its words as a range of indices into `words` (sorted, each
@@ -197,6 +230,7 @@ fn score_spans(
     marks: &[(usize, matcher::Token)],
     spans: &[ByteSpan],
     ranges: &[(u32, u32)],
+    position_of: impl Fn(usize) -> u32,
     plan: &Plan,
 ) -> Vec<ScoredPassage> {
     let mut passages: Vec<ScoredPassage> = Vec::new();
@@ -209,7 +243,10 @@ fn score_spans(
             continue;
         }
         let inside: Vec<matcher::Token> = marks[from..to].iter().map(|&(_, t)| t).collect();
-        if let Some(scored) = score_passage(&inside, last - first, plan, span, |c| c.in_body) {
+        let position = position_of(first);
+        if let Some(scored) =
+            score_passage(&inside, last - first, plan, span, position, |c| c.in_body)
+        {
             passages.push(scored);
         }
     }
@@ -241,9 +278,14 @@ fn finish(
         start: 0,
         end: title.len(),
     };
-    let title = score_passage(&title_tokens, title_tokens.len(), plan, title_span, |c| {
-        c.in_title
-    });
+    let title = score_passage(
+        &title_tokens,
+        title_tokens.len(),
+        plan,
+        title_span,
+        0,
+        |c| c.in_title,
+    );
     let total: f32 = plan.concepts.iter().map(|c| c.weight).sum();
     let concentration = if total > 0.0 {
         passages
@@ -267,22 +309,55 @@ fn finish(
 /// Turns a scored passage into the contract's [`Passage`] (character offsets).
 pub fn to_passage(body: &str, scored: &ScoredPassage) -> Passage {
     let mut passage = plain_passage(body, scored.span);
-    let ByteSpan { start, end } = scored.span;
-    let relative: Vec<ByteSpan> = scored
-        .highlights
-        .iter()
-        .filter(|h| h.start >= start && h.end <= end)
-        .map(|h| ByteSpan {
-            start: h.start - start,
-            end: h.end - start,
-        })
-        .collect();
+    let relative = highlighted(body, scored);
     passage.highlights = to_char_ranges(&passage.text, &relative)
         .into_iter()
         .map(|span| [span.start, span.end])
         .collect();
     passage.score = scored.score;
     passage
+}
+
+/// The byte ranges, relative to the passage, of the words at `scored`'s highlighted
+/// positions: the passage's text is read into words, counting from its first word's position.
+fn highlighted(body: &str, scored: &ScoredPassage) -> Vec<ByteSpan> {
+    let ByteSpan { start, end } = scored.span;
+    let Some(text) = body.get(start..end) else {
+        return Vec::new();
+    };
+    let mut wanted = scored.highlights.iter().copied().peekable();
+    if wanted.peek().is_none() {
+        return Vec::new();
+    }
+    // A window cut through a word (no space to cut at) starts with the word's tail, which is
+    // none of the passage's words.
+    let cut_through = body[..start]
+        .chars()
+        .next_back()
+        .zip(text.chars().next())
+        .is_some_and(|(before, first)| before.is_alphanumeric() && first.is_alphanumeric());
+    let mut found = words(text)
+        .skip_while(|&(_, from, _)| cut_through && from == 0)
+        .peekable();
+    // The passage's first word: its position in the body is `first_position`.
+    let Some(&(relative_first, _, _)) = found.peek() else {
+        return Vec::new();
+    };
+    let shift = i64::from(scored.first_position) - i64::from(relative_first);
+    let mut spans = Vec::with_capacity(scored.highlights.len());
+    for (relative, from, to) in found {
+        let position = i64::from(relative) + shift;
+        while wanted.next_if(|&w| i64::from(w) < position).is_some() {}
+        let Some(next) = wanted.peek() else { break };
+        if i64::from(*next) == position {
+            spans.push(ByteSpan {
+                start: from,
+                end: to,
+            });
+            wanted.next();
+        }
+    }
+    spans
 }
 
 /// The passage at `span` (byte offsets) without highlights.
@@ -519,6 +594,40 @@ mod tests {
             for _ in 0..2 {
                 let cut = cache::Cut::of(&body, &mut analysis).unwrap();
                 proptest::prop_assert_eq!(&match_cut("Talks a b", &body, &cut, &plan), &fresh);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A body's stored cut and the positions of the query's words score as the body read
+        /// afresh, and each highlight is found again in the passage's text where the body's
+        /// words put it, windows cut through a word and long words included.
+        #[test]
+        fn a_stored_cut_scores_and_highlights_as_the_body_read_afresh(
+            body in "(?s)(Security|talks|TALK|é|secure|a|b|x{45}|y{400}|[.!? ]|\n\n){0,400}",
+        ) {
+            let plan = plan(vec![
+                word("security", &["secur"], 1.5),
+                word("talks", &["talk"], 1.0),
+                phrase("\"a b\"", &["a", "b"], 1),
+            ]);
+            let fresh = match_article("Talks a b", &body, &plan);
+            let marks: Vec<(u32, matcher::WordId)> = plan
+                .matcher()
+                .analyse(&body)
+                .iter()
+                .filter_map(|t| t.word.map(|w| (t.position, w)))
+                .collect();
+            let map = PassageMap::decode(&PassageMap::of(&body).encode()).unwrap();
+            proptest::prop_assert_eq!(&match_map("Talks a b", &map, &marks, &plan), &fresh);
+            let every: Vec<(u32, usize, usize)> = words(&body).collect();
+            for scored in &fresh.passages {
+                let expected: Vec<ByteSpan> = every
+                    .iter()
+                    .filter(|w| scored.highlights.contains(&w.0))
+                    .map(|w| ByteSpan { start: w.1 - scored.span.start, end: w.2 - scored.span.start })
+                    .collect();
+                proptest::prop_assert_eq!(super::highlighted(&body, scored), expected);
             }
         }
     }

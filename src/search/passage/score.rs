@@ -19,9 +19,9 @@ pub const PROXIMITY: f32 = 0.5;
 /// Words further apart than this earn no proximity bonus.
 const MAX_PROXIMITY_DISTANCE: u32 = 10;
 
-/// Scores the passage of `words` words whose query words are among `tokens` (its words in
-/// order: all of them, or only the query words, which alone count); `None` when no concept in
-/// scope is in it.
+/// Scores the passage of `words` words, the first at `first_position`, whose query words are
+/// among `tokens` (its words in order: all of them, or only the query words, which alone
+/// count); `None` when no concept in scope is in it.
 // Longer than most: BM25 at passage scale, partial phrases and proximity are summed in one pass
 // over the passage's matches, which all three read.
 pub fn score_passage(
@@ -29,6 +29,7 @@ pub fn score_passage(
     words: usize,
     plan: &Plan,
     span: ByteSpan,
+    first_position: u32,
     in_scope: fn(&Concept) -> bool,
 ) -> Option<ScoredPassage> {
     if tokens.iter().all(|t| t.word.is_none()) {
@@ -81,7 +82,7 @@ pub fn score_passage(
         for occurrence in &found {
             for &index in occurrence {
                 if let Some(token) = tokens.get(index) {
-                    highlights.push(token.span);
+                    highlights.push(token.position);
                 }
             }
         }
@@ -107,6 +108,7 @@ pub fn score_passage(
         span,
         score: parts.iter().map(|p| p.score).sum(),
         highlights,
+        first_position,
         parts,
         found_weight,
     })
