@@ -4,6 +4,9 @@ index, `search --json` and `/api/search` compared byte for byte.
 
   bench/same_answers.py OLD_BIN NEW_BIN CORPUS=INDEX [CORPUS=INDEX ...]   (CORPUS: reuters, chronam)
 
+When the new binary needs another schema version, give each its own index of the same files:
+CORPUS=OLD_INDEX,NEW_INDEX.
+
 Queries: the benchmark set, keywords and fallbacks of bench/questions.py and every second adhoc
 question. The command line is asked plain, with --explain, --group none --limit 20 and --sort
 newest; the server with passages=3, group=none and explain=true, twice (the second answer may
@@ -21,17 +24,18 @@ def main():
     old, new, *pairs = sys.argv[1:]
     compared = differ = 0
     for pair in pairs:
-        corpus, index = pair.split("=")
+        corpus, indexes = pair.split("=")
+        old_index, new_index = (indexes.split(",") + [indexes])[:2]
         asked = BENCH_SET[corpus] + KEYWORDS[corpus] + questions(20)[::2]
         for q in asked:
             for extra in [[], ["--explain"], ["--group", "none", "--limit", "20"], ["--sort", "newest"]]:
-                outs = [subprocess.run([b, "--index", index, "search", "--json", "--limit", "10", q, *extra],
-                                       capture_output=True).stdout for b in (old, new)]
+                outs = [subprocess.run([b, "--index", i, "search", "--json", "--limit", "10", q, *extra],
+                                       capture_output=True).stdout for b, i in ((old, old_index), (new, new_index))]
                 compared += 1
                 if outs[0] != outs[1]:
                     differ += 1
                     print("differs:", corpus, "search", q, *extra)
-        servers = [start(b, index) for b in (old, new)]
+        servers = [start(b, i) for b, i in ((old, old_index), (new, new_index))]
         try:
             for _ in range(2):
                 for q in asked:
