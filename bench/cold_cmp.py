@@ -2,7 +2,8 @@
 """Cold queries of two or more newsindex binaries in the same run: the benchmark's query set
 (bench.py's QUERIES) as fresh `search` processes, rounds interleaved (order reversed every
 other round) so the machine's load falls on each alike. Prints wall p50/p95 and CPU p50
-(user + system, getrusage) per binary and each one's ratio to the first.
+(user + system, getrusage) per binary and each one's ratio to the first, then wall p50/p95 per
+query kind.
 
   bench/cold_cmp.py ROUNDS NAME=BINARY:INDEX [NAME=BINARY:INDEX ...]
 
@@ -30,11 +31,12 @@ def main():
         binary, index = rest.split(":")
         tools.append((name, binary, index))
     wall = {name: [] for name, _, _ in tools}
+    kinds = {}
     cpu = {name: [] for name, _, _ in tools}
     for round_ in range(rounds + 1):
         for name, binary, index in tools if round_ % 2 == 0 else tools[::-1]:
             corpus = "reuters" if "reuters" in index else "chronam"
-            for _, words, options in QUERIES[corpus]:
+            for kind, words, options in QUERIES[corpus]:
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
                 subprocess.run(command(binary, index, words, options), stdout=subprocess.DEVNULL,
@@ -43,6 +45,7 @@ def main():
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 if round_ > 0:  # the first round warms the page cache
                     wall[name].append(took)
+                    kinds.setdefault(kind, {}).setdefault(name, []).append(took)
                     cpu[name].append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
     base = tools[0][0]
     for name, _, _ in tools:
@@ -51,6 +54,12 @@ def main():
         c50 = statistics.median(cpu[name])
         print(f"{name:10s} wall p50 {p50:6.2f} ms p95 {p95:6.2f}  cpu p50 {c50:6.2f} ms  "
               f"ratio wall {p50 / statistics.median(wall[base]):.3f} cpu {c50 / statistics.median(cpu[base]):.3f}")
+    for kind, by_tool in kinds.items():
+        cells = []
+        for name, _, _ in tools:
+            times = sorted(by_tool[name])
+            cells.append(f"{name} {statistics.median(times):5.2f} / {times[int(0.95 * (len(times) - 1))]:5.2f}")
+        print(f"  {kind:12s} p50 / p95 ms: " + ",  ".join(cells))
     print("load average after:", os.getloadavg())
 
 
