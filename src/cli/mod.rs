@@ -650,7 +650,10 @@ fn run_search(settings: &Settings, args: SearchArgs, out: &mut impl Write) -> Re
             color: settings.color,
         }
     };
-    output::write_results(out, &results, &request, format)?;
+    // One write for the page, not one per line (stdout is line-buffered).
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    output::write_results(&mut buffered, &results, &request, format)?;
+    buffered.flush().map_err(Error::WriteOutput)?;
     // The process ends with this command and its memory maps and caches go with it: tearing
     // the opened index down piece by piece (unmapping each file) would only spend time.
     std::mem::forget(index);

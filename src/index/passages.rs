@@ -78,25 +78,37 @@ impl PassageMap {
         }
     }
 
-    /// The map as stored: unsigned LEB128 numbers, each passage relative to the one before.
+    /// The map as stored: unsigned LEB128 numbers, each passage relative to the one before,
+    /// most in two or three bytes: its word count with the [`Form`] of what lies between it
+    /// and the passage before, then its length in bytes.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(8 + self.passages.len() * 6);
+        let mut out = Vec::with_capacity(8 + self.passages.len() * 4);
         put(&mut out, self.words as usize);
         put(&mut out, self.passages.len());
         let (mut end, mut position) = (0usize, 0u32);
         for passage in &self.passages {
-            put(&mut out, passage.span.start - end);
-            put(&mut out, passage.span.end - passage.span.start);
+            let gap = passage.span.start - end;
             let (first, last) = passage.positions;
-            end = passage.span.end;
-            if passage.words == 0 {
-                put(&mut out, 0);
-                continue;
+            let (skipped, long) = match passage.words {
+                0 => (0, 0),
+                words => (first - position, last - first - words),
+            };
+            let form = match (gap, skipped, long) {
+                (2, 0, 0) => Form::Paragraph,
+                (1, 0, 0) => Form::Window,
+                _ => Form::Other,
+            };
+            put(&mut out, ((passage.words as usize) << 2) | form as usize);
+            put(&mut out, passage.span.end - passage.span.start);
+            if form == Form::Other {
+                put(&mut out, gap);
+                put(&mut out, skipped as usize);
+                put(&mut out, long as usize);
             }
-            put(&mut out, passage.words as usize);
-            put(&mut out, (first - position) as usize);
-            put(&mut out, (last - first - passage.words) as usize);
-            position = last;
+            end = passage.span.end;
+            if passage.words > 0 {
+                position = last;
+            }
         }
         out
     }
@@ -109,33 +121,53 @@ impl PassageMap {
         let mut passages = Vec::with_capacity(count.min(bytes.len()));
         let (mut end, mut position) = (0usize, 0u32);
         for _ in 0..count {
-            let start = end.checked_add(reader.next()?)?;
+            let head = reader.next()?;
+            let length = reader.next()?;
+            let (gap, skipped, long) = match head & 3 {
+                0 => (2, 0, 0),
+                1 => (1, 0, 0),
+                3 => (reader.next()?, reader.next()?, reader.next()?),
+                _ => return None,
+            };
+            let mapped = u32::try_from(head >> 2).ok()?;
+            let start = end.checked_add(gap)?;
             let span = ByteSpan {
                 start,
-                end: start.checked_add(reader.next()?)?,
+                end: start.checked_add(length)?,
             };
-            let mapped = u32::try_from(reader.next()?).ok()?;
+            end = span.end;
             if mapped == 0 {
                 passages.push(MappedPassage {
                     span,
                     ..MappedPassage::default()
                 });
-                end = span.end;
                 continue;
             }
-            let first = position.checked_add(u32::try_from(reader.next()?).ok()?)?;
-            let long = u32::try_from(reader.next()?).ok()?;
-            let last = first.checked_add(mapped)?.checked_add(long)?;
+            let first = position.checked_add(u32::try_from(skipped).ok()?)?;
+            let last = first
+                .checked_add(mapped)?
+                .checked_add(u32::try_from(long).ok()?)?;
             passages.push(MappedPassage {
                 span,
                 positions: (first, last),
                 words: mapped,
             });
-            end = span.end;
             position = last;
         }
         (reader.at == bytes.len()).then_some(PassageMap { words, passages })
     }
+}
+
+/// What lies between a stored passage and the one before it: how [`PassageMap::encode`]
+/// writes the common cases in no bytes of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// A blank line (two bytes), no word skipped, no long word inside.
+    Paragraph = 0,
+    /// One space (a window's cut), no word skipped, no long word inside.
+    Window = 1,
+    /// Anything else: the gap in bytes, the positions skipped and the long words inside follow.
+    Other = 3,
 }
 
 /// Appends `value` as unsigned LEB128.
