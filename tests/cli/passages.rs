@@ -399,3 +399,55 @@ fn results_deserialize_with_the_added_fields() {
     assert!(value["hits"][0].get("explain").is_none());
     let _: SearchResults = serde_json::from_value(value).unwrap();
 }
+
+/// A page of 4 KiB or more is scored from its stored cut and the index's positions of the
+/// query's words: its passages and highlights are still exactly where the words are, after a
+/// word too long to index, a window cut through a run of letters and characters of two bytes.
+#[test]
+fn a_long_page_s_passages_and_highlights_come_from_its_stored_cut() {
+    let filler: String = (0..45)
+        .map(|i| format!("Paragraph {i} tells of the harvest and the café prices in the county."))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let long_word = "Pneumonoultramicroscopicsilicovolcanoconiosislike";
+    let run = "x".repeat(500);
+    let window = format!(
+        "{run} The fleet heard of the submarine early. {} Then {long_word} submarine warfare \
+         was named in the note by the ministry. {}",
+        "The mayor spoke of roads and bridges at length. ".repeat(6),
+        "Nothing more was said of it that week. ".repeat(6),
+    );
+    let body = format!("{filler}\n\n{window}\n\nA last word on the submarine warfare question.");
+    assert!(body.len() >= 4096, "{}", body.len());
+    let corpus = TestCorpus::new();
+    corpus.write(
+        "page.txt",
+        article("The evening news", "1916-01-05", "The Herald", &body),
+    );
+    corpus.index();
+    let phrase = corpus.search_json(&["\"submarine warfare\"", "--passages", "5"]);
+    let hit = &phrase.hits[0];
+    assert_eq!(hit.passages.len(), 2, "{:?}", hit.passages);
+    let chars: Vec<char> = body.chars().collect();
+    for passage in &hit.passages {
+        assert_eq!(highlighted(passage), ["submarine", "warfare"]);
+        let shown: String = chars[passage.start..passage.end].iter().collect();
+        assert_eq!(shown, passage.text);
+    }
+    let every = corpus.search_json(&["submarine", "--group", "none", "--limit", "10"]);
+    assert_eq!(
+        every.hits.len(),
+        3,
+        "one passage per paragraph or window holding it"
+    );
+    for hit in &every.hits {
+        let passage = &hit.passages[0];
+        assert_eq!(highlighted(passage), ["submarine"]);
+        let shown: String = chars[passage.start..passage.end].iter().collect();
+        assert_eq!(shown, passage.text);
+    }
+    let cafe = corpus.search_json(&["café", "--passages", "1"]);
+    let passage = &cafe.hits[0].passages[0];
+    assert_eq!(highlighted(passage), ["café"]);
+    assert!(passage.text.starts_with("Paragraph "), "{}", passage.text);
+}
