@@ -79,8 +79,9 @@ impl PassageMap {
     }
 
     /// The map as stored: unsigned LEB128 numbers, each passage relative to the one before,
-    /// most in two or three bytes: its word count with the [`Form`] of what lies between it
-    /// and the passage before, then its length in bytes.
+    /// most in two or three bytes: its word count with the form of what lies between it and
+    /// the passage before (a blank line, a space, or anything else spelled out), then its
+    /// length in bytes.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(8 + self.passages.len() * 4);
         put(&mut out, self.words as usize);

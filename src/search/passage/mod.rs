@@ -1,9 +1,12 @@
-//! Passages: the body cut into paragraphs (long ones into windows of sentences, [`cut`]), each
+//! Passages: the body cut into paragraphs (long ones into windows of sentences, [`split`]), each
 //! scored against the query's [`Plan`] (`score`) and highlighted exactly ([`Passage`],
 //! [`match_article`]).
 //!
 //! Text is analysed as the index analysed it, by the plan's [`Matcher`] (built once per query),
-//! so a stem matches where the index matched; a phrase is highlighted only where it occurs.
+//! so a stem matches where the index matched; a phrase is highlighted only where it occurs. A
+//! long body that stored its cut ([`PassageMap`]) is not read at all: its query words come
+//! from the index's positions ([`match_map`]), and only a shown passage is read to place its
+//! highlights.
 //! Inside the search, places are [`ByteSpan`]s of the body; the contract's [`Passage`] speaks
 //! in characters ([`CharSpan`]).
 
