@@ -197,7 +197,9 @@ fn marks_in_body(
         let Some(mut postings) = postings else {
             continue;
         };
-        if postings.seek(address.doc_id) != address.doc_id {
+        // A fresh cursor stands on the word's first article, which may come after this one.
+        let doc = address.doc_id;
+        if postings.doc() > doc || postings.seek(doc) != doc {
             continue;
         }
         postings.positions(&mut positions);
