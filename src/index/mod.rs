@@ -53,8 +53,7 @@ pub struct NewsIndex {
 
 impl NewsIndex {
     /// Opens the index at `dir` for reading, as its last commit left it: what a one-shot
-    /// command (`search`, `show`, `stats`) needs, without the thread that watches for commits
-    /// and without a cache of decompressed doc-store blocks.
+    /// command (`search`, `show`, `stats`) needs, without the thread that watches for commits.
     ///
     /// # Errors
     /// [`Error::IndexMissing`] when there is none; [`Error::IndexOutdated`] when another version
@@ -81,14 +80,9 @@ impl NewsIndex {
         let (index, meta) = open_checked(dir)?;
         let fields = Fields::new();
         schema::register_tokenizers(&index);
-        let mut builder = index.reader_builder().reload_policy(reload);
-        if matches!(reload, ReloadPolicy::Manual) {
-            // A one-shot command reads each article once: keeping no decompressed block lets
-            // the next block reuse its memory instead of faulting in fresh pages (a tenth of
-            // a cold search's CPU on the OCR pages).
-            builder = builder.doc_store_cache_num_blocks(0);
-        }
-        let reader = builder
+        let reader = index
+            .reader_builder()
+            .reload_policy(reload)
             .try_into()
             .map_err(|source| damaged(dir, &meta, source))?;
         Ok(NewsIndex {
