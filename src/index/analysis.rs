@@ -299,11 +299,12 @@ struct Span {
     end: u32,
 }
 
-/// A word of at most 16 bytes as written: its first eight bytes and its last eight (the two
-/// overlap, and are zero-padded when the word is shorter), and its length. Together they hold
-/// every byte of the word, so two words have the same key only when they are the same.
+/// A word of at most 16 bytes as written: its first eight bytes and the up to eight after them,
+/// zero-padded. A word holds no zero byte (it is a run of letters and digits), so the padding
+/// tells its length and two words have the same key only when they are the same; 16 bytes
+/// rather than 24 with the length beside them, a third less memory per remembered word.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct Packed(u64, u64, u8);
+struct Packed(u64, u64);
 
 impl Packed {
     /// The key of `bytes[start..end]`, or `None` when the word is longer than 16 bytes.
@@ -314,12 +315,11 @@ impl Packed {
             return None;
         }
         if length <= 8 {
-            Some(Packed(load(bytes, start, length), 0, length as u8))
+            Some(Packed(load(bytes, start, length), 0))
         } else {
             Some(Packed(
                 load(bytes, start, 8),
-                load(bytes, end - 8, 8),
-                length as u8,
+                load(bytes, start + 8, length - 8),
             ))
         }
     }
