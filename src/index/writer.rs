@@ -1076,11 +1076,13 @@ impl InFlight {
     }
 
     /// Gives back `bytes` taken by [`InFlight::acquire`], [`InFlight::try_acquire`] or
-    /// [`InFlight::take`].
+    /// [`InFlight::take`]. Waiting workers are woken once half the limit is free, not at each
+    /// document indexed: they then read files while the indexing threads work through the
+    /// other half, rather than waking (and sleeping again) once per document.
     fn release(&self, bytes: u64) {
         let mut state = self.lock();
         state.bytes = state.bytes.saturating_sub(bytes);
-        if state.waiting > 0 {
+        if state.waiting > 0 && state.bytes <= self.limit / 2 {
             self.freed.notify_all();
         }
     }
@@ -1440,6 +1442,23 @@ mod tests {
         budget.acquire(1_000);
         budget.release(1_000);
         assert_eq!(budget.bytes(), 0);
+    }
+
+    #[test]
+    fn a_waiting_worker_is_woken_once_half_the_limit_is_free() {
+        let budget = InFlight::new(100);
+        budget.acquire(90);
+        std::thread::scope(|scope| {
+            let waiter = scope.spawn(|| budget.acquire(20));
+            // 90 + 20 does not fit; 80 + 20 would, but the waiter sleeps on until half is free.
+            for _ in 0..5 {
+                std::thread::sleep(Duration::from_millis(10));
+                budget.release(10);
+            }
+            waiter.join().unwrap();
+        });
+        // 40 left in flight, and the waiter's 20.
+        assert_eq!(budget.bytes(), 60);
     }
 
     #[test]
