@@ -6,7 +6,6 @@
 
 use super::schema::field;
 use std::collections::{HashMap, HashSet};
-use std::fs::Metadata;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -507,13 +506,18 @@ impl<'c> Walk<'_, 'c> {
         let mut listed = HashSet::new();
         for ((root, absolute), context) in self.roots.iter().zip(self.absolute).zip(self.contexts) {
             let files = parse::list_files(root, absolute, context, &mut *diagnose)?;
-            listed.extend(files.iter().map(|file| file.key.clone()));
-            for (file, metadata) in stat_all(files, self.threads) {
-                match metadata {
-                    Ok(metadata) => found.push(Found {
+            // Only an indexed file can be gone: with nothing indexed, no list to look in.
+            if !known.is_empty() {
+                listed.extend(files.iter().map(|file| file.key.clone()));
+            }
+            let stats = stat_all(&files, self.threads);
+            found.reserve(files.len());
+            for (file, stat) in files.into_iter().zip(stats) {
+                match stat {
+                    Ok((mtime_nanos, size)) => found.push(Found {
                         state: FileState {
-                            mtime_nanos: mtime_nanos(&metadata),
-                            size: metadata.len(),
+                            mtime_nanos,
+                            size,
                             hash: 0,
                             context: context.file_fingerprint(&file.file),
                         },
@@ -640,7 +644,7 @@ fn read_and_add(
     threads: usize,
     fields: &Fields,
     in_flight: &Arc<InFlight>,
-    add: &mut dyn FnMut(Vec<(&Candidate, Outcome)>) -> Result<()>,
+    add: &mut dyn FnMut(Batch) -> Result<()>,
 ) -> Result<()> {
     let next = AtomicUsize::new(0);
     let stop = &settings.stop;
@@ -697,6 +701,9 @@ fn read_and_add(
         Ok(())
     })
 }
+
+/// Files read by a worker, each with what it made of it, handed over together.
+type Batch<'p, 'c> = Vec<(&'p Candidate<'c>, Outcome)>;
 
 /// Files a worker hands over at once at most (see [`read_and_add`]).
 const BATCH_FILES: usize = 64;
@@ -969,35 +976,36 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
     Ok(known)
 }
 
-/// The metadata of each file (following symbolic links), fetched on `threads` threads.
-fn stat_all(files: Vec<Listed>, threads: usize) -> Vec<(Listed, std::io::Result<Metadata>)> {
-    let metadata: Vec<std::io::Result<Metadata>> = {
-        let chunk = files.len().div_ceil(threads.max(1)).max(1);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = files
-                .chunks(chunk)
-                .map(|part| {
-                    let worker = scope.spawn(move || {
-                        part.iter()
-                            .map(|listed| std::fs::metadata(&listed.file))
-                            .collect::<Vec<_>>()
-                    });
-                    (part.len(), worker)
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|(count, worker)| {
-                    worker.join().unwrap_or_else(|_| {
-                        (0..count)
-                            .map(|_| Err(std::io::Error::other("cannot read file metadata")))
-                            .collect()
-                    })
-                })
-                .collect()
-        })
-    };
-    files.into_iter().zip(metadata).collect()
+/// The modification time (nanoseconds) and size of each file (following symbolic links),
+/// fetched on `threads` threads; only those two are kept, not each file's whole `Metadata`.
+fn stat_all(files: &[Listed], threads: usize) -> Vec<std::io::Result<(i64, u64)>> {
+    let chunk = files.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                let worker = scope.spawn(move || {
+                    part.iter()
+                        .map(|listed| {
+                            std::fs::metadata(&listed.file)
+                                .map(|metadata| (mtime_nanos(&metadata), metadata.len()))
+                        })
+                        .collect::<Vec<_>>()
+                });
+                (part.len(), worker)
+            })
+            .collect();
+        let mut stats = Vec::with_capacity(files.len());
+        for (count, worker) in workers {
+            match worker.join() {
+                Ok(part) => stats.extend(part),
+                Err(_) => stats.extend(
+                    (0..count).map(|_| Err(std::io::Error::other("cannot read file metadata"))),
+                ),
+            }
+        }
+        stats
+    })
 }
 
 /// Bytes of files read by the workers and of documents tantivy has not indexed yet, kept under
@@ -1335,7 +1343,7 @@ fn content_hash(bytes: &[u8]) -> u64 {
 /// it, then its documents (one group, so the deletion cannot touch them).
 fn apply(
     fields: &Fields,
-    batch: Vec<(&Candidate, Outcome)>,
+    batch: Batch,
     report: &mut IndexReport,
     report_event: &mut dyn FnMut(IndexEvent),
 ) -> Vec<UserOperation<Pending>> {
