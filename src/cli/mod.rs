@@ -214,9 +214,9 @@ pub struct SearchArgs {
     /// articles carry it (implies --facets)
     #[arg(long, value_name = "WHAT", value_parser = choice::<Counted>())]
     pub facets_by: Option<Counted>,
-    /// Copies of one story: show them all, or collapse them into one hit listing the others
-    /// (slower: it looks up each hit's copies and counts stories)
-    #[arg(long, value_name = "HOW", default_value = "all", value_parser = choice::<CopiesMode>())]
+    /// Copies of one story: collapse them into one hit listing the others (the default), or
+    /// show every copy as a hit of its own (`all`, a little faster)
+    #[arg(long, value_name = "HOW", default_value = "collapse", value_parser = choice::<CopiesMode>())]
     pub copies: CopiesMode,
     /// Also find reworded and OCR-damaged reprints of the shown passages of OCR pages, by
     /// aligning them with other papers' articles of the same week (implies --copies collapse;

@@ -177,6 +177,33 @@ pub fn stored(body: &str) -> Stored {
     stored
 }
 
+/// A passage's byte span and its band keys (`None` when it has too few shingles).
+pub type KeyedPassage = ((usize, usize), Option<[u64; PASSAGE_BANDS]>);
+
+/// Each of `body`'s [`passages`] with its band keys (`None` for one with too few shingles), the
+/// body read into words once: the keys [`stored`] stores, passage by passage.
+pub fn passages_with_keys(body: &str) -> Vec<KeyedPassage> {
+    let spans = passages(body);
+    if spans.is_empty() {
+        return Vec::new();
+    }
+    let (hashes, starts): (Vec<u64>, Vec<usize>) = words(body).into_iter().unzip();
+    let shingled = shingles_of(&hashes);
+    spans
+        .into_iter()
+        .map(|(from, to)| {
+            let first = starts.partition_point(|&at| at < from);
+            let last = starts.partition_point(|&at| at < to);
+            let passage = if last - first >= SHINGLE {
+                &shingled[first..=last - SHINGLE]
+            } else {
+                &shingles_of(&hashes[first..last])[..]
+            };
+            ((from, to), passage_keys_of(passage))
+        })
+        .collect()
+}
+
 /// The shingles of each of `body`'s [`passages`], with its byte span: the same sets as
 /// [`shingles`] of each passage's text, the body read into words once.
 pub fn passage_shingles(body: &str) -> Vec<((usize, usize), HashSet<u64>)> {
@@ -212,14 +239,15 @@ struct Line {
 /// The lines of `body`, read once for both [`is_column_text`] and [`passages`].
 fn lines(body: &str) -> Vec<Line> {
     let mut lines = Vec::with_capacity(body.len() / 32);
-    let mut offset = 0;
-    for line in body.split_inclusive('\n') {
+    let mut start = 0;
+    let breaks = memchr::memchr_iter(b'\n', body.as_bytes()).map(|at| at + 1);
+    for end in breaks.chain((start < body.len() && !body.ends_with('\n')).then_some(body.len())) {
         lines.push(Line {
-            start: offset,
-            end: offset + line.len(),
-            chars: chars(line.trim()),
+            start,
+            end,
+            chars: chars(body[start..end].trim()),
         });
-        offset += line.len();
+        start = end;
     }
     lines
 }
@@ -412,15 +440,57 @@ pub fn passages(body: &str) -> Vec<(usize, usize)> {
     passages_in(body, &lines(body))
 }
 
+/// The [`passages`] of `body` that overlap one of `spans` (byte spans): the page is cut as
+/// [`passages`] cuts it, but only the passages asked for have their words counted.
+pub fn passages_overlapping(body: &str, spans: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    passages_among(body, &paragraphs(body, &lines(body)), spans)
+}
+
+/// [`passages_overlapping`] of a body already cut into [`paragraphs_of`].
+pub fn passages_among(
+    body: &str,
+    paragraphs: &[(usize, usize)],
+    spans: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    paragraphs
+        .iter()
+        .copied()
+        .filter(|&(from, to)| spans.iter().any(|&(start, end)| start < to && from < end))
+        .filter(|&(from, to)| long_enough(&body[from..to]))
+        .collect()
+}
+
+/// The paragraphs of `body` as [`passages`] cuts them, before short ones are left out: a
+/// passage is a paragraph of which [`long_enough`] holds.
+pub fn paragraphs_of(body: &str) -> Vec<(usize, usize)> {
+    paragraphs(body, &lines(body))
+}
+
+/// Whether a paragraph has the [`PASSAGE_MIN_WORDS`] words of a passage.
+pub fn long_enough(paragraph: &str) -> bool {
+    counted_words(paragraph) >= PASSAGE_MIN_WORDS
+}
+
 /// [`passages`] of a body already cut into lines.
 fn passages_in(body: &str, lines: &[Line]) -> Vec<(usize, usize)> {
+    paragraphs(body, lines)
+        .into_iter()
+        .filter(|&(from, to)| long_enough(&body[from..to]))
+        .collect()
+}
+
+/// The paragraphs of a body cut into lines, trimmed, however short (see [`passages`]).
+fn paragraphs(body: &str, lines: &[Line]) -> Vec<(usize, usize)> {
     let mut lengths: Vec<usize> = lines
         .iter()
         .map(|line| line.chars)
         .filter(|&n| n >= 20)
         .collect();
-    lengths.sort_unstable();
-    let width = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
+    let middle = lengths.len() / 2;
+    let width = match lengths.is_empty() {
+        true => 0,
+        false => *lengths.select_nth_unstable(middle).1,
+    };
     let mut spans = Vec::new();
     let mut start: Option<usize> = None;
     for line in lines {
@@ -455,7 +525,7 @@ fn passages_in(body: &str, lines: &[Line]) -> Vec<(usize, usize)> {
                 from + text.trim_end().len(),
             )
         })
-        .filter(|&(from, to)| to > from && counted_words(&body[from..to]) >= PASSAGE_MIN_WORDS)
+        .filter(|&(from, to)| to > from)
         .collect()
 }
 
@@ -537,6 +607,34 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_the_texts_lines_with_their_trimmed_lengths() {
+        let texts = [
+            "",
+            "one line",
+            "two\nlines\n",
+            "  spaced  \r\n\tTabbed\x0b\x0c\n\n   \nend",
+            "Zürich\u{a0}\n\u{a0} naïve café \u{2003}\nplain ascii line\n",
+            "\n\n\nx",
+        ];
+        for text in texts {
+            let mut offset = 0;
+            let expected: Vec<(usize, usize, usize)> = text
+                .split_inclusive('\n')
+                .map(|line| {
+                    let span = (offset, offset + line.len(), chars(line.trim()));
+                    offset += line.len();
+                    span
+                })
+                .collect();
+            let found: Vec<(usize, usize, usize)> = lines(text)
+                .iter()
+                .map(|line| (line.start, line.end, line.chars))
+                .collect();
+            assert_eq!(found, expected, "{text:?}");
+        }
+    }
+
+    #[test]
     fn folding_and_case_do_not_change_the_shingles() {
         let loud = STORY.to_uppercase().replace("economists", "Économists");
         assert_eq!(jaccard(&shingles(STORY), &shingles(&loud)), 1.0);
@@ -592,6 +690,15 @@ mod tests {
         assert_eq!(stored(&page).passages, expected);
         let whole = Signature::of(&shingles(&page)).map(|s| s.0.to_vec());
         assert_eq!(Some(stored(&page).article), whole);
+        // The keys a server keeps per passage are those of each passage read alone.
+        let alone: Vec<KeyedPassage> = passages(&page)
+            .into_iter()
+            .map(|(from, to)| ((from, to), passage_keys(&shingles(&page[from..to]))))
+            .collect();
+        assert_eq!(passages_with_keys(&page), alone);
+        let shown = [(alone[3].0.0 + 1, alone[4].0.0 + 2)];
+        let overlapping: Vec<(usize, usize)> = alone[3..5].iter().map(|(span, _)| *span).collect();
+        assert_eq!(passages_overlapping(&page, &shown), overlapping);
     }
 
     #[test]

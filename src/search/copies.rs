@@ -13,14 +13,17 @@
 
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rustc_hash::FxBuildHasher;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
+use super::copy_keys;
 use super::rank::Ranked;
 use super::{Hit, passage, reuse};
 use crate::article::Article;
@@ -37,16 +40,15 @@ pub const MAX_PASSAGE_ARTICLES: usize = 64;
 /// [`Stories::count`] (an estimate: counting reads no text).
 pub const COUNT_ESTIMATE: f64 = 0.75;
 
-/// Whether copies collapse into one hit. Programs (the CLI and the API) get every article
-/// unless they ask for collapsing, which still costs a warm search on OCR pages about twice its
-/// time (see BENCHMARKS.md); the page, read by people, asks for it.
+/// Whether copies collapse into one hit: by default they do, on the CLI, the API and the page;
+/// `all` lists every copy as a hit of its own (and is cheaper: see BENCHMARKS.md, "Copies").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CopiesMode {
     /// One hit per story: the best-ranked copy (or the first by date) lists the others.
+    #[default]
     Collapse,
     /// Every copy is a hit of its own, and none lists the others.
-    #[default]
     All,
 }
 
@@ -112,57 +114,75 @@ pub struct Copy {
 }
 
 /// What is looked for in one pass over the index.
-struct Target {
+struct Target<'a> {
     /// The article's own address, left out of its copies.
     address: DocAddress,
     /// Its body, whose shingles are computed only when a candidate needs comparing.
-    body: String,
+    body: &'a str,
     shingles: OnceCell<HashSet<u64>>,
     /// Its stored signature.
     signature: Option<Signature>,
-    /// Its stored passage keys (an OCR page's; else none).
-    passage_keys: Vec<u64>,
+    /// Whether it stores passage keys (an OCR page indexed with copy detection does).
+    page: bool,
+    /// Its segment's id.
+    segment: Option<SegmentId>,
     /// The passages wanted, as byte spans (`None`: every passage).
     spans: Option<Vec<(usize, usize)>>,
 }
 
-impl Target {
+impl<'a> Target<'a> {
     /// The target for `body`, its passages limited to those overlapping `spans` (byte spans;
     /// `None`: every passage of an OCR page).
     fn new(
         searcher: &Searcher,
         address: DocAddress,
-        body: &str,
+        body: &'a str,
         spans: Option<&[(usize, usize)]>,
-    ) -> Target {
+    ) -> Target<'a> {
         Target {
             address,
-            body: body.to_string(),
+            body,
             shingles: OnceCell::new(),
             signature: stored_signature(searcher, address),
-            passage_keys: stored_passage_keys(searcher, address),
+            page: stores_passage_keys(searcher, address),
+            segment: segment_id(searcher, address),
             spans: spans.map(<[_]>::to_vec),
         }
     }
 
     fn shingles(&self) -> &HashSet<u64> {
         self.shingles
-            .get_or_init(|| signatures::shingles(&self.body))
+            .get_or_init(|| signatures::shingles(self.body))
     }
 
-    /// The wanted passages with their shingles and band keys, read from the text. Only a page
+    /// The wanted passages with their band keys, and their shingles once read. Only a page
     /// stores passage keys, so no other body is cut.
     fn passages(&self) -> Vec<TargetPassage> {
-        if self.passage_keys.is_empty() {
+        if !self.page {
             return Vec::new();
         }
-        let body = self.body.as_str();
+        let body = self.body;
+        let wanted = |span: &(usize, usize)| match &self.spans {
+            None => true,
+            Some(spans) => spans.iter().any(|&(from, to)| from < span.1 && span.0 < to),
+        };
+        // A server keeps every passage's keys: the shingles are read only for a passage
+        // another article may carry.
+        let kept = self
+            .segment
+            .and_then(|segment| copy_keys::passages(segment, self.address.doc_id, body));
+        if let Some(kept) = kept {
+            return kept
+                .iter()
+                .filter(|passage| wanted(&passage.span))
+                .filter_map(|p| Some((p.span, OnceCell::new(), p.keys?.to_vec())))
+                .collect();
+        }
         // Every passage: the body read into words once; a few shown ones: each alone.
         let shingled = match &self.spans {
             None => signatures::passage_shingles(body),
-            Some(spans) => signatures::passages(body)
+            Some(spans) => signatures::passages_overlapping(body, spans)
                 .into_iter()
-                .filter(|span| spans.iter().any(|&(from, to)| from < span.1 && span.0 < to))
                 .map(|span| (span, signatures::shingles(&body[span.0..span.1])))
                 .collect(),
         };
@@ -170,7 +190,7 @@ impl Target {
             .into_iter()
             .filter_map(|(span, set)| {
                 let keys = signatures::passage_keys(&set)?;
-                Some((span, set, keys.to_vec()))
+                Some((span, OnceCell::from(set), keys.to_vec()))
             })
             .collect()
     }
@@ -185,22 +205,31 @@ fn stored_signature(searcher: &Searcher, address: DocAddress) -> Option<Signatur
     Signature::from_values(column.values_for_doc(address.doc_id))
 }
 
-/// The passage keys stored with the article at `address` (none unless an OCR page).
-fn stored_passage_keys(searcher: &Searcher, address: DocAddress) -> Vec<u64> {
+/// The id of the segment of `address`.
+fn segment_id(searcher: &Searcher, address: DocAddress) -> Option<SegmentId> {
+    searcher
+        .segment_readers()
+        .get(address.segment_ord as usize)
+        .map(SegmentReader::segment_id)
+}
+
+/// Whether the article at `address` stores passage keys (only an OCR page does).
+fn stores_passage_keys(searcher: &Searcher, address: DocAddress) -> bool {
     searcher
         .segment_readers()
         .get(address.segment_ord as usize)
         .and_then(|segment| segment.fast_fields().u64(COPY_PASSAGE).ok())
-        .map_or_else(Vec::new, |column| {
-            column.values_for_doc(address.doc_id).collect()
-        })
+        .is_some_and(|column| column.values_for_doc(address.doc_id).next().is_some())
 }
 
 /// A passage of a target: its byte span, its shingles and its band keys.
-type TargetPassage = ((usize, usize), HashSet<u64>, Vec<u64>);
-/// Per target, the articles sharing a band; per passage key of a target, the articles holding
-/// it (keys held by more than [`MAX_PASSAGE_ARTICLES`] left out).
-type Scanned = (Vec<HashSet<DocAddress>>, HashMap<u64, Vec<DocAddress>>);
+type TargetPassage = ((usize, usize), OnceCell<HashSet<u64>>, Vec<u64>);
+/// Per target, the articles sharing a band; per passage key asked for, the articles holding it
+/// (keys held by more than [`MAX_PASSAGE_ARTICLES`] left out).
+type Scanned = (
+    Vec<HashSet<DocAddress>>,
+    HashMap<u64, Vec<DocAddress>, FxBuildHasher>,
+);
 /// A passage as (article id, start, end) in characters.
 pub type PassageAt = (String, usize, usize);
 
@@ -213,34 +242,57 @@ struct Found {
     reprints: Vec<((usize, usize), Vec<Copy>)>,
 }
 
-/// The articles that share a band with a target, and those that share a passage key, in one
-/// pass over the fast fields; a passage key held by more than [`MAX_PASSAGE_ARTICLES`]
-/// articles is dropped.
-fn scan(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Scanned> {
-    let mut article_keys: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut passage_keys: HashSet<u64> = HashSet::new();
+/// The articles that share a band with a target, and those that hold one of `passage_keys`
+/// (the band keys of the targets' passages looked for), in one pass over the fast fields; a
+/// passage key held by more than [`MAX_PASSAGE_ARTICLES`] articles is dropped.
+fn scan(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    targets: &[Target],
+    passage_keys: &HashSet<u64, FxBuildHasher>,
+) -> Result<Scanned> {
+    let mut article_keys: HashMap<u64, Vec<usize>, FxBuildHasher> = HashMap::default();
     for (t, target) in targets.iter().enumerate() {
         if let Some(signature) = &target.signature {
             for band in signature.0 {
                 article_keys.entry(band).or_default().push(t);
             }
         }
-        passage_keys.extend(target.passage_keys.iter().copied());
     }
     let article_filter = KeyFilter::new(article_keys.keys());
     let passage_filter = KeyFilter::new(passage_keys.iter());
     let mut articles = vec![HashSet::new(); targets.len()];
-    let mut key_holders: HashMap<u64, Vec<DocAddress>> = HashMap::new();
+    let mut key_holders: HashMap<u64, Vec<DocAddress>, FxBuildHasher> = HashMap::default();
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        let address = |doc: DocId| DocAddress::new(ordinal as SegmentOrdinal, doc);
+        // A server keeps each segment's values sorted: a binary search per key.
+        if let Some(sorted) = copy_keys::sorted(searcher, segment) {
+            for (&value, targets) in &article_keys {
+                for doc in sorted.articles.holders(value) {
+                    if !segment.is_deleted(doc) {
+                        for &t in targets {
+                            articles[t].insert(address(doc));
+                        }
+                    }
+                }
+            }
+            for &key in passage_keys {
+                for doc in sorted.passages.holders(key) {
+                    if !segment.is_deleted(doc) {
+                        key_holders.entry(key).or_default().push(address(doc));
+                    }
+                }
+            }
+            continue;
+        }
         let fast = segment.fast_fields();
         if !article_keys.is_empty() {
             let column = fast.u64(COPY_ARTICLE).map_err(|e| index.search_error(e))?;
             for (doc, value) in holders(segment, &column, &article_filter, |value| {
                 article_keys.contains_key(&value)
             }) {
-                let address = DocAddress::new(ordinal as SegmentOrdinal, doc);
                 for &t in article_keys.get(&value).map_or(&[][..], Vec::as_slice) {
-                    articles[t].insert(address);
+                    articles[t].insert(address(doc));
                 }
             }
         }
@@ -249,8 +301,7 @@ fn scan(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Sc
             for (doc, value) in holders(segment, &column, &passage_filter, |value| {
                 passage_keys.contains(&value)
             }) {
-                let address = DocAddress::new(ordinal as SegmentOrdinal, doc);
-                key_holders.entry(value).or_default().push(address);
+                key_holders.entry(value).or_default().push(address(doc));
             }
         }
     }
@@ -345,10 +396,18 @@ impl KeyFilter {
 
 /// Finds and verifies the copies of each target, reading each candidate's text once.
 fn find(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Vec<Found>> {
-    let (articles, holders) = scan(index, searcher, targets)?;
+    // The passages looked for are cut from the text first, so that the scan looks only for
+    // their keys (a page stores every passage's).
+    let passages: Vec<Vec<TargetPassage>> = targets.iter().map(Target::passages).collect();
+    let wanted: HashSet<u64, FxBuildHasher> = passages
+        .iter()
+        .flatten()
+        .flat_map(|(_, _, keys)| keys.iter().copied())
+        .collect();
+    let (articles, holders) = scan(index, searcher, targets, &wanted)?;
     let mut cache: HashMap<DocAddress, Candidate> = HashMap::new();
     let mut found: Vec<Found> = Vec::with_capacity(targets.len());
-    for (t, target) in targets.iter().enumerate() {
+    for ((t, target), passages) in targets.iter().enumerate().zip(&passages) {
         let mut result = Found::default();
         let mut addresses: Vec<DocAddress> = articles[t].iter().copied().collect();
         addresses.sort();
@@ -359,8 +418,6 @@ fn find(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Ve
                 result.copies.push(candidate.copy(similarity, None));
             }
         }
-        // A page none of whose keys another article holds has no reprints: its text is
-        // not cut into passages at all.
         let others = |key: &u64| {
             holders
                 .get(key)
@@ -369,23 +426,18 @@ fn find(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Ve
                 .copied()
                 .filter(|&address| address != target.address)
         };
-        let shared = target
-            .passage_keys
-            .iter()
-            .any(|key| others(key).next().is_some());
-        let passages = if shared {
-            target.passages()
-        } else {
-            Vec::new()
-        };
-        for (span, set, keys) in &passages {
-            let words = RawWords::of(&target.body[span.0..span.1]);
-            let mut reprints = Vec::new();
+        for (span, set, keys) in passages {
             let mut addresses: Vec<DocAddress> = keys.iter().flat_map(others).collect();
+            if addresses.is_empty() {
+                continue;
+            }
             addresses.sort();
             addresses.dedup();
+            let words = RawWords::of(&target.body[span.0..span.1]);
+            let mut reprints = Vec::new();
             for address in addresses {
                 let candidate = candidate(index, searcher, &mut cache, address)?;
+                let set = set.get_or_init(|| signatures::shingles(&target.body[span.0..span.1]));
                 let best = candidate.best_passage(set, &words);
                 if let Some((similarity, span)) = best
                     && similarity >= THRESHOLD
@@ -461,15 +513,22 @@ fn raw_words(text: &str, mut each: impl FnMut(u64)) {
 
 /// A candidate copy, read once.
 struct Candidate {
-    article: Article,
+    article: Arc<Article>,
+    /// Its segment's id and document.
+    at: Option<(SegmentId, DocId)>,
     shingles: OnceCell<HashSet<u64>>,
-    /// Its passages (OCR pages): byte span, words (split at white space) and shingles,
-    /// computed for a passage only when its length lets it be a copy.
+    /// Its paragraphs (OCR pages), each read further only when its length lets it be a copy.
     passages: OnceCell<Vec<CandidatePassage>>,
 }
 
-/// A passage of a candidate: its byte span, its words, its shingles once computed.
-type CandidatePassage = ((usize, usize), usize, OnceCell<HashSet<u64>>);
+/// A paragraph of a candidate: its byte span, its words (split at white space), whether it is
+/// long enough to be a passage and its shingles, each once computed.
+type CandidatePassage = (
+    (usize, usize),
+    usize,
+    OnceCell<bool>,
+    OnceCell<HashSet<u64>>,
+);
 
 impl Candidate {
     fn shingles(&self) -> &HashSet<u64> {
@@ -486,24 +545,40 @@ impl Candidate {
     /// breaks [`signatures::SHINGLE`] shingles, so a copy at 0.8 has nearly all).
     fn best_passage(&self, set: &HashSet<u64>, words: &RawWords) -> Option<(f64, (usize, usize))> {
         let body = &self.article.body;
+        // Paragraphs are cut once; whether one is long enough to be a passage, and its
+        // shingles, are read only for those the cheaper tests let through.
         let passages = self.passages.get_or_init(|| {
-            signatures::passages(body)
-                .into_iter()
-                .map(|span| {
-                    let words = body[span.0..span.1].split_whitespace().count();
-                    (span, words, OnceCell::new())
-                })
-                .collect()
+            // A server keeps the page's passages; else its paragraphs are cut here, and
+            // whether one is long enough to be a passage is asked only when it matters.
+            let kept = self
+                .at
+                .and_then(|(segment, doc)| copy_keys::passages(segment, doc, body));
+            match kept {
+                Some(kept) => kept
+                    .iter()
+                    .map(|p| (p.span, p.words, OnceCell::from(true), OnceCell::new()))
+                    .collect(),
+                None => signatures::paragraphs_of(body)
+                    .into_iter()
+                    .map(|span| {
+                        let words = body[span.0..span.1].split_whitespace().count();
+                        (span, words, OnceCell::new(), OnceCell::new())
+                    })
+                    .collect(),
+            }
         });
         let size = set.len() as f64;
         passages
             .iter()
-            .filter(|(_, words, _)| {
+            .filter(|(_, words, _, _)| {
                 let words = *words as f64;
                 words >= 0.4 * size && words <= 2.5 * (size + signatures::SHINGLE as f64)
             })
-            .filter(|(span, _, _)| words.share_of(&body[span.0..span.1]) >= 0.5)
-            .map(|(span, _, shingles)| {
+            .filter(|(span, _, _, _)| words.share_of(&body[span.0..span.1]) >= 0.5)
+            .filter(|(span, _, long, _)| {
+                *long.get_or_init(|| signatures::long_enough(&body[span.0..span.1]))
+            })
+            .map(|(span, _, _, shingles)| {
                 let other = shingles.get_or_init(|| signatures::shingles(&body[span.0..span.1]));
                 (signatures::jaccard(set, other), *span)
             })
@@ -598,11 +673,20 @@ fn candidate<'a>(
     match cache.entry(address) {
         std::collections::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
         std::collections::hash_map::Entry::Vacant(entry) => {
-            let document: TantivyDocument =
-                searcher.doc(address).map_err(|e| index.search_error(e))?;
-            let article = index.fields().to_article(&document);
+            // A server keeps the articles it has read (`passage::cache`).
+            let segment = segment_id(searcher, address);
+            let kept = segment.and_then(|segment| passage::cache::kept(segment, address.doc_id));
+            let article = match kept {
+                Some(kept) => Arc::clone(&kept.article),
+                None => {
+                    let document: TantivyDocument =
+                        searcher.doc(address).map_err(|e| index.search_error(e))?;
+                    Arc::new(index.fields().to_article(&document))
+                }
+            };
             Ok(entry.insert(Candidate {
                 article,
+                at: segment.map(|segment| (segment, address.doc_id)),
                 shingles: OnceCell::new(),
                 passages: OnceCell::new(),
             }))
@@ -743,19 +827,27 @@ fn byte_span((start, end): (usize, usize)) -> passage::ByteSpan {
 }
 
 /// The byte offsets of characters `chars` in `text` (the text's length past its end), in
-/// one walk over the text.
+/// one walk over its bytes (none for ASCII text, whose characters are its bytes).
 fn byte_offsets(text: &str, chars: &[usize]) -> Vec<usize> {
+    if text.is_ascii() {
+        return chars.iter().map(|&c| c.min(text.len())).collect();
+    }
     let mut order: Vec<usize> = (0..chars.len()).collect();
     order.sort_unstable_by_key(|&i| chars[i]);
+    let bytes = text.as_bytes();
     let mut out = vec![text.len(); chars.len()];
-    let mut walk = text.char_indices().enumerate().peekable();
+    // `at` is the byte where character number `seen` starts.
+    let (mut at, mut seen) = (0usize, 0usize);
     for i in order {
-        while let Some(&(at, (byte, _))) = walk.peek() {
-            if at == chars[i] {
-                out[i] = byte;
-                break;
+        while seen < chars[i] && at < bytes.len() {
+            at += 1;
+            while at < bytes.len() && bytes[at] & 0xc0 == 0x80 {
+                at += 1;
             }
-            walk.next();
+            seen += 1;
+        }
+        if seen == chars[i] {
+            out[i] = at;
         }
     }
     out
@@ -1078,13 +1170,11 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
     }
     let mut pairs = AllPairs::default();
     for chunk in addresses.chunks(512) {
-        let mut targets = Vec::with_capacity(chunk.len());
         let mut ids = Vec::with_capacity(chunk.len());
         for &address in chunk {
             let document: TantivyDocument =
                 searcher.doc(address).map_err(|e| index.search_error(e))?;
             let article = index.fields().to_article(&document);
-            let target = Target::new(&searcher, address, &article.body, None);
             if signatures::is_page(&article.body) {
                 for span in signatures::passages(&article.body) {
                     let shown = passage::plain_passage(&article.body, byte_span(span));
@@ -1093,11 +1183,14 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
                         .push((article.id.clone(), shown.start, shown.end));
                 }
             }
-            ids.push(article);
-            targets.push(target);
+            ids.push((address, article));
         }
+        let targets: Vec<Target> = ids
+            .iter()
+            .map(|(address, article)| Target::new(&searcher, *address, &article.body, None))
+            .collect();
         let found = find(index, &searcher, &targets)?;
-        for (article, result) in ids.iter().zip(found) {
+        for ((_, article), result) in ids.iter().zip(found) {
             for copy in result.copies {
                 if article.id < copy.id {
                     pairs
@@ -1128,4 +1221,27 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
         .passages
         .sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     Ok(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_offsets_are_those_of_the_characters() {
+        for text in [
+            "plain ascii text",
+            "Zürich, naïve café — 1916",
+            "",
+            "日本語のテキスト",
+        ] {
+            let count = text.chars().count();
+            let chars: Vec<usize> = (0..count + 3).rev().collect();
+            let expected: Vec<usize> = chars
+                .iter()
+                .map(|&c| text.char_indices().nth(c).map_or(text.len(), |(at, _)| at))
+                .collect();
+            assert_eq!(byte_offsets(text, &chars), expected, "{text}");
+        }
+    }
 }

@@ -5,6 +5,7 @@
 //! [`facets`](mod@facets) counts matches per source and period.
 
 pub mod copies;
+pub mod copy_keys;
 pub mod facets;
 pub mod feedback;
 pub mod passage;

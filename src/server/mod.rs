@@ -215,6 +215,14 @@ pub fn router(state: AppState, cors: &Cors) -> Router {
 /// page's text, so some 800 front pages of 22 KB).
 pub const PASSAGE_CACHE_BYTES: usize = 64 << 20;
 
+/// Bytes of sorted copy band values a server keeps ([`crate::search::copy_keys`]): 16 bytes a
+/// value, 8 per article and 4 per passage of an OCR page (the 1916 pages take 5 MB).
+pub const COPY_KEYS_BYTES: usize = 64 << 20;
+
+/// Bytes of OCR pages' paragraph spans a server keeps ([`crate::search::copy_keys::paragraphs`]):
+/// some 1.6 KB a page of 22 KB.
+pub const COPY_PAGES_BYTES: usize = 8 << 20;
+
 /// Serves [`router`] on `listener` until `shutdown` completes, then lets open requests finish.
 ///
 /// # Errors
@@ -243,6 +251,7 @@ pub fn run(
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<()> {
     crate::search::passage::cache::enable(PASSAGE_CACHE_BYTES);
+    crate::search::copy_keys::enable(COPY_KEYS_BYTES, COPY_PAGES_BYTES);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(options.threads.max(1))

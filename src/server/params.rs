@@ -243,6 +243,8 @@ mod tests {
     fn reuse_is_asked_for_and_collapses_copies() {
         let request = search_request("q=villa").unwrap();
         assert!(!request.reuse);
+        assert_eq!(request.copies, crate::search::CopiesMode::Collapse);
+        let request = search_request("q=villa&copies=all").unwrap();
         assert_eq!(request.copies, crate::search::CopiesMode::All);
         let request = search_request("q=villa&reuse=true").unwrap();
         assert!(request.reuse);

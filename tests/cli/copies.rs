@@ -797,3 +797,80 @@ fn without_copy_detection_no_article_is_a_copy() {
     let results = corpus.search_json(&["terminal", "cranes", "--copies", "collapse"]);
     assert_eq!(results.hits.len(), 2, "{results:#?}");
 }
+
+#[test]
+fn a_server_collapses_copies_and_lists_reprints_as_the_command_line_does() {
+    let test = "a_server_collapses_copies_and_lists_reprints_as_the_command_line_does";
+    let Some(corpora) = shared_corpora(test) else {
+        return;
+    };
+    let corpus = TestCorpus::new();
+    corpus.index_roots(
+        &["19160112", "19160113", "19160114"]
+            .map(|day| corpora.join("chronam-1916/dates").join(day)),
+    );
+    // What is compared: each hit, its copies and each shown passage's reprints.
+    type Shown = Vec<(String, Vec<String>, Vec<Vec<(String, Option<usize>)>>)>;
+    let shown = |results: &newsindex::search::SearchResults| -> Shown {
+        results
+            .hits
+            .iter()
+            .map(|hit| {
+                let copies = hit.copies.iter().map(|c| c.id.clone()).collect();
+                let reprints = hit
+                    .passages
+                    .iter()
+                    .map(|p| p.reprints.iter().map(|r| (r.id.clone(), r.start)).collect())
+                    .collect();
+                (hit.id.clone(), copies, reprints)
+            })
+            .collect()
+    };
+    // Besides a few topics, the words of a passage the index groups with another's.
+    let pairs = corpus.cmd().args(["copies", "--all"]).output().unwrap();
+    let pairs: serde_json::Value = serde_json::from_slice(&pairs.stdout).unwrap();
+    let first = &pairs["passages"][0][0];
+    let (id, start, end) = (
+        first[0].as_str().unwrap(),
+        first[1].as_u64().unwrap() as usize,
+        first[2].as_u64().unwrap() as usize,
+    );
+    let read = corpus.cmd().args(["show", id, "--json"]).output().unwrap();
+    let article: serde_json::Value = serde_json::from_slice(&read.stdout).unwrap();
+    let body: Vec<char> = article["body"].as_str().unwrap().chars().collect();
+    let passage: String = body[start..end].iter().collect();
+    let reprinted_words: Vec<String> = passage
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.len() >= 5)
+        .take(6)
+        .map(str::to_lowercase)
+        .collect();
+    let (_server, addr) = crate::server::start_server(&corpus);
+    let mut reprinted = 0;
+    let topics = ["villa bandits", "war", "submarine", "mexico"].map(String::from);
+    for query in topics.iter().chain([reprinted_words.join(" ")].iter()) {
+        let words: Vec<&str> = query.split(' ').collect();
+        let cli = corpus.search_json(&words);
+        assert!(cli.stories.is_some(), "copies collapse by default: {query}");
+        reprinted += cli
+            .hits
+            .iter()
+            .flat_map(|h| &h.passages)
+            .filter(|p| !p.reprints.is_empty())
+            .count();
+        // Asked twice: the second answer comes from what the server kept.
+        for round in 0..2 {
+            let path = format!("/api/search?passages=3&q={}", query.replace(' ', "+"));
+            let response = crate::http::get(addr, &path);
+            assert_eq!(response.status, 200, "{}", response.body);
+            let api: newsindex::search::SearchResults =
+                serde_json::from_str(&response.body).unwrap();
+            assert_eq!(api.stories, cli.stories, "{query}, round {round}");
+            assert_eq!(shown(&api), shown(&cli), "{query}, round {round}");
+        }
+    }
+    assert!(
+        reprinted > 0,
+        "some shown passage of these pages is printed elsewhere"
+    );
+}

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use newsindex::article::Article;
 use newsindex::index::NewsIndex;
-use newsindex::search::{SearchRequest, search};
+use newsindex::search::{CopiesMode, SearchRequest, search};
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
 use tantivy::snippet::SnippetGenerator;
@@ -377,10 +377,12 @@ fn char_range(text: &str, bytes: std::ops::Range<usize>) -> (usize, usize) {
 }
 
 fn run_newsindex(index: &NewsIndex, case: &Case) -> Outcome {
+    // The known item is one document: every copy is listed, as the other engines list them.
     let request = SearchRequest {
         query: case.query.clone(),
         limit: DEPTH,
         passages: 1,
+        copies: CopiesMode::All,
         ..SearchRequest::default()
     };
     let results = search(index, &request).unwrap();

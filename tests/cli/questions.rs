@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use newsindex::index::NewsIndex;
-use newsindex::search::{Mode, SearchRequest, search};
+use newsindex::search::{CopiesMode, Mode, SearchRequest, search};
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
 use tantivy::{TantivyDocument, schema::Value};
@@ -180,9 +180,11 @@ fn issue_11_questions_rank_ahead_of_fts5_and_tantivy_on_five_judged_collections(
         let (questions, relevant) = load(&adhoc.join(name));
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         for (id, question) in &questions {
+            // The judgments rank each document, as FTS5 does: every copy is listed.
             let request = SearchRequest {
                 query: question.clone(),
                 limit: DEPTH,
+                copies: CopiesMode::All,
                 ..SearchRequest::default()
             };
             let results = search(&index, &request).unwrap();

@@ -1,0 +1,276 @@
+//! Each segment's copy band values sorted with their documents ([`Sorted`]), kept by a server
+//! between searches, so that finding the holders of a band or passage key is a look into one
+//! bucket instead of a pass over the segment's columns.
+//!
+//! A one-shot search reads the columns once ([`super::copies`] scans them in blocks); a server
+//! asked again and again ([`enable`]) sorts each segment's values once, keyed by tantivy's
+//! segment id (a segment's values never change; its deletions are checked at each lookup).
+//! Segments the searcher no longer holds are let go when another is sorted, and nothing is kept
+//! past the byte budget: a segment over it is scanned as a one-shot search does.
+//!
+//! The same server keeps the passages of the OCR pages it compares, with their band keys
+//! ([`passages`]), so that a page shown again is not cut and hashed again.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Searcher, SegmentReader};
+
+use crate::index::copies::{PASSAGE_BANDS, passages_with_keys};
+use crate::index::schema::{COPY_ARTICLE, COPY_PASSAGE};
+
+/// One segment's values of both copy columns.
+#[derive(Debug, Default)]
+pub struct Sorted {
+    /// `copy_article` values.
+    pub articles: Table,
+    /// `copy_passage` values.
+    pub passages: Table,
+}
+
+/// A column's values with their documents, for lookups by value: each value is scrambled by
+/// an odd multiplier (one to one, so equal values stay equal and no others become so), the
+/// pairs sorted, and the scrambled value's top bits index the first pair of each bucket, so a
+/// lookup reads one bucket of a few pairs instead of binary-searching the whole column (whose
+/// steps each miss the cache).
+#[derive(Debug, Default)]
+pub struct Table {
+    pairs: Vec<(u64, DocId)>,
+    starts: Vec<u32>,
+}
+
+/// Bits of a scrambled value that choose its bucket.
+const BUCKET_BITS: u32 = 16;
+/// The odd multiplier that scrambles values (the golden ratio's, 2^64 / φ).
+const SCRAMBLE: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl Table {
+    fn of(segment: &SegmentReader, column: &Column<u64>) -> Option<Table> {
+        let count = column.values.num_vals() as usize;
+        u32::try_from(count).ok()?;
+        let mut pairs: Vec<(u64, DocId)> = Vec::with_capacity(count);
+        for doc in 0..segment.max_doc() {
+            pairs.extend(
+                column
+                    .values_for_doc(doc)
+                    .map(|value| (value.wrapping_mul(SCRAMBLE), doc)),
+            );
+        }
+        pairs.sort_unstable();
+        let mut starts = Vec::with_capacity((1 << BUCKET_BITS) + 1);
+        let mut at = 0usize;
+        for bucket in 0..=(1u64 << BUCKET_BITS) {
+            while at < pairs.len() && pairs[at].0 >> (64 - BUCKET_BITS) < bucket {
+                at += 1;
+            }
+            starts.push(at as u32);
+        }
+        Some(Table { pairs, starts })
+    }
+
+    fn bytes(&self) -> usize {
+        self.pairs.len() * std::mem::size_of::<(u64, DocId)>()
+            + self.starts.len() * std::mem::size_of::<u32>()
+    }
+
+    /// The documents holding `value` (deleted ones included), in document order.
+    pub fn holders(&self, value: u64) -> impl Iterator<Item = DocId> + '_ {
+        let scrambled = value.wrapping_mul(SCRAMBLE);
+        let bucket = (scrambled >> (64 - BUCKET_BITS)) as usize;
+        let (from, to) = match (self.starts.get(bucket), self.starts.get(bucket + 1)) {
+            (Some(&from), Some(&to)) => (from as usize, to as usize),
+            _ => (0, 0),
+        };
+        self.pairs[from..to]
+            .iter()
+            .filter(move |&&(v, _)| v == scrambled)
+            .map(|&(_, doc)| doc)
+    }
+}
+
+impl Sorted {
+    fn of(segment: &SegmentReader) -> Option<Sorted> {
+        let fast = segment.fast_fields();
+        Some(Sorted {
+            articles: Table::of(segment, &fast.u64(COPY_ARTICLE).ok()?)?,
+            passages: Table::of(segment, &fast.u64(COPY_PASSAGE).ok()?)?,
+        })
+    }
+
+    fn bytes(&self) -> usize {
+        self.articles.bytes() + self.passages.bytes()
+    }
+}
+
+/// What is kept: the budget, and each segment's sorted values.
+struct Store {
+    budget: usize,
+    kept: HashMap<SegmentId, Arc<Sorted>>,
+}
+
+static STORE: OnceLock<Mutex<Store>> = OnceLock::new();
+
+/// A passage of a page as kept.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PagePassage {
+    /// Its byte span.
+    pub span: (usize, usize),
+    /// Its band keys (`None`: too few shingles).
+    pub keys: Option<[u64; PASSAGE_BANDS]>,
+    /// Its words as white space splits them.
+    pub words: usize,
+}
+
+/// A page's passages ([`passages_with_keys`]).
+pub type Passages = Arc<Vec<PagePassage>>;
+
+/// Pages' passages kept, oldest first out once the budget is spent.
+struct Pages {
+    budget: usize,
+    bytes: usize,
+    kept: HashMap<(SegmentId, DocId), Passages>,
+    order: VecDeque<(SegmentId, DocId)>,
+}
+
+/// Bytes a page's kept passages take.
+fn page_bytes(passages: &Passages) -> usize {
+    passages.len() * std::mem::size_of::<PagePassage>() + 64
+}
+
+static PAGES: OnceLock<Mutex<Pages>> = OnceLock::new();
+
+/// Sorts and keeps each segment's values from now on, up to `budget` bytes in all, and the
+/// passages of pages up to `pages` bytes.
+pub fn enable(budget: usize, pages: usize) {
+    let store = STORE.get_or_init(|| {
+        Mutex::new(Store {
+            budget: 0,
+            kept: HashMap::new(),
+        })
+    });
+    if let Ok(mut store) = store.lock() {
+        store.budget = budget;
+    }
+    let kept = PAGES.get_or_init(|| {
+        Mutex::new(Pages {
+            budget: 0,
+            bytes: 0,
+            kept: HashMap::new(),
+            order: VecDeque::new(),
+        })
+    });
+    if let Ok(mut kept) = kept.lock() {
+        kept.budget = pages;
+    }
+}
+
+/// The passages of `body` with their band keys ([`passages_with_keys`]), document `doc` of
+/// `segment`, kept from an earlier search or read now and kept; `None` when nothing is kept
+/// ([`enable`] was not called): a one-shot search reads only the passages it shows.
+pub fn passages(segment: SegmentId, doc: DocId, body: &str) -> Option<Passages> {
+    let pages = PAGES.get()?;
+    let key = (segment, doc);
+    if let Some(passages) = pages.lock().ok()?.kept.get(&key) {
+        return Some(Arc::clone(passages));
+    }
+    let passages: Passages = Arc::new(
+        passages_with_keys(body)
+            .into_iter()
+            .map(|(span, keys)| PagePassage {
+                span,
+                keys,
+                words: body[span.0..span.1].split_whitespace().count(),
+            })
+            .collect(),
+    );
+    let mut pages = pages.lock().ok()?;
+    let size = page_bytes(&passages);
+    if size <= pages.budget && !pages.kept.contains_key(&key) {
+        while pages.bytes + size > pages.budget {
+            let Some(oldest) = pages.order.pop_front() else {
+                break;
+            };
+            if let Some(gone) = pages.kept.remove(&oldest) {
+                pages.bytes -= page_bytes(&gone);
+            }
+        }
+        pages.bytes += size;
+        pages.order.push_back(key);
+        pages.kept.insert(key, Arc::clone(&passages));
+    }
+    Some(passages)
+}
+/// The sorted values of `segment`, sorted now if they were not yet; `None` when nothing is kept
+/// ([`enable`] was not called) or they do not fit the budget.
+pub fn sorted(searcher: &Searcher, segment: &SegmentReader) -> Option<Arc<Sorted>> {
+    let mut store = STORE.get()?.lock().ok()?;
+    let id = segment.segment_id();
+    if let Some(sorted) = store.kept.get(&id) {
+        return Some(Arc::clone(sorted));
+    }
+    let values = segment
+        .fast_fields()
+        .u64(COPY_ARTICLE)
+        .map(|c| c.values.num_vals())
+        .unwrap_or(0)
+        + segment
+            .fast_fields()
+            .u64(COPY_PASSAGE)
+            .map(|c| c.values.num_vals())
+            .unwrap_or(0);
+    if values as usize * std::mem::size_of::<(u64, DocId)>() + (4 << BUCKET_BITS) > store.budget {
+        return None;
+    }
+    // Segments merged away since are let go before another is kept.
+    let live: Vec<SegmentId> = searcher
+        .segment_readers()
+        .iter()
+        .map(SegmentReader::segment_id)
+        .collect();
+    store.kept.retain(|id, _| live.contains(id));
+    let used: usize = store.kept.values().map(|s| s.bytes()).sum();
+    let sorted = Arc::new(Sorted::of(segment)?);
+    if used + sorted.bytes() > store.budget {
+        return None;
+    }
+    store.kept.insert(id, Arc::clone(&sorted));
+    Some(sorted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use tantivy::schema::{NumericOptions, Schema};
+    use tantivy::{Index, TantivyDocument};
+
+    #[test]
+    fn holders_are_every_document_with_the_value() {
+        let mut builder = Schema::builder();
+        let field = builder.add_u64_field(COPY_ARTICLE, NumericOptions::default().set_fast());
+        let index = Index::create_in_ram(builder.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let docs: [&[u64]; 5] = [&[3, 5], &[], &[5, u64::MAX], &[8, 0], &[5, 1 << 63]];
+        for values in docs {
+            let mut doc = TantivyDocument::new();
+            for &value in values {
+                doc.add_u64(field, value);
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let segment = &searcher.segment_readers()[0];
+        let column = segment.fast_fields().u64(COPY_ARTICLE).unwrap();
+        let table = Table::of(segment, &column).unwrap();
+        let holders = |value| table.holders(value).collect::<Vec<DocId>>();
+        assert_eq!(holders(5), vec![0, 2, 4]);
+        assert_eq!(holders(3), vec![0]);
+        assert_eq!(holders(u64::MAX), vec![2]);
+        assert_eq!(holders(0), vec![3]);
+        assert_eq!(holders(1 << 63), vec![4]);
+        assert_eq!(holders(4), Vec::<DocId>::new());
+    }
+}
