@@ -53,18 +53,6 @@ pub(crate) struct Candidate<'a> {
     pub context: &'a ParseContext,
 }
 
-/// Where [`SyncPlan::compute`] puts one file the walk found.
-enum Place {
-    /// Listed before (under another root): planned once.
-    Again,
-    /// Same state as indexed.
-    Unchanged,
-    /// Indexed with another state (what the index holds), or read again anyway (`true`).
-    Changed(Known, bool),
-    /// Not indexed (and whether its archive is read again).
-    New(bool),
-}
-
 /// The work of one run, in the order it is applied.
 #[derive(Debug, Default)]
 pub(crate) struct SyncPlan<'a> {
@@ -93,39 +81,14 @@ impl<'a> SyncPlan<'a> {
         walked_roots: &[String],
         stale_archives: &[String],
     ) -> SyncPlan<'a> {
-        // Each entry's place in the plan, decided first (keys borrowed, none copied), so the
-        // lists of files to read are allocated once at their size: the plan is held for the
-        // whole run.
-        let places: Vec<Place> = {
+        let mut plan = SyncPlan::default();
+        // Which entries are a file's first listing, told by borrowed keys (no copy of each).
+        let first: Vec<bool> = {
             let mut planned = HashSet::with_capacity(found.len());
             found
                 .iter()
-                .map(|f| {
-                    let key = f.listed.key.as_str();
-                    if !planned.insert(key) {
-                        return Place::Again;
-                    }
-                    let previous = known.get(key);
-                    let force = stale_archives.iter().any(|root| is_under(key, root));
-                    let same_state = previous.is_some_and(|k| {
-                        k.state.mtime_nanos == f.state.mtime_nanos
-                            && k.state.size == f.state.size
-                            && k.state.context == f.state.context
-                    });
-                    match previous {
-                        _ if same_state && !force => Place::Unchanged,
-                        Some(known) => Place::Changed(*known, force),
-                        None => Place::New(force),
-                    }
-                })
+                .map(|f| planned.insert(f.listed.key.as_str()))
                 .collect()
-        };
-        let count = |wanted: fn(&Place) -> bool| places.iter().filter(|p| wanted(p)).count();
-        let mut plan = SyncPlan {
-            new: Vec::with_capacity(count(|p| matches!(p, Place::New(_)))),
-            changed: Vec::with_capacity(count(|p| matches!(p, Place::Changed(..)))),
-            removed: Vec::new(),
-            unchanged: count(|p| matches!(p, Place::Unchanged)) as u64,
         };
         for (
             Found {
@@ -133,25 +96,34 @@ impl<'a> SyncPlan<'a> {
                 state,
                 context,
             },
-            place,
-        ) in found.into_iter().zip(places)
+            first,
+        ) in found.into_iter().zip(first)
         {
-            let (known, force) = match place {
-                Place::Again | Place::Unchanged => continue,
-                Place::Changed(known, force) => (Some(known), force),
-                Place::New(force) => (None, force),
-            };
+            if !first {
+                continue;
+            }
+            let previous = known.get(&file.key).copied();
+            let force = stale_archives.iter().any(|root| is_under(&file.key, root));
+            let same_state = previous.is_some_and(|k| {
+                k.state.mtime_nanos == state.mtime_nanos
+                    && k.state.size == state.size
+                    && k.state.context == state.context
+            });
+            if same_state && !force {
+                plan.unchanged += 1;
+                continue;
+            }
             let candidate = Candidate {
                 key: file.key,
                 file: file.file,
                 shown: file.shown,
                 format: file.format,
                 state,
-                known,
+                known: previous,
                 force,
                 context,
             };
-            match known {
+            match previous {
                 Some(_) => plan.changed.push(candidate),
                 None => plan.new.push(candidate),
             }
@@ -165,6 +137,9 @@ impl<'a> SyncPlan<'a> {
             .collect();
         removed.sort_by(|a, b| a.0.cmp(&b.0));
         plan.removed = removed;
+        // The plan is held for the whole run: no room for files that will not come.
+        plan.new.shrink_to_fit();
+        plan.changed.shrink_to_fit();
         plan
     }
 
