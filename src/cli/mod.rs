@@ -127,8 +127,8 @@ pub struct IndexArgs {
     /// Skip files larger than this many bytes
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub max_file_size: u64,
-    /// Memory budget of the index writer, in MiB (files read and not yet indexed are held to a
-    /// quarter of it)
+    /// Memory budget of the index writer, in MiB (files read and documents not yet indexed are
+    /// held to a 128th of it)
     #[arg(long, value_name = "MIB", default_value_t = 256)]
     pub memory: usize,
     /// Threads for parsing and indexing [default: all cores]

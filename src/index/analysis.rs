@@ -138,9 +138,12 @@ pub struct Normalizer {
     stem: Option<frostem::Stemmer>,
     /// Finished words of up to 16 bytes as written, keyed by their bytes packed in integers
     /// (most words: a lookup hashes and compares three integers, not a string).
-    short: HashMap<Packed, Box<str>, FxBuildHasher>,
+    short: HashMap<Packed, Span, FxBuildHasher>,
     /// Finished longer words.
-    memo: HashMap<Box<str>, Box<str>, FxBuildHasher>,
+    memo: HashMap<Box<str>, Span, FxBuildHasher>,
+    /// The finished words the memo's entries point into, one after another: one buffer
+    /// rather than an allocation per word, about half the memo's memory.
+    finished: String,
     /// Lower-casing and folding of words with non-ASCII letters, by tantivy's own filters.
     unicode: TextAnalyzer,
     buffer: String,
@@ -171,6 +174,7 @@ impl Normalizer {
             stem,
             short: HashMap::default(),
             memo: HashMap::default(),
+            finished: String::new(),
             unicode: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(LowerCaser)
                 .filter(AsciiFoldingFilter)
@@ -190,24 +194,24 @@ impl Normalizer {
         let word = text.get(start..end).unwrap_or_default();
         match Packed::of(text.as_bytes(), start, end) {
             Some(key) => {
-                if let Some(done) = self.short.get(&key) {
-                    out.push_str(done);
+                if let Some(&span) = self.short.get(&key) {
+                    out.push_str(self.word_at(span));
                     return;
                 }
                 self.make_room();
-                let done = self.compute(word);
-                out.push_str(&done);
-                self.short.insert(key, done);
+                let span = self.finish(word);
+                out.push_str(self.word_at(span));
+                self.short.insert(key, span);
             }
             None => {
-                if let Some(done) = self.memo.get(word) {
-                    out.push_str(done);
+                if let Some(&span) = self.memo.get(word) {
+                    out.push_str(self.word_at(span));
                     return;
                 }
                 self.make_room();
-                let done = self.compute(word);
-                out.push_str(&done);
-                self.memo.insert(word.into(), done);
+                let span = self.finish(word);
+                out.push_str(self.word_at(span));
+                self.memo.insert(word.into(), span);
             }
         }
     }
@@ -217,7 +221,29 @@ impl Normalizer {
         if self.short.len() + self.memo.len() >= MEMO_WORDS {
             self.short.clear();
             self.memo.clear();
+            self.finished.clear();
         }
+    }
+
+    /// Computes the indexed form of `word` into the buffer of finished words.
+    fn finish(&mut self, word: &str) -> Span {
+        self.fold(word);
+        let start = self.finished.len();
+        match &self.stem {
+            Some(stemmer) => self.finished.push_str(&stemmer.stem(&self.buffer)),
+            None => self.finished.push_str(&self.buffer),
+        }
+        Span {
+            start: start as u32,
+            end: self.finished.len() as u32,
+        }
+    }
+
+    /// A finished word of the memo.
+    fn word_at(&self, span: Span) -> &str {
+        self.finished
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
     }
 
     /// The indexed form of `word`.
@@ -243,6 +269,15 @@ impl Normalizer {
 
     /// Lower-cases and folds `word` into the buffer, then stems it.
     fn compute(&mut self, word: &str) -> Box<str> {
+        self.fold(word);
+        match &self.stem {
+            Some(stemmer) => stemmer.stem(&self.buffer).into(),
+            None => self.buffer.as_str().into(),
+        }
+    }
+
+    /// Lower-cases and folds `word` into the buffer.
+    fn fold(&mut self, word: &str) {
         self.buffer.clear();
         if word.is_ascii() {
             self.buffer.push_str(word);
@@ -253,18 +288,23 @@ impl Normalizer {
                 self.buffer.push_str(&stream.token().text);
             }
         }
-        match &self.stem {
-            Some(stemmer) => stemmer.stem(&self.buffer).into(),
-            None => self.buffer.as_str().into(),
-        }
     }
 }
 
-/// A word of at most 16 bytes as written: its first eight bytes and its last eight (the two
-/// overlap, and are zero-padded when the word is shorter), and its length. Together they hold
-/// every byte of the word, so two words have the same key only when they are the same.
+/// Where a finished word is in the buffer of finished words: byte offsets (the memo is cleared
+/// long before its buffer could pass 4 GiB).
+#[derive(Clone, Copy)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+/// A word of at most 16 bytes as written: its first eight bytes and the up to eight after them,
+/// zero-padded. A word holds no zero byte (it is a run of letters and digits), so the padding
+/// tells its length and two words have the same key only when they are the same; 16 bytes
+/// rather than 24 with the length beside them, a third less memory per remembered word.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct Packed(u64, u64, u8);
+struct Packed(u64, u64);
 
 impl Packed {
     /// The key of `bytes[start..end]`, or `None` when the word is longer than 16 bytes.
@@ -275,12 +315,11 @@ impl Packed {
             return None;
         }
         if length <= 8 {
-            Some(Packed(load(bytes, start, length), 0, length as u8))
+            Some(Packed(load(bytes, start, length), 0))
         } else {
             Some(Packed(
                 load(bytes, start, 8),
-                load(bytes, end - 8, 8),
-                length as u8,
+                load(bytes, start + 8, length - 8),
             ))
         }
     }

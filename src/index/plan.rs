@@ -70,8 +70,8 @@ pub(crate) struct SyncPlan<'a> {
 
 impl<'a> SyncPlan<'a> {
     /// Sorts what the walk `found` against what the index holds (`known`). `listed` holds the
-    /// key of every file the walk listed, including those whose state could not be read (they
-    /// are not gone); `walked_roots` are the roots walked this run (as keys), under which an
+    /// key of every file the walk listed that `known` holds, including those whose state could
+    /// not be read (they are not gone); `walked_roots` are the roots walked this run (as keys), under which an
     /// unlisted indexed file is gone; under `stale_archives`, every indexed file is read again.
     /// A file listed under two roots is planned once.
     pub fn compute(
@@ -82,14 +82,24 @@ impl<'a> SyncPlan<'a> {
         stale_archives: &[String],
     ) -> SyncPlan<'a> {
         let mut plan = SyncPlan::default();
-        let mut planned = HashSet::new();
-        for Found {
-            listed: file,
-            state,
-            context,
-        } in found
+        // Which entries are a file's first listing, told by borrowed keys (no copy of each).
+        let first: Vec<bool> = {
+            let mut planned = HashSet::with_capacity(found.len());
+            found
+                .iter()
+                .map(|f| planned.insert(f.listed.key.as_str()))
+                .collect()
+        };
+        for (
+            Found {
+                listed: file,
+                state,
+                context,
+            },
+            first,
+        ) in found.into_iter().zip(first)
         {
-            if !planned.insert(file.key.clone()) {
+            if !first {
                 continue;
             }
             let previous = known.get(&file.key).copied();
@@ -127,6 +137,9 @@ impl<'a> SyncPlan<'a> {
             .collect();
         removed.sort_by(|a, b| a.0.cmp(&b.0));
         plan.removed = removed;
+        // The plan is held for the whole run: no room for files that will not come.
+        plan.new.shrink_to_fit();
+        plan.changed.shrink_to_fit();
         plan
     }
 

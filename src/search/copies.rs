@@ -114,11 +114,11 @@ pub struct Copy {
 }
 
 /// What is looked for in one pass over the index.
-struct Target {
+struct Target<'a> {
     /// The article's own address, left out of its copies.
     address: DocAddress,
     /// Its body, whose shingles are computed only when a candidate needs comparing.
-    body: String,
+    body: &'a str,
     shingles: OnceCell<HashSet<u64>>,
     /// Its stored signature.
     signature: Option<Signature>,
@@ -130,18 +130,18 @@ struct Target {
     spans: Option<Vec<(usize, usize)>>,
 }
 
-impl Target {
+impl<'a> Target<'a> {
     /// The target for `body`, its passages limited to those overlapping `spans` (byte spans;
     /// `None`: every passage of an OCR page).
     fn new(
         searcher: &Searcher,
         address: DocAddress,
-        body: &str,
+        body: &'a str,
         spans: Option<&[(usize, usize)]>,
-    ) -> Target {
+    ) -> Target<'a> {
         Target {
             address,
-            body: body.to_string(),
+            body,
             shingles: OnceCell::new(),
             signature: stored_signature(searcher, address),
             page: stores_passage_keys(searcher, address),
@@ -152,7 +152,7 @@ impl Target {
 
     fn shingles(&self) -> &HashSet<u64> {
         self.shingles
-            .get_or_init(|| signatures::shingles(&self.body))
+            .get_or_init(|| signatures::shingles(self.body))
     }
 
     /// The wanted passages with their band keys, and their shingles once read. Only a page
@@ -161,7 +161,7 @@ impl Target {
         if !self.page {
             return Vec::new();
         }
-        let body = self.body.as_str();
+        let body = self.body;
         let wanted = |span: &(usize, usize)| match &self.spans {
             None => true,
             Some(spans) => spans.iter().any(|&(from, to)| from < span.1 && span.0 < to),
@@ -174,8 +174,8 @@ impl Target {
         if let Some(kept) = kept {
             return kept
                 .iter()
-                .filter(|(span, _)| wanted(span))
-                .filter_map(|&(span, keys)| Some((span, OnceCell::new(), keys?.to_vec())))
+                .filter(|passage| wanted(&passage.span))
+                .filter_map(|p| Some((p.span, OnceCell::new(), p.keys?.to_vec())))
                 .collect();
         }
         // Every passage: the body read into words once; a few shown ones: each alone.
@@ -553,20 +553,19 @@ impl Candidate {
             let kept = self
                 .at
                 .and_then(|(segment, doc)| copy_keys::passages(segment, doc, body));
-            let cut: Vec<((usize, usize), Option<bool>)> = match kept {
-                Some(kept) => kept.iter().map(|&(span, _)| (span, Some(true))).collect(),
+            match kept {
+                Some(kept) => kept
+                    .iter()
+                    .map(|p| (p.span, p.words, OnceCell::from(true), OnceCell::new()))
+                    .collect(),
                 None => signatures::paragraphs_of(body)
                     .into_iter()
-                    .map(|span| (span, None))
+                    .map(|span| {
+                        let words = body[span.0..span.1].split_whitespace().count();
+                        (span, words, OnceCell::new(), OnceCell::new())
+                    })
                     .collect(),
-            };
-            cut.into_iter()
-                .map(|(span, long)| {
-                    let words = body[span.0..span.1].split_whitespace().count();
-                    let known = long.map_or_else(OnceCell::new, OnceCell::from);
-                    (span, words, known, OnceCell::new())
-                })
-                .collect()
+            }
         });
         let size = set.len() as f64;
         passages
@@ -828,19 +827,27 @@ fn byte_span((start, end): (usize, usize)) -> passage::ByteSpan {
 }
 
 /// The byte offsets of characters `chars` in `text` (the text's length past its end), in
-/// one walk over the text.
+/// one walk over its bytes (none for ASCII text, whose characters are its bytes).
 fn byte_offsets(text: &str, chars: &[usize]) -> Vec<usize> {
+    if text.is_ascii() {
+        return chars.iter().map(|&c| c.min(text.len())).collect();
+    }
     let mut order: Vec<usize> = (0..chars.len()).collect();
     order.sort_unstable_by_key(|&i| chars[i]);
+    let bytes = text.as_bytes();
     let mut out = vec![text.len(); chars.len()];
-    let mut walk = text.char_indices().enumerate().peekable();
+    // `at` is the byte where character number `seen` starts.
+    let (mut at, mut seen) = (0usize, 0usize);
     for i in order {
-        while let Some(&(at, (byte, _))) = walk.peek() {
-            if at == chars[i] {
-                out[i] = byte;
-                break;
+        while seen < chars[i] && at < bytes.len() {
+            at += 1;
+            while at < bytes.len() && bytes[at] & 0xc0 == 0x80 {
+                at += 1;
             }
-            walk.next();
+            seen += 1;
+        }
+        if seen == chars[i] {
+            out[i] = at;
         }
     }
     out
@@ -1163,13 +1170,11 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
     }
     let mut pairs = AllPairs::default();
     for chunk in addresses.chunks(512) {
-        let mut targets = Vec::with_capacity(chunk.len());
         let mut ids = Vec::with_capacity(chunk.len());
         for &address in chunk {
             let document: TantivyDocument =
                 searcher.doc(address).map_err(|e| index.search_error(e))?;
             let article = index.fields().to_article(&document);
-            let target = Target::new(&searcher, address, &article.body, None);
             if signatures::is_page(&article.body) {
                 for span in signatures::passages(&article.body) {
                     let shown = passage::plain_passage(&article.body, byte_span(span));
@@ -1178,11 +1183,14 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
                         .push((article.id.clone(), shown.start, shown.end));
                 }
             }
-            ids.push(article);
-            targets.push(target);
+            ids.push((address, article));
         }
+        let targets: Vec<Target> = ids
+            .iter()
+            .map(|(address, article)| Target::new(&searcher, *address, &article.body, None))
+            .collect();
         let found = find(index, &searcher, &targets)?;
-        for (article, result) in ids.iter().zip(found) {
+        for ((_, article), result) in ids.iter().zip(found) {
             for copy in result.copies {
                 if article.id < copy.id {
                     pairs
@@ -1213,4 +1221,27 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
         .passages
         .sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     Ok(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_offsets_are_those_of_the_characters() {
+        for text in [
+            "plain ascii text",
+            "Zürich, naïve café — 1916",
+            "",
+            "日本語のテキスト",
+        ] {
+            let count = text.chars().count();
+            let chars: Vec<usize> = (0..count + 3).rev().collect();
+            let expected: Vec<usize> = chars
+                .iter()
+                .map(|&c| text.char_indices().nth(c).map_or(text.len(), |(at, _)| at))
+                .collect();
+            assert_eq!(byte_offsets(text, &chars), expected, "{text}");
+        }
+    }
 }

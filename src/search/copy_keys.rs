@@ -18,7 +18,7 @@ use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SegmentReader};
 
-use crate::index::copies::{KeyedPassage, passages_with_keys};
+use crate::index::copies::{PASSAGE_BANDS, passages_with_keys};
 use crate::index::schema::{COPY_ARTICLE, COPY_PASSAGE};
 
 /// One segment's values of both copy columns.
@@ -112,8 +112,19 @@ struct Store {
 
 static STORE: OnceLock<Mutex<Store>> = OnceLock::new();
 
-/// A page's passages ([`passages_with_keys`]): each one's byte span and band keys.
-pub type Passages = Arc<Vec<KeyedPassage>>;
+/// A passage of a page as kept.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PagePassage {
+    /// Its byte span.
+    pub span: (usize, usize),
+    /// Its band keys (`None`: too few shingles).
+    pub keys: Option<[u64; PASSAGE_BANDS]>,
+    /// Its words as white space splits them.
+    pub words: usize,
+}
+
+/// A page's passages ([`passages_with_keys`]).
+pub type Passages = Arc<Vec<PagePassage>>;
 
 /// Pages' passages kept, oldest first out once the budget is spent.
 struct Pages {
@@ -125,7 +136,7 @@ struct Pages {
 
 /// Bytes a page's kept passages take.
 fn page_bytes(passages: &Passages) -> usize {
-    passages.len() * std::mem::size_of::<KeyedPassage>() + 64
+    passages.len() * std::mem::size_of::<PagePassage>() + 64
 }
 
 static PAGES: OnceLock<Mutex<Pages>> = OnceLock::new();
@@ -164,7 +175,16 @@ pub fn passages(segment: SegmentId, doc: DocId, body: &str) -> Option<Passages> 
     if let Some(passages) = pages.lock().ok()?.kept.get(&key) {
         return Some(Arc::clone(passages));
     }
-    let passages: Passages = Arc::new(passages_with_keys(body));
+    let passages: Passages = Arc::new(
+        passages_with_keys(body)
+            .into_iter()
+            .map(|(span, keys)| PagePassage {
+                span,
+                keys,
+                words: body[span.0..span.1].split_whitespace().count(),
+            })
+            .collect(),
+    );
     let mut pages = pages.lock().ok()?;
     let size = page_bytes(&passages);
     if size <= pages.budget && !pages.kept.contains_key(&key) {

@@ -219,9 +219,9 @@ pub const PASSAGE_CACHE_BYTES: usize = 64 << 20;
 /// value, 8 per article and 4 per passage of an OCR page (the 1916 pages take 5 MB).
 pub const COPY_KEYS_BYTES: usize = 64 << 20;
 
-/// Bytes of OCR pages' paragraph spans a server keeps ([`crate::search::copy_keys::paragraphs`]):
-/// some 1.6 KB a page of 22 KB.
-pub const COPY_PAGES_BYTES: usize = 8 << 20;
+/// Bytes of OCR pages' passages (spans, band keys, word counts) a server keeps
+/// ([`crate::search::copy_keys::passages`]): 64 bytes a passage, some 6 KB a page of 22 KB.
+pub const COPY_PAGES_BYTES: usize = 16 << 20;
 
 /// Serves [`router`] on `listener` until `shutdown` completes, then lets open requests finish.
 ///
