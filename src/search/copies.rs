@@ -1014,8 +1014,11 @@ fn sentences(text: &str) -> Vec<(String, String)> {
 /// ([`StoryCollector`]): what [`Stories::count`] groups into stories.
 #[derive(Debug, Default, Clone)]
 pub struct Stories {
-    /// Per matching article in collection order, its signature (`None`: too short to have one).
+    /// Per matching article in collection order, its signature (`None`: too short to have one);
+    /// an article known to share no band with any other is not listed but counted in `singles`.
     pub signatures: Vec<Option<Signature>>,
+    /// Matching articles that share no band with any article of the index: a story each.
+    pub singles: u64,
 }
 
 impl Stories {
@@ -1024,11 +1027,12 @@ impl Stories {
     /// text is read). Articles without a signature count one each.
     pub fn count(&self) -> u64 {
         let roots = self.roots();
-        roots
-            .iter()
-            .enumerate()
-            .filter(|&(i, &root)| root as usize == i)
-            .count() as u64
+        self.singles
+            + roots
+                .iter()
+                .enumerate()
+                .filter(|&(i, &root)| root as usize == i)
+                .count() as u64
     }
 
     /// Per article, the index of the first article of its story (its story's id).
@@ -1083,16 +1087,28 @@ impl Stories {
 
 /// Gathers each matching article's signature while a search collects its hits, so that
 /// counting stories takes no second pass over the matches.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct StoryCollector {
     /// Off: collects nothing (a search that does not count stories).
     pub enabled: bool,
+    /// Per segment, the articles that share no band with any other ([`copy_keys::lone`]; a
+    /// server knows them): each is counted, its signature not read.
+    pub lone: Option<Arc<Vec<Vec<u64>>>>,
+}
+
+/// The articles of the searcher's segments that share no band with any other, if a server
+/// keeps them ([`copy_keys::lone`]).
+pub fn copy_keys_lone(searcher: &Searcher) -> Option<Arc<Vec<Vec<u64>>>> {
+    copy_keys::lone(searcher)
 }
 
 /// [`StoryCollector`] on one segment.
 pub struct StorySegment {
     column: Option<Column<u64>>,
     signatures: Vec<Option<Signature>>,
+    lone: Option<Arc<Vec<Vec<u64>>>>,
+    ordinal: usize,
+    singles: u64,
 }
 
 impl Collector for StoryCollector {
@@ -1101,7 +1117,7 @@ impl Collector for StoryCollector {
 
     fn for_segment(
         &self,
-        _segment: SegmentOrdinal,
+        segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<StorySegment> {
         let column = match self.enabled {
@@ -1111,6 +1127,9 @@ impl Collector for StoryCollector {
         Ok(StorySegment {
             column,
             signatures: Vec::new(),
+            lone: self.lone.clone(),
+            ordinal: segment as usize,
+            singles: 0,
         })
     }
 
@@ -1120,10 +1139,15 @@ impl Collector for StoryCollector {
 
     fn merge_fruits(&self, fruits: Vec<Stories>) -> tantivy::Result<Stories> {
         let mut all = Vec::with_capacity(fruits.iter().map(|f| f.signatures.len()).sum());
+        let mut singles = 0;
         for fruit in fruits {
             all.extend(fruit.signatures);
+            singles += fruit.singles;
         }
-        Ok(Stories { signatures: all })
+        Ok(Stories {
+            signatures: all,
+            singles,
+        })
     }
 }
 
@@ -1131,7 +1155,14 @@ impl SegmentCollector for StorySegment {
     type Fruit = Stories;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(column) = &self.column {
+        let Some(column) = &self.column else {
+            return;
+        };
+        let lone = self.lone.as_ref().and_then(|lone| lone.get(self.ordinal));
+        let word = lone.and_then(|bits| bits.get(doc as usize / 64));
+        if word.is_some_and(|word| word & (1 << (doc % 64)) != 0) {
+            self.singles += 1;
+        } else {
             self.signatures
                 .push(Signature::from_values(column.values_for_doc(doc)));
         }
@@ -1140,6 +1171,7 @@ impl SegmentCollector for StorySegment {
     fn harvest(self) -> Stories {
         Stories {
             signatures: self.signatures,
+            singles: self.singles,
         }
     }
 }

@@ -77,7 +77,11 @@ impl Table {
 
     /// The documents holding `value` (deleted ones included), in document order.
     pub fn holders(&self, value: u64) -> impl Iterator<Item = DocId> + '_ {
-        let scrambled = value.wrapping_mul(SCRAMBLE);
+        self.holders_of(value.wrapping_mul(SCRAMBLE))
+    }
+
+    /// The documents holding the value scrambled to `scrambled`.
+    fn holders_of(&self, scrambled: u64) -> impl Iterator<Item = DocId> + '_ {
         let bucket = (scrambled >> (64 - BUCKET_BITS)) as usize;
         let (from, to) = match (self.starts.get(bucket), self.starts.get(bucket + 1)) {
             (Some(&from), Some(&to)) => (from as usize, to as usize),
@@ -237,6 +241,76 @@ pub fn sorted(searcher: &Searcher, segment: &SegmentReader) -> Option<Arc<Sorted
     }
     store.kept.insert(id, Arc::clone(&sorted));
     Some(sorted)
+}
+
+/// The lone articles kept for one set of segments.
+struct Lone {
+    segments: Vec<SegmentId>,
+    lone: Arc<Vec<Vec<u64>>>,
+}
+
+static LONE: OnceLock<Mutex<Option<Lone>>> = OnceLock::new();
+
+/// Per segment of `searcher`, a bit per document set when it shares no `copy_article` band
+/// value with any other document of the index (or has none): such an article is a story of
+/// its own, whatever else a search matches. Kept for the searcher's set of segments (a new or
+/// merged segment computes it anew; deleted documents still count as holders, which only
+/// leaves a bit unset); `None` when nothing is kept ([`enable`] was not called) or a segment's
+/// values do not fit the budget.
+pub fn lone(searcher: &Searcher) -> Option<Arc<Vec<Vec<u64>>>> {
+    STORE.get()?;
+    let segments: Vec<SegmentId> = searcher
+        .segment_readers()
+        .iter()
+        .map(SegmentReader::segment_id)
+        .collect();
+    let cell = LONE.get_or_init(|| Mutex::new(None));
+    if let Some(kept) = cell.lock().ok()?.as_ref()
+        && kept.segments == segments
+    {
+        return Some(Arc::clone(&kept.lone));
+    }
+    let tables = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| sorted(searcher, segment))
+        .collect::<Option<Vec<Arc<Sorted>>>>()?;
+    let mut lone = Vec::with_capacity(tables.len());
+    for (i, (segment, table)) in searcher.segment_readers().iter().zip(&tables).enumerate() {
+        let mut bits = vec![u64::MAX; (segment.max_doc() as usize).div_ceil(64)];
+        let pairs = &table.articles.pairs;
+        let mut at = 0;
+        while at < pairs.len() {
+            let value = pairs[at].0;
+            let mut end = at + 1;
+            while end < pairs.len() && pairs[end].0 == value {
+                end += 1;
+            }
+            let elsewhere = || {
+                tables
+                    .iter()
+                    .enumerate()
+                    .any(|(j, other)| j != i && other.articles.holders_of(value).next().is_some())
+            };
+            if end - at > 1 || elsewhere() {
+                for &(_, doc) in &pairs[at..end] {
+                    if let Some(word) = bits.get_mut(doc as usize / 64) {
+                        *word &= !(1u64 << (doc % 64));
+                    }
+                }
+            }
+            at = end;
+        }
+        lone.push(bits);
+    }
+    let lone = Arc::new(lone);
+    if let Ok(mut kept) = cell.lock() {
+        *kept = Some(Lone {
+            segments,
+            lone: Arc::clone(&lone),
+        });
+    }
+    Some(lone)
 }
 
 #[cfg(test)]

@@ -227,6 +227,7 @@ fn story_facets(coverage: Coverage, by: Period) -> Facets {
     let matches = coverage.matches;
     let stories = super::copies::Stories {
         signatures: matches.iter().map(|m| m.signature).collect(),
+        singles: 0,
     };
     let roots = stories.roots();
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();

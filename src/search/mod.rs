@@ -549,8 +549,11 @@ fn collect(
     end: usize,
 ) -> Result<Found> {
     // Counting stories rides on the one pass over the matches that counts them.
+    let enabled = request.copies == CopiesMode::Collapse;
     let stories = copies::StoryCollector {
-        enabled: request.copies == CopiesMode::Collapse,
+        enabled,
+        // A server knows which articles share no band with any other: each is a story alone.
+        lone: enabled.then(|| copies::copy_keys_lone(searcher)).flatten(),
     };
     if end == 0 || request.limit == 0 {
         let (total, stories) = searcher

@@ -874,3 +874,23 @@ fn a_server_collapses_copies_and_lists_reprints_as_the_command_line_does() {
         "some shown passage of these pages is printed elsewhere"
     );
 }
+
+#[test]
+fn a_server_counts_the_stories_of_copies_as_the_command_line_does() {
+    let corpus = wire_archive();
+    let cli = corpus.search_json(&["terminal", "cranes"]);
+    assert_eq!(cli.stories, Some(2), "copies collapse by default");
+    let (_server, addr) = crate::server::start_server(&corpus);
+    // The server counts an article that shares no band with any other without reading its
+    // signature; the story of four copies is still one.
+    for query in ["terminal+cranes", "terminal", "port", "cranes+arrived"] {
+        let expected = corpus.search_json(&query.split('+').collect::<Vec<_>>());
+        for round in 0..2 {
+            let response = crate::http::get(addr, &format!("/api/search?q={query}"));
+            let api: newsindex::search::SearchResults =
+                serde_json::from_str(&response.body).unwrap();
+            assert_eq!(api.stories, expected.stories, "{query}, round {round}");
+            assert_eq!(api.total, expected.total, "{query}, round {round}");
+        }
+    }
+}
