@@ -155,21 +155,12 @@ pub fn stored(body: &str) -> Stored {
     }
     let lines = lines(body);
     if looks_like_ocr(body) || is_column_text(&lines) {
-        let mut keys = Vec::new();
-        for (from, to) in passages_in(body, &lines) {
-            let first = starts.partition_point(|&at| at < from);
-            let last = starts.partition_point(|&at| at < to);
-            // The shingles of words first..last: those that start there and end before last
-            // (a passage shorter than a shingle has one, of all its words).
-            let passage = if last - first >= SHINGLE {
-                &shingled[first..=last - SHINGLE]
-            } else {
-                &shingles_of(&hashes[first..last])[..]
-            };
-            if let Some(passage) = passage_keys_of(passage) {
-                keys.extend(passage);
-            }
-        }
+        let spans = passages_in(body, &lines);
+        let mut keys: Vec<u64> = keyed(spans, &hashes, &starts, &shingled)
+            .into_iter()
+            .filter_map(|(_, keys)| keys)
+            .flatten()
+            .collect();
         keys.sort_unstable();
         keys.dedup();
         stored.passages = keys;
@@ -189,11 +180,24 @@ pub fn passages_with_keys(body: &str) -> Vec<KeyedPassage> {
     }
     let (hashes, starts): (Vec<u64>, Vec<usize>) = words(body).into_iter().unzip();
     let shingled = shingles_of(&hashes);
+    keyed(spans, &hashes, &starts, &shingled)
+}
+
+/// The band keys of each of `spans`, from the body's word hashes, where each word starts and
+/// the body's shingles.
+fn keyed(
+    spans: Vec<(usize, usize)>,
+    hashes: &[u64],
+    starts: &[usize],
+    shingled: &[u64],
+) -> Vec<KeyedPassage> {
     spans
         .into_iter()
         .map(|(from, to)| {
             let first = starts.partition_point(|&at| at < from);
             let last = starts.partition_point(|&at| at < to);
+            // The shingles of words first..last: those that start there and end before last
+            // (a passage shorter than a shingle has one, of all its words).
             let passage = if last - first >= SHINGLE {
                 &shingled[first..=last - SHINGLE]
             } else {

@@ -275,14 +275,9 @@ fn copy_detection_meets_its_floors_against_exact_jaccard() {
 #[test]
 fn a_reprinted_1916_passage_lists_the_other_paper_that_printed_it() {
     let test = "a_reprinted_1916_passage_lists_the_other_paper_that_printed_it";
-    let Some(corpora) = shared_corpora(test) else {
+    let Some(corpus) = pages_of(test, &["19160126", "19160127"]) else {
         return;
     };
-    let corpus = TestCorpus::new();
-    corpus.index_roots(&[
-        corpora.join("chronam-1916/dates/19160126"),
-        corpora.join("chronam-1916/dates/19160127"),
-    ]);
     let results = corpus.search_json(&["villa", "\"thrown into prison\"", "--copies", "collapse"]);
     let reprinted: Vec<(String, String)> = results
         .hits
@@ -508,14 +503,9 @@ fn passages_sharing_only_a_boilerplate_line_are_not_reprints() {
 fn villa_bandits_on_the_1916_pages_lists_the_el_paso_and_tonopah_paragraphs_as_one_reprint() {
     let test =
         "villa_bandits_on_the_1916_pages_lists_the_el_paso_and_tonopah_paragraphs_as_one_reprint";
-    let Some(corpora) = shared_corpora(test) else {
+    let Some(corpus) = pages_of(test, &["19160112", "19160113", "19160114"]) else {
         return;
     };
-    let corpus = TestCorpus::new();
-    corpus.index_roots(
-        &["19160112", "19160113", "19160114"]
-            .map(|day| corpora.join("chronam-1916/dates").join(day)),
-    );
     // Alignment is asked for: a collapsed search alone lists no reworded reprint.
     let plain = corpus.search_json(&["villa", "bandits", "--copies", "collapse"]);
     assert!(plain.hits.iter().all(|h| h.passages.iter().all(|p| {
@@ -801,14 +791,9 @@ fn without_copy_detection_no_article_is_a_copy() {
 #[test]
 fn a_server_collapses_copies_and_lists_reprints_as_the_command_line_does() {
     let test = "a_server_collapses_copies_and_lists_reprints_as_the_command_line_does";
-    let Some(corpora) = shared_corpora(test) else {
+    let Some(corpus) = pages_of(test, &["19160112", "19160113", "19160114"]) else {
         return;
     };
-    let corpus = TestCorpus::new();
-    corpus.index_roots(
-        &["19160112", "19160113", "19160114"]
-            .map(|day| corpora.join("chronam-1916/dates").join(day)),
-    );
     // What is compared: each hit, its copies and each shown passage's reprints.
     type Shown = Vec<(String, Vec<String>, Vec<Vec<(String, Option<usize>)>>)>;
     let shown = |results: &newsindex::search::SearchResults| -> Shown {
@@ -893,4 +878,17 @@ fn a_server_counts_the_stories_of_copies_as_the_command_line_does() {
             assert_eq!(api.total, expected.total, "{query}, round {round}");
         }
     }
+}
+
+/// The January 1916 pages of `days` (`19160113`…) indexed, or `None` when the shared corpora
+/// are absent (the test says it did not run).
+fn pages_of(test: &str, days: &[&str]) -> Option<TestCorpus> {
+    let corpora = shared_corpora(test)?;
+    let corpus = TestCorpus::new();
+    let roots: Vec<_> = days
+        .iter()
+        .map(|day| corpora.join("chronam-1916/dates").join(day))
+        .collect();
+    corpus.index_roots(&roots);
+    Some(corpus)
 }
