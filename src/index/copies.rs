@@ -447,18 +447,8 @@ pub fn passages(body: &str) -> Vec<(usize, usize)> {
 /// The [`passages`] of `body` that overlap one of `spans` (byte spans): the page is cut as
 /// [`passages`] cuts it, but only the passages asked for have their words counted.
 pub fn passages_overlapping(body: &str, spans: &[(usize, usize)]) -> Vec<(usize, usize)> {
-    passages_among(body, &paragraphs(body, &lines(body)), spans)
-}
-
-/// [`passages_overlapping`] of a body already cut into [`paragraphs_of`].
-pub fn passages_among(
-    body: &str,
-    paragraphs: &[(usize, usize)],
-    spans: &[(usize, usize)],
-) -> Vec<(usize, usize)> {
-    paragraphs
-        .iter()
-        .copied()
+    paragraphs(body, &lines(body))
+        .into_iter()
         .filter(|&(from, to)| spans.iter().any(|&(start, end)| start < to && from < end))
         .filter(|&(from, to)| long_enough(&body[from..to]))
         .collect()

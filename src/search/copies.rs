@@ -1096,12 +1096,6 @@ pub struct StoryCollector {
     pub lone: Option<Arc<Vec<Vec<u64>>>>,
 }
 
-/// The articles of the searcher's segments that share no band with any other, if a server
-/// keeps them ([`copy_keys::lone`]).
-pub fn copy_keys_lone(searcher: &Searcher) -> Option<Arc<Vec<Vec<u64>>>> {
-    copy_keys::lone(searcher)
-}
-
 /// [`StoryCollector`] on one segment.
 pub struct StorySegment {
     column: Option<Column<u64>>,

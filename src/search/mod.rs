@@ -553,7 +553,7 @@ fn collect(
     let stories = copies::StoryCollector {
         enabled,
         // A server knows which articles share no band with any other: each is a story alone.
-        lone: enabled.then(|| copies::copy_keys_lone(searcher)).flatten(),
+        lone: enabled.then(|| copy_keys::lone(searcher)).flatten(),
     };
     if end == 0 || request.limit == 0 {
         let (total, stories) = searcher

@@ -152,13 +152,7 @@ fn seed_index() -> TestCorpus {
 }
 
 fn rebuild(corpus: &TestCorpus) {
-    let output = corpus
-        .cmd()
-        .args(["index", "--rebuild"])
-        .arg(corpus.archive())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    corpus.index_with(&["--rebuild"]);
     assert_eq!(corpus.search_json(&["Peskov"]).total, 1);
 }
 

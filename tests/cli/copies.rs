@@ -757,13 +757,7 @@ fn the_story_count_gathered_while_searching_agrees_with_copies_judged_on_text() 
 #[test]
 fn without_copy_detection_no_article_is_a_copy() {
     let corpus = wire_archive();
-    let output = corpus
-        .cmd()
-        .args(["index", "--rebuild", "--no-copy-detection"])
-        .arg(corpus.archive())
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
+    corpus.index_with(&["--rebuild", "--no-copy-detection"]);
     let results = corpus.search_json(&["terminal", "cranes", "--copies", "collapse"]);
     assert_eq!(results.hits.len(), 5, "{results:#?}");
     assert!(results.hits.iter().all(|h| h.copies.is_empty()));
@@ -777,13 +771,7 @@ fn without_copy_detection_no_article_is_a_copy() {
     assert!(listed.status.success(), "{listed:?}");
     let report: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(report["copies"].as_array().map(Vec::len), Some(0));
-    let output = corpus
-        .cmd()
-        .args(["index", "--rebuild"])
-        .arg(corpus.archive())
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
+    corpus.index_with(&["--rebuild"]);
     let results = corpus.search_json(&["terminal", "cranes", "--copies", "collapse"]);
     assert_eq!(results.hits.len(), 2, "{results:#?}");
 }

@@ -163,12 +163,7 @@ fn rebuild_starts_from_empty() {
         article("Apples", "2020-01-01", "", "Apples are red."),
     );
     corpus.index();
-    let output = corpus
-        .cmd()
-        .args(["index", "--rebuild"])
-        .arg(corpus.archive())
-        .output()
-        .unwrap();
+    let output = corpus.index_with(&["--rebuild"]);
     assert!(
         stderr(&output).contains("1 added, 0 updated, 0 removed, 0 unchanged"),
         "{}",

@@ -71,9 +71,15 @@ impl TestCorpus {
 
     /// Runs `newsindex index archive` and asserts it succeeded.
     pub fn index(&self) -> std::process::Output {
+        self.index_with(&[])
+    }
+
+    /// Runs `newsindex index OPTIONS archive` and asserts it succeeded.
+    pub fn index_with(&self, options: &[&str]) -> std::process::Output {
         let output = self
             .cmd()
             .arg("index")
+            .args(options)
             .arg(self.archive())
             .output()
             .unwrap();
