@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod copies;
+pub mod digest;
 pub mod passages;
 mod plan;
 pub mod schema;

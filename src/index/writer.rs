@@ -18,6 +18,7 @@ use tantivy::schema::{Document, Field};
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::copies;
+use super::digest;
 use super::plan::{Candidate, Found, Known, SyncPlan};
 use super::schema::{self, Fields, FileState, SCHEMA_VERSION};
 use super::{IndexMeta, damaged, open_checked};
@@ -413,8 +414,14 @@ pub fn update(
         || !report.moved_roots.is_empty()
         || next_meta.roots != roots_before
         || next_meta != meta;
-    report.total_articles =
-        finish(&index, writer, changed.then_some(&next_meta), report_event).map_err(write_error)?;
+    report.total_articles = finish(
+        &index,
+        index_dir,
+        writer,
+        changed.then_some(&next_meta),
+        report_event,
+    )
+    .map_err(write_error)?;
     tracing::debug!(elapsed = ?started.elapsed(), "committed");
     report.elapsed = started.elapsed();
     Ok(report)
@@ -565,6 +572,7 @@ fn lock_writer(
 /// last commit as it is (and its files untouched). Returns the articles in the index.
 fn finish(
     index: &Index,
+    dir: &Path,
     mut writer: IndexWriter<Pending>,
     meta: Option<&IndexMeta>,
     report_event: &mut dyn FnMut(IndexEvent),
@@ -579,7 +587,13 @@ fn finish(
             writer.rollback()?;
         }
     }
-    Ok(index.reader()?.searcher().num_docs())
+    let searcher = index.reader()?.searcher();
+    // The copy digest of the segments as merged (written only if the one there does not
+    // cover them). It only speeds searches up, so failing to write it is said, not fatal.
+    if let Err(error) = digest::write(dir, &searcher) {
+        tracing::warn!(%error, path = %dir.join(digest::FILE).display(), "could not write the copy digest");
+    }
+    Ok(searcher.num_docs())
 }
 
 /// Follows archives that moved (their stored articles re-pointed, not read again) and, with

@@ -31,6 +31,7 @@ use crate::date::ArticleDate;
 use crate::error::Result;
 use crate::index::NewsIndex;
 use crate::index::copies::{self as signatures, Signature, THRESHOLD};
+use crate::index::digest::{Digest, Kind};
 use crate::index::schema::{COPY_ARTICLE, COPY_PASSAGE};
 
 /// A passage band key held by more articles than this is standing matter (a masthead, a
@@ -263,10 +264,39 @@ fn scan(
     let passage_filter = KeyFilter::new(passage_keys.iter());
     let mut articles = vec![HashSet::new(); targets.len()];
     let mut key_holders: HashMap<u64, Vec<DocAddress>, FxBuildHasher> = HashMap::default();
+    // Without a server's sorted values, the index's copy digest, if it covers every segment.
+    let digest = OnceCell::new();
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         let address = |doc: DocId| DocAddress::new(ordinal as SegmentOrdinal, doc);
         // A server keeps each segment's values sorted: a binary search per key.
-        if let Some(sorted) = copy_keys::sorted(searcher, segment) {
+        let sorted = copy_keys::sorted(searcher, segment);
+        let listed = match sorted {
+            Some(_) => None,
+            None => digest
+                .get_or_init(|| Digest::open(searcher))
+                .as_ref()
+                .and_then(|digest: &Digest| digest.segment(segment.segment_id())),
+        };
+        if let Some(listed) = listed {
+            for (&value, targets) in &article_keys {
+                for doc in listed.holders(Kind::Article, value) {
+                    if !segment.is_deleted(doc) {
+                        for &t in targets {
+                            articles[t].insert(address(doc));
+                        }
+                    }
+                }
+            }
+            for &key in passage_keys {
+                for doc in listed.holders(Kind::Passage, key) {
+                    if !segment.is_deleted(doc) {
+                        key_holders.entry(key).or_default().push(address(doc));
+                    }
+                }
+            }
+            continue;
+        }
+        if let Some(sorted) = sorted {
             for (&value, targets) in &article_keys {
                 for doc in sorted.articles.holders(value) {
                     if !segment.is_deleted(doc) {
@@ -1019,15 +1049,224 @@ pub struct Stories {
     pub signatures: Vec<Option<Signature>>,
     /// Matching articles that share no band with any article of the index: a story each.
     pub singles: u64,
+    /// Matching articles whose signatures are still in their segment's column: read by
+    /// [`Stories::count`] without keeping those of articles alone among the matches.
+    pending: Vec<Pending>,
+}
+
+/// One segment's matching documents whose signatures are not read yet.
+#[derive(Clone)]
+struct Pending {
+    column: Column<u64>,
+    docs: Vec<DocId>,
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pending")
+            .field("docs", &self.docs.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pending {
+    /// Calls `each` with the signature of each document (`None`: it has none), in order. The
+    /// documents' rows are found in one batch; when they are a good share of the column, its
+    /// row starts and values are decoded in blocks as they are passed (a few lookups per
+    /// document cost more), else each document's are looked up.
+    fn each(&self, mut each: impl FnMut(Option<Signature>)) {
+        use tantivy::columnar::ColumnIndex;
+        use tantivy::columnar::column_index::MultiValueIndex;
+        let column = &self.column;
+        let index = match &column.index {
+            ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(index))
+                if self.docs.is_sorted() =>
+            {
+                index
+            }
+            _ => {
+                for &doc in &self.docs {
+                    each(Signature::from_values(column.values_for_doc(doc)));
+                }
+                return;
+            }
+        };
+        let (mut found, mut ranks) = (Vec::new(), Vec::new());
+        index
+            .optional_index
+            .rank_if_exists_batch(&self.docs, &mut found, &mut ranks);
+        // Documents without values (too short for a signature) are not among those found.
+        for _ in found.len()..self.docs.len() {
+            each(None);
+        }
+        let dense = ranks.len() * 8 >= index.start_index_column.num_vals() as usize;
+        let mut starts = Window::new(index.start_index_column.as_ref(), dense);
+        let mut values = Window::new(column.values.as_ref(), dense);
+        let mut signature = [0u64; signatures::BANDS];
+        for &rank in &ranks {
+            let (start, end) = (starts.get(rank), starts.get(rank + 1));
+            let mut seen = 0usize;
+            for row in start..end {
+                let value = values.get(row);
+                let band = (value >> 60) as usize;
+                if let Some(slot) = signature.get_mut(band) {
+                    *slot = value;
+                    seen |= 1 << band;
+                }
+            }
+            each((seen == (1 << signatures::BANDS) - 1).then_some(Signature(signature)));
+        }
+    }
+}
+
+/// Values of a column read in increasing rows: decoded a block at a time when most rows are
+/// read (`dense`), else one by one.
+struct Window<'a, T> {
+    column: &'a dyn tantivy::columnar::ColumnValues<T>,
+    block: Vec<T>,
+    first: u32,
+    dense: bool,
+}
+
+impl<'a, T: std::marker::Copy + Default + PartialOrd + std::fmt::Debug + Send + Sync + 'static>
+    Window<'a, T>
+{
+    const LEN: u32 = 1024;
+
+    fn new(column: &'a dyn tantivy::columnar::ColumnValues<T>, dense: bool) -> Window<'a, T> {
+        Window {
+            column,
+            block: Vec::new(),
+            first: 0,
+            dense,
+        }
+    }
+
+    fn get(&mut self, row: u32) -> T {
+        if !self.dense {
+            return self.column.get_val(row);
+        }
+        let at = row.wrapping_sub(self.first) as usize;
+        if let Some(&value) = self.block.get(at) {
+            return value;
+        }
+        let len = Self::LEN.min(self.column.num_vals().saturating_sub(row));
+        self.block.resize(len as usize, T::default());
+        self.column.get_range(u64::from(row), &mut self.block);
+        self.first = row;
+        self.block.first().copied().unwrap_or_default()
+    }
+}
+
+/// Per article, whether another may hold one of its band values, told band by band without a
+/// table of the values (`fingerprints`: per band, each article's [`fingerprint`]): in bit
+/// arrays of about 16 bits per article, each value sets two bits (by two hashes) in "seen",
+/// and those already seen in "seen twice". A value held twice has both its bits seen twice; a
+/// value held once may too, by chance (a few times in a hundred), which costs only a lookup
+/// later. One band's arrays stay in the CPU's caches.
+fn may_share(fingerprints: &[Vec<u32>], count: usize) -> Vec<bool> {
+    let bits = (count * 16).next_power_of_two().clamp(1 << 12, 1 << 24);
+    let shift = 32 - bits.trailing_zeros();
+    let mut seen = vec![0u64; bits / 64];
+    let mut twice = vec![0u64; bits / 64];
+    let slots = |fingerprint: u32| {
+        let slot = |hash: u32| {
+            let at = (hash >> shift) as usize;
+            (at / 64, 1u64 << (at % 64))
+        };
+        [
+            slot(fingerprint.wrapping_mul(0x9e37_79b9)),
+            slot(fingerprint.wrapping_mul(0x85eb_ca6b)),
+        ]
+    };
+    let mut shared = vec![false; count];
+    for band in fingerprints {
+        seen.fill(0);
+        twice.fill(0);
+        for &fingerprint in band {
+            for (word, bit) in slots(fingerprint) {
+                twice[word] |= seen[word] & bit;
+                seen[word] |= bit;
+            }
+        }
+        for (shared, &fingerprint) in shared.iter_mut().zip(band) {
+            *shared |= slots(fingerprint)
+                .iter()
+                .all(|&(word, bit)| twice[word] & bit != 0);
+        }
+    }
+    shared
+}
+
+/// A band value's 32-bit fingerprint (odd, so that no fingerprint is the zero of an article
+/// without a signature): equal values have equal fingerprints.
+fn fingerprint(value: u64) -> u32 {
+    (value.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as u32 | 1
+}
+
+/// Per band, the fingerprints of `signatures` (0 for an article without one).
+fn fingerprints<'a>(
+    signatures: impl Iterator<Item = Option<&'a Signature>>,
+    count: usize,
+) -> Vec<Vec<u32>> {
+    let mut bands: Vec<Vec<u32>> = (0..signatures::BANDS)
+        .map(|_| Vec::with_capacity(count))
+        .collect();
+    for signature in signatures {
+        for (band, fingerprints) in bands.iter_mut().enumerate() {
+            fingerprints.push(signature.map_or(0, |s| fingerprint(s.0[band])));
+        }
+    }
+    bands
 }
 
 impl Stories {
+    /// The stories of articles whose signatures are read already.
+    pub fn of(signatures: Vec<Option<Signature>>) -> Stories {
+        Stories {
+            signatures,
+            ..Stories::default()
+        }
+    }
+
     /// How many stories the articles make: articles join when they share a MinHash band and at
     /// least [`COUNT_ESTIMATE`] of their hashes (an estimate from the stored signatures; no
     /// text is read). Articles without a signature count one each.
     pub fn count(&self) -> u64 {
-        let roots = self.roots();
-        self.singles
+        let mut singles = self.singles;
+        let mut signatures: Vec<Option<Signature>> = self.signatures.clone();
+        if !self.pending.is_empty() {
+            // The pending articles' band values are read once as fingerprints; only those
+            // that may share a value with another are read again, whole.
+            let count: usize = self.pending.iter().map(|p| p.docs.len()).sum();
+            let mut bands: Vec<Vec<u32>> = (0..signatures::BANDS)
+                .map(|_| Vec::with_capacity(count + signatures.len()))
+                .collect();
+            for pending in &self.pending {
+                pending.each(|signature| {
+                    for (band, fingerprints) in bands.iter_mut().enumerate() {
+                        fingerprints.push(signature.map_or(0, |s| fingerprint(s.0[band])));
+                    }
+                });
+            }
+            let kept = fingerprints(signatures.iter().map(Option::as_ref), signatures.len());
+            for (band, kept) in bands.iter_mut().zip(kept) {
+                band.extend(kept);
+            }
+            let shared = may_share(&bands, count + signatures.len());
+            let mut at = 0usize;
+            for pending in &self.pending {
+                pending.each(|signature| {
+                    match signature {
+                        Some(signature) if shared[at] => signatures.push(Some(signature)),
+                        _ => singles += 1,
+                    }
+                    at += 1;
+                });
+            }
+        }
+        let roots = Stories::of(signatures).roots();
+        singles
             + roots
                 .iter()
                 .enumerate()
@@ -1035,7 +1274,8 @@ impl Stories {
                 .count() as u64
     }
 
-    /// Per article, the index of the first article of its story (its story's id).
+    /// Per article of `signatures`, the index of the first article of its story (its story's
+    /// id); pending articles are not among them.
     pub fn roots(&self) -> Vec<u32> {
         let signatures = &self.signatures;
         let mut parent: Vec<u32> = (0..signatures.len() as u32).collect();
@@ -1046,21 +1286,27 @@ impl Stories {
             }
             at
         }
-        let signed = signatures.iter().filter(|s| s.is_some()).count();
-        let bands = signatures.iter().flatten().next().map_or(0, |s| s.0.len());
+        // Only articles holding a band value that another may hold can join a story: most
+        // articles (alone among the matches) cost a few bit tests and no table lookups.
+        let fingerprints = fingerprints(signatures.iter().map(Option::as_ref), signatures.len());
+        let shared: Vec<u32> = may_share(&fingerprints, signatures.len())
+            .iter()
+            .enumerate()
+            .filter(|&(i, &shared)| shared && signatures[i].is_some())
+            .map(|(i, _)| i as u32)
+            .collect();
         // One band at a time, so the table of first holders stays small enough for the CPU's
         // caches; band values are hashes already, so a multiplicative hash spreads them. The
         // pairs compared are those of all bands at once: each article with its band's first
         // holder.
         let mut first: HashMap<u64, u32, FxBuildHasher> =
-            HashMap::with_capacity_and_hasher(signed, FxBuildHasher);
-        for band in 0..bands {
+            HashMap::with_capacity_and_hasher(shared.len(), FxBuildHasher);
+        for band in 0..signatures::BANDS {
             first.clear();
-            for (i, signature) in signatures.iter().enumerate() {
-                let Some(signature) = signature else {
+            for &i in &shared {
+                let Some(signature) = &signatures[i as usize] else {
                     continue;
                 };
-                let i = i as u32;
                 match first.entry(signature.0[band]) {
                     std::collections::hash_map::Entry::Occupied(entry) => {
                         let j = *entry.get();
@@ -1085,6 +1331,26 @@ impl Stories {
     }
 }
 
+/// Per segment of `searcher`, a bit per document set when it shares no band value with any
+/// other document of the index, read from the index's copy digest (as
+/// [`copy_keys::lone`] finds from a server's sorted values); `None` without a digest covering
+/// every segment.
+pub fn lone(searcher: &Searcher) -> Option<Arc<Vec<Vec<u64>>>> {
+    let digest = Digest::open(searcher)?;
+    let mut lone = Vec::with_capacity(searcher.segment_readers().len());
+    for segment in searcher.segment_readers() {
+        let listed = digest.segment(segment.segment_id())?;
+        let mut bits = vec![u64::MAX; (segment.max_doc() as usize).div_ceil(64)];
+        for doc in listed.listed(Kind::Article) {
+            if let Some(word) = bits.get_mut(doc as usize / 64) {
+                *word &= !(1u64 << (doc % 64));
+            }
+        }
+        lone.push(bits);
+    }
+    Some(Arc::new(lone))
+}
+
 /// Gathers each matching article's signature while a search collects its hits, so that
 /// counting stories takes no second pass over the matches.
 #[derive(Debug, Clone)]
@@ -1099,7 +1365,8 @@ pub struct StoryCollector {
 /// [`StoryCollector`] on one segment.
 pub struct StorySegment {
     column: Option<Column<u64>>,
-    signatures: Vec<Option<Signature>>,
+    /// The matches whose signatures [`Stories::count`] reads.
+    docs: Vec<DocId>,
     lone: Option<Arc<Vec<Vec<u64>>>>,
     ordinal: usize,
     singles: u64,
@@ -1120,7 +1387,7 @@ impl Collector for StoryCollector {
         };
         Ok(StorySegment {
             column,
-            signatures: Vec::new(),
+            docs: Vec::new(),
             lone: self.lone.clone(),
             ordinal: segment as usize,
             singles: 0,
@@ -1132,16 +1399,13 @@ impl Collector for StoryCollector {
     }
 
     fn merge_fruits(&self, fruits: Vec<Stories>) -> tantivy::Result<Stories> {
-        let mut all = Vec::with_capacity(fruits.iter().map(|f| f.signatures.len()).sum());
-        let mut singles = 0;
+        let mut merged = Stories::default();
         for fruit in fruits {
-            all.extend(fruit.signatures);
-            singles += fruit.singles;
+            merged.signatures.extend(fruit.signatures);
+            merged.singles += fruit.singles;
+            merged.pending.extend(fruit.pending);
         }
-        Ok(Stories {
-            signatures: all,
-            singles,
-        })
+        Ok(merged)
     }
 }
 
@@ -1149,23 +1413,30 @@ impl SegmentCollector for StorySegment {
     type Fruit = Stories;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let Some(column) = &self.column else {
+        if self.column.is_none() {
             return;
-        };
+        }
         let lone = self.lone.as_ref().and_then(|lone| lone.get(self.ordinal));
         let word = lone.and_then(|bits| bits.get(doc as usize / 64));
         if word.is_some_and(|word| word & (1 << (doc % 64)) != 0) {
             self.singles += 1;
         } else {
-            self.signatures
-                .push(Signature::from_values(column.values_for_doc(doc)));
+            self.docs.push(doc);
         }
     }
 
     fn harvest(self) -> Stories {
+        let pending = match self.column {
+            Some(column) if !self.docs.is_empty() => vec![Pending {
+                column,
+                docs: self.docs,
+            }],
+            _ => Vec::new(),
+        };
         Stories {
-            signatures: self.signatures,
+            signatures: Vec::new(),
             singles: self.singles,
+            pending,
         }
     }
 }

@@ -225,10 +225,7 @@ pub(crate) fn count(
 /// signatures gathered with it, then distinct stories counted per source and per period.
 fn story_facets(coverage: Coverage, by: Period) -> Facets {
     let matches = coverage.matches;
-    let stories = super::copies::Stories {
-        signatures: matches.iter().map(|m| m.signature).collect(),
-        singles: 0,
-    };
+    let stories = super::copies::Stories::of(matches.iter().map(|m| m.signature).collect());
     let roots = stories.roots();
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let mut sources: HashMap<&str, (u64, HashSet<u32>)> = HashMap::new();

@@ -553,7 +553,9 @@ fn collect(
     let stories = copies::StoryCollector {
         enabled,
         // A server knows which articles share no band with any other: each is a story alone.
-        lone: enabled.then(|| copy_keys::lone(searcher)).flatten(),
+        lone: enabled
+            .then(|| copy_keys::lone(searcher).or_else(|| copies::lone(searcher)))
+            .flatten(),
     };
     if end == 0 || request.limit == 0 {
         let (total, stories) = searcher

@@ -156,6 +156,82 @@ fn deleting_one_copys_file_updates_the_group() {
     );
 }
 
+/// `search --json ARGS` on `corpus` with its copy digest and without it (the digest is
+/// removed): what each printed, in order.
+fn with_and_without_digest(corpus: &TestCorpus, queries: &[&[&str]]) -> (Vec<String>, Vec<String>) {
+    let digest = corpus.index_dir().join(newsindex::index::digest::FILE);
+    assert!(digest.is_file(), "index writes the copy digest");
+    let ask = || -> Vec<String> {
+        queries
+            .iter()
+            .map(|args| {
+                let output = corpus
+                    .cmd()
+                    .args(["search", "--json"])
+                    .args(*args)
+                    .output()
+                    .unwrap();
+                String::from_utf8(output.stdout).unwrap()
+            })
+            .collect()
+    };
+    let with = ask();
+    std::fs::remove_file(&digest).unwrap();
+    let without = ask();
+    (with, without)
+}
+
+#[test]
+fn a_search_finds_the_same_copies_and_stories_with_the_copy_digest_as_without() {
+    let corpus = wire_archive();
+    let queries: [&[&str]; 4] = [
+        &["terminal", "cranes"],
+        &["cranes", "--sort", "oldest"],
+        &["port", "--facets-by", "stories"],
+        &["harbour", "authority", "--copies", "all"],
+    ];
+    let (with, without) = with_and_without_digest(&corpus, &queries);
+    assert_eq!(with, without);
+    assert!(
+        with[0].contains("\"stories\": 2") || with[0].contains("\"stories\":2"),
+        "{}",
+        with[0]
+    );
+    // An unchanged run writes it back; a changed one writes the digest of its segments.
+    corpus.index();
+    assert!(
+        corpus
+            .index_dir()
+            .join(newsindex::index::digest::FILE)
+            .is_file()
+    );
+    std::fs::remove_file(corpus.archive().join("c.txt")).unwrap();
+    corpus.index();
+    let (with, without) = with_and_without_digest(&corpus, &queries);
+    assert_eq!(with, without);
+    let results = corpus.search_json(&["terminal", "cranes"]);
+    assert_eq!(results.stories, Some(2));
+}
+
+#[test]
+fn a_search_finds_the_same_reprints_on_the_1916_pages_with_the_copy_digest_as_without() {
+    let test = "a_search_finds_the_same_reprints_on_the_1916_pages_with_the_copy_digest_as_without";
+    let Some(corpus) = pages_of(test, &["19160112", "19160113", "19160114"]) else {
+        return;
+    };
+    let queries: [&[&str]; 5] = [
+        &["villa", "bandits"],
+        &["villa", "bandits", "--reuse"],
+        &["german", "submarine"],
+        &["war", "--sort", "newest"],
+        &["city", "--limit", "20"],
+    ];
+    let (with, without) = with_and_without_digest(&corpus, &queries);
+    assert_eq!(with, without);
+    // The answers hold what the digest is for (else this test could not fail).
+    assert!(with.iter().any(|o| o.contains("\"reprints\"")));
+}
+
 #[test]
 fn the_copies_command_lists_copies_by_date_with_added_and_removed_sentences() {
     let corpus = wire_archive();

@@ -1,0 +1,364 @@
+//! The copy digest: per segment, the copy band values that more than one article of the index
+//! holds, with their documents, written beside the index at the end of each `index` run.
+//!
+//! Most band values are held by one article alone (its own text's), so the digest is small
+//! (a few percent of the band columns), and a one-shot search looks a band up in it by binary
+//! search instead of passing over every value of the columns. It only speeds searches up: a
+//! search whose segments are not all in the digest (an index written since, or a digest that
+//! is missing or cannot be read) passes over the columns as before, with the same answers.
+//!
+//! A value is listed with every document holding it, deleted ones included (a search skips
+//! them); deleting documents therefore leaves the digest true enough (a value may be listed
+//! that one live article holds), and adding any makes a new segment, which the digest lacks.
+//!
+//! The file is tantivy's business only in that it sits in the index's folder: it is written
+//! with a rename, so a reader sees the old digest or the new one, and tantivy neither lists
+//! nor deletes it.
+//!
+//! Layout, little-endian: [`MAGIC`]; the number of segments (u32); per segment its id (32 hex
+//! characters), its `max_doc`, and the number of listed article and passage values (three
+//! u32); then per segment, in that order, the article values (u64, sorted), their documents
+//! (u32), the passage values and their documents.
+
+use std::path::Path;
+
+use tantivy::Directory;
+use tantivy::directory::OwnedBytes;
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Searcher};
+
+use super::schema::{COPY_ARTICLE, COPY_PASSAGE};
+
+/// The digest's file name in the index folder.
+pub const FILE: &str = "newsindex-copies.digest";
+/// The first bytes of a digest (a new layout changes the version).
+pub const MAGIC: &[u8] = b"newsindex copy digest 1\n";
+
+/// Which column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `copy_article`.
+    Article,
+    /// `copy_passage`.
+    Passage,
+}
+
+/// One segment's listed values, as offsets into the digest's bytes.
+#[derive(Debug, Clone)]
+struct Segment {
+    id: SegmentId,
+    max_doc: u32,
+    /// Per kind: where its values start and how many.
+    tables: [(usize, usize); 2],
+}
+
+/// A digest read back ([`Digest::open`]).
+#[derive(Clone)]
+pub struct Digest {
+    bytes: OwnedBytes,
+    segments: Vec<Segment>,
+}
+
+impl std::fmt::Debug for Digest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Digest")
+            .field("segments", &self.segments.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One segment's tables in a digest.
+#[derive(Debug, Clone, Copy)]
+pub struct SegmentDigest<'a> {
+    digest: &'a Digest,
+    at: usize,
+}
+
+impl Digest {
+    /// The digest of the index `searcher` reads, if it lists every segment of it (with the
+    /// same number of documents); `None` when there is none, it cannot be read, or the index
+    /// has changed since.
+    pub fn open(searcher: &Searcher) -> Option<Digest> {
+        // Read whole (tantivy's reader maps only files that end with its footer).
+        let bytes = searcher
+            .index()
+            .directory()
+            .atomic_read(Path::new(FILE))
+            .ok()?;
+        let digest = Digest::parse(OwnedBytes::new(bytes))?;
+        let covers = searcher.segment_readers().iter().all(|segment| {
+            digest
+                .segments
+                .iter()
+                .any(|s| s.id == segment.segment_id() && s.max_doc == segment.max_doc())
+        });
+        covers.then_some(digest)
+    }
+
+    fn parse(bytes: OwnedBytes) -> Option<Digest> {
+        let data = bytes.as_slice();
+        let mut at = MAGIC.len();
+        if data.get(..at)? != MAGIC {
+            return None;
+        }
+        let u32_at = |at: usize| -> Option<u32> {
+            Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
+        };
+        let count = u32_at(at)? as usize;
+        at += 4;
+        let mut segments = Vec::with_capacity(count.min(4096));
+        let mut heads = Vec::with_capacity(count.min(4096));
+        for _ in 0..count {
+            let id = std::str::from_utf8(data.get(at..at + 32)?).ok()?;
+            let id = SegmentId::from_uuid_string(id).ok()?;
+            let max_doc = u32_at(at + 32)?;
+            let articles = u32_at(at + 36)? as usize;
+            let passages = u32_at(at + 40)? as usize;
+            at += 44;
+            heads.push((id, max_doc, articles, passages));
+        }
+        for (id, max_doc, articles, passages) in heads {
+            let mut tables = [(0, 0); 2];
+            for (table, len) in tables.iter_mut().zip([articles, passages]) {
+                *table = (at, len);
+                at = at.checked_add(len.checked_mul(12)?)?;
+            }
+            segments.push(Segment {
+                id,
+                max_doc,
+                tables,
+            });
+        }
+        (at == data.len()).then_some(Digest { bytes, segments })
+    }
+
+    /// The tables of the segment `id`, if listed.
+    pub fn segment(&self, id: SegmentId) -> Option<SegmentDigest<'_>> {
+        let at = self.segments.iter().position(|s| s.id == id)?;
+        Some(SegmentDigest { digest: self, at })
+    }
+}
+
+impl SegmentDigest<'_> {
+    fn table(&self, kind: Kind) -> (&[u8], &[u8]) {
+        let (start, len) = self.digest.segments[self.at].tables[kind as usize];
+        let data = self.digest.bytes.as_slice();
+        let values = &data[start..start + len * 8];
+        let docs = &data[start + len * 8..start + len * 12];
+        (values, docs)
+    }
+
+    /// The documents of this segment holding `value` (deleted ones included) when another
+    /// document of the index holds it too; none when no other does.
+    pub fn holders(&self, kind: Kind, value: u64) -> impl Iterator<Item = DocId> + '_ {
+        let (values, docs) = self.table(kind);
+        let value_at =
+            |i: usize| u64::from_le_bytes(values[i * 8..i * 8 + 8].try_into().unwrap_or_default());
+        let len = values.len() / 8;
+        // The first value not below `value`.
+        let (mut low, mut high) = (0usize, len);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if value_at(mid) < value {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        (low..len)
+            .take_while(move |&i| value_at(i) == value)
+            .map(move |i| u32::from_le_bytes(docs[i * 4..i * 4 + 4].try_into().unwrap_or_default()))
+    }
+
+    /// Every document of this segment listed for `kind`: those sharing a value with another.
+    pub fn listed(&self, kind: Kind) -> impl Iterator<Item = DocId> + '_ {
+        let (_, docs) = self.table(kind);
+        docs.chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().unwrap_or_default()))
+    }
+}
+
+/// The digest of the index `searcher` reads: every band value held by more than one document,
+/// counted over all segments.
+pub fn build(searcher: &Searcher) -> tantivy::Result<Vec<u8>> {
+    let segments = searcher.segment_readers();
+    // Per kind, (value, segment, document) of every value, sorted by value.
+    let mut tables: [Vec<Vec<(u64, DocId)>>; 2] = [vec![], vec![]];
+    for (kind, name) in [(Kind::Article, COPY_ARTICLE), (Kind::Passage, COPY_PASSAGE)] {
+        let mut all: Vec<(u64, u32, DocId)> = Vec::new();
+        for (ordinal, segment) in segments.iter().enumerate() {
+            let column = segment.fast_fields().u64(name)?;
+            all.reserve(column.values.num_vals() as usize);
+            for doc in 0..segment.max_doc() {
+                all.extend(
+                    column
+                        .values_for_doc(doc)
+                        .map(|value| (value, ordinal as u32, doc)),
+                );
+            }
+        }
+        all.sort_unstable();
+        let mut per_segment = vec![Vec::new(); segments.len()];
+        let mut at = 0;
+        while at < all.len() {
+            let mut end = at + 1;
+            while end < all.len() && all[end].0 == all[at].0 {
+                end += 1;
+            }
+            if end - at > 1 {
+                for &(value, ordinal, doc) in &all[at..end] {
+                    per_segment[ordinal as usize].push((value, doc));
+                }
+            }
+            at = end;
+        }
+        tables[kind as usize] = per_segment;
+    }
+    let mut out = Vec::new();
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(segments.len() as u32).to_le_bytes());
+    for (ordinal, segment) in segments.iter().enumerate() {
+        out.extend_from_slice(segment.segment_id().uuid_string().as_bytes());
+        out.extend_from_slice(&segment.max_doc().to_le_bytes());
+        for table in &tables {
+            out.extend_from_slice(&(table[ordinal].len() as u32).to_le_bytes());
+        }
+    }
+    for ordinal in 0..segments.len() {
+        for table in &tables {
+            for &(value, _) in &table[ordinal] {
+                out.extend_from_slice(&value.to_le_bytes());
+            }
+            for &(_, doc) in &table[ordinal] {
+                out.extend_from_slice(&doc.to_le_bytes());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes the digest of what `searcher` reads into the index folder `dir` (a temporary file
+/// renamed over the old one), unless the digest there covers it already.
+///
+/// # Errors
+/// The I/O error of writing or renaming; the index itself is untouched either way.
+pub fn write(dir: &Path, searcher: &Searcher) -> std::io::Result<()> {
+    if Digest::open(searcher)
+        .is_some_and(|digest| digest.segments.len() == searcher.segment_readers().len())
+    {
+        return Ok(());
+    }
+    let bytes = build(searcher).map_err(std::io::Error::other)?;
+    let temporary = dir.join(format!("{FILE}.tmp"));
+    std::fs::write(&temporary, &bytes)?;
+    std::fs::rename(&temporary, dir.join(FILE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use tantivy::schema::{Field, NumericOptions, Schema};
+    use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyDocument};
+
+    fn add(writer: &IndexWriter, fields: (Field, Field), articles: &[u64], passages: &[u64]) {
+        let mut doc = TantivyDocument::new();
+        for &value in articles {
+            doc.add_u64(fields.0, value);
+        }
+        for &value in passages {
+            doc.add_u64(fields.1, value);
+        }
+        writer.add_document(doc).unwrap();
+    }
+
+    #[test]
+    fn lists_values_held_twice_with_their_documents_for_the_segments_it_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut builder = Schema::builder();
+        let fast = NumericOptions::default().set_fast();
+        let fields = (
+            builder.add_u64_field(COPY_ARTICLE, fast.clone()),
+            builder.add_u64_field(COPY_PASSAGE, fast),
+        );
+        let index = Index::create_in_dir(dir.path(), builder.build()).unwrap();
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        add(&writer, fields, &[1, 2], &[]);
+        add(&writer, fields, &[2, 3], &[]);
+        add(&writer, fields, &[4], &[]);
+        writer.commit().unwrap();
+        add(&writer, fields, &[3, 9], &[]);
+        add(&writer, fields, &[], &[7]);
+        add(&writer, fields, &[u64::MAX], &[7, 8]);
+        writer.commit().unwrap();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .unwrap();
+        let searcher = reader.searcher();
+        write(dir.path(), &searcher).unwrap();
+        let digest = Digest::open(&searcher).unwrap();
+        // The first commit's segment holds three documents, the second's three too: tell them
+        // apart by a value only the first holds.
+        let segments: Vec<SegmentDigest> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| digest.segment(s.segment_id()).unwrap())
+            .collect();
+        let is_first = |s: &SegmentDigest| s.holders(Kind::Article, 2).count() > 0;
+        let first = *segments.iter().find(|s| is_first(s)).unwrap();
+        let second = *segments.iter().find(|s| !is_first(s)).unwrap();
+        let holders = |segment: &SegmentDigest, kind, value| {
+            segment.holders(kind, value).collect::<Vec<DocId>>()
+        };
+        assert_eq!(holders(&first, Kind::Article, 2), vec![0, 1]);
+        assert_eq!(holders(&first, Kind::Article, 3), vec![1]);
+        assert_eq!(holders(&second, Kind::Article, 3), vec![0]);
+        for (segment, value) in [
+            (&first, 1),
+            (&first, 4),
+            (&second, 9),
+            (&second, u64::MAX),
+            (&first, 5),
+        ] {
+            assert_eq!(holders(segment, Kind::Article, value), Vec::<DocId>::new());
+        }
+        assert_eq!(holders(&second, Kind::Passage, 7), vec![1, 2]);
+        assert_eq!(holders(&second, Kind::Passage, 8), Vec::<DocId>::new());
+        assert_eq!(
+            first.listed(Kind::Article).collect::<Vec<_>>(),
+            vec![0, 1, 1]
+        );
+
+        // A commit since makes a segment the digest lacks; writing again covers it.
+        add(&writer, fields, &[9], &[]);
+        writer.commit().unwrap();
+        reader.reload().unwrap();
+        let searcher = reader.searcher();
+        assert!(Digest::open(&searcher).is_none());
+        write(dir.path(), &searcher).unwrap();
+        let digest = Digest::open(&searcher).unwrap();
+        let newest = searcher
+            .segment_readers()
+            .iter()
+            .find(|s| s.max_doc() == 1)
+            .unwrap();
+        assert_eq!(
+            holders(
+                &digest.segment(newest.segment_id()).unwrap(),
+                Kind::Article,
+                9
+            ),
+            vec![0]
+        );
+
+        // A digest cut short or of another layout is not read.
+        let path = dir.path().join(FILE);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(Digest::open(&searcher).is_none());
+        std::fs::write(&path, b"newsindex copy digest 0\n").unwrap();
+        assert!(Digest::open(&searcher).is_none());
+    }
+}
