@@ -232,24 +232,58 @@ pub fn is_page(body: &str) -> bool {
     looks_like_ocr(body) || is_column_text(&lines(body))
 }
 
-/// A line of a body: its byte span, newline included, and its length in characters without
-/// the whitespace around it.
+/// A line of a body: its byte span, newline included, its length in characters without the
+/// whitespace around it, and whether it ends a sentence (its last character, whitespace
+/// aside, is one of [`CLOSING`]).
 struct Line {
     start: usize,
     end: usize,
     chars: usize,
+    closes: bool,
 }
+
+/// The characters that end a sentence, closing quotes included.
+const CLOSING: [char; 6] = ['.', '!', '?', '"', '\'', '”'];
 
 /// The lines of `body`, read once for both [`is_column_text`] and [`passages`].
 fn lines(body: &str) -> Vec<Line> {
     let mut lines = Vec::with_capacity(body.len() / 32);
     let mut start = 0;
     let breaks = memchr::memchr_iter(b'\n', body.as_bytes()).map(|at| at + 1);
-    for end in breaks.chain((start < body.len() && !body.ends_with('\n')).then_some(body.len())) {
+    let ends = breaks.chain((start < body.len() && !body.ends_with('\n')).then_some(body.len()));
+    // OCR text is mostly ASCII: then a line is trimmed byte by byte (the whitespace `trim`
+    // takes off, as bytes) and its characters are its bytes.
+    if body.is_ascii() {
+        let bytes = body.as_bytes();
+        let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        for end in ends {
+            let line = &bytes[start..end];
+            let first = line.iter().position(|b| !space(b));
+            let last = line.iter().rposition(|b| !space(b));
+            let (chars, closes) = match (first, last) {
+                (Some(first), Some(last)) => (
+                    last + 1 - first,
+                    matches!(line[last], b'.' | b'!' | b'?' | b'"' | b'\''),
+                ),
+                _ => (0, false),
+            };
+            lines.push(Line {
+                start,
+                end,
+                chars,
+                closes,
+            });
+            start = end;
+        }
+        return lines;
+    }
+    for end in ends {
+        let trimmed = body[start..end].trim();
         lines.push(Line {
             start,
             end,
-            chars: chars(body[start..end].trim()),
+            chars: chars(trimmed),
+            closes: trimmed.ends_with(CLOSING),
         });
         start = end;
     }
@@ -497,9 +531,7 @@ fn paragraphs(body: &str, lines: &[Line]) -> Vec<(usize, usize)> {
         if start.is_none() {
             start = Some(line.start);
         }
-        let trimmed = body[line.start..line.end].trim();
-        let closes = trimmed.ends_with(['.', '!', '?', '"', '\'', '”']);
-        if closes
+        if line.closes
             && width > 0
             && line.chars * 20 < width * 17
             && let Some(from) = start.take()
@@ -601,7 +633,7 @@ mod tests {
     }
 
     #[test]
-    fn lines_are_the_texts_lines_with_their_trimmed_lengths() {
+    fn lines_are_the_texts_lines_with_their_trimmed_lengths_and_sentence_ends() {
         let texts = [
             "",
             "one line",
@@ -609,20 +641,28 @@ mod tests {
             "  spaced  \r\n\tTabbed\x0b\x0c\n\n   \nend",
             "Zürich\u{a0}\n\u{a0} naïve café \u{2003}\nplain ascii line\n",
             "\n\n\nx",
+            "Ends here. \n\"Quoted!\"\x0b\nasked?\r\nit's'\n no end,\n",
+            "“Curly,” he said.\nCurly close”\n",
         ];
         for text in texts {
             let mut offset = 0;
-            let expected: Vec<(usize, usize, usize)> = text
+            let expected: Vec<(usize, usize, usize, bool)> = text
                 .split_inclusive('\n')
                 .map(|line| {
-                    let span = (offset, offset + line.len(), chars(line.trim()));
+                    let trimmed = line.trim();
+                    let span = (
+                        offset,
+                        offset + line.len(),
+                        chars(trimmed),
+                        trimmed.ends_with(['.', '!', '?', '"', '\'', '”']),
+                    );
                     offset += line.len();
                     span
                 })
                 .collect();
-            let found: Vec<(usize, usize, usize)> = lines(text)
+            let found: Vec<(usize, usize, usize, bool)> = lines(text)
                 .iter()
-                .map(|line| (line.start, line.end, line.chars))
+                .map(|line| (line.start, line.end, line.chars, line.closes))
                 .collect();
             assert_eq!(found, expected, "{text:?}");
         }

@@ -31,7 +31,7 @@ use crate::date::ArticleDate;
 use crate::error::Result;
 use crate::index::NewsIndex;
 use crate::index::copies::{self as signatures, Signature, THRESHOLD};
-use crate::index::digest::{Digest, Kind};
+use crate::index::digest::Kind;
 use crate::index::schema::{COPY_ARTICLE, COPY_PASSAGE};
 
 /// A passage band key held by more articles than this is standing matter (a masthead, a
@@ -264,18 +264,17 @@ fn scan(
     let passage_filter = KeyFilter::new(passage_keys.iter());
     let mut articles = vec![HashSet::new(); targets.len()];
     let mut key_holders: HashMap<u64, Vec<DocAddress>, FxBuildHasher> = HashMap::default();
-    // Without a server's sorted values, the index's copy digest, if it covers every segment.
-    let digest = OnceCell::new();
+    // The index's copy digest, if it covers every segment (a server keeps it read); else a
+    // server's sorted values; else a pass over the columns.
+    let digest = copy_keys::digest(searcher);
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         let address = |doc: DocId| DocAddress::new(ordinal as SegmentOrdinal, doc);
-        // A server keeps each segment's values sorted: a binary search per key.
-        let sorted = copy_keys::sorted(searcher, segment);
-        let listed = match sorted {
+        let listed = digest
+            .as_ref()
+            .and_then(|digest| digest.segment(segment.segment_id()));
+        let sorted = match listed {
             Some(_) => None,
-            None => digest
-                .get_or_init(|| Digest::open(searcher))
-                .as_ref()
-                .and_then(|digest: &Digest| digest.segment(segment.segment_id())),
+            None => copy_keys::sorted(searcher, segment),
         };
         if let Some(listed) = listed {
             for (&value, targets) in &article_keys {
@@ -1329,26 +1328,6 @@ impl Stories {
             .map(|i| root(&mut parent, i))
             .collect()
     }
-}
-
-/// Per segment of `searcher`, a bit per document set when it shares no band value with any
-/// other document of the index, read from the index's copy digest (as
-/// [`copy_keys::lone`] finds from a server's sorted values); `None` without a digest covering
-/// every segment.
-pub fn lone(searcher: &Searcher) -> Option<Arc<Vec<Vec<u64>>>> {
-    let digest = Digest::open(searcher)?;
-    let mut lone = Vec::with_capacity(searcher.segment_readers().len());
-    for segment in searcher.segment_readers() {
-        let listed = digest.segment(segment.segment_id())?;
-        let mut bits = vec![u64::MAX; (segment.max_doc() as usize).div_ceil(64)];
-        for doc in listed.listed(Kind::Article) {
-            if let Some(word) = bits.get_mut(doc as usize / 64) {
-                *word &= !(1u64 << (doc % 64));
-            }
-        }
-        lone.push(bits);
-    }
-    Some(Arc::new(lone))
 }
 
 /// Gathers each matching article's signature while a search collects its hits, so that

@@ -1,12 +1,14 @@
-//! Each segment's copy band values sorted with their documents ([`Sorted`]), kept by a server
-//! between searches, so that finding the holders of a band or passage key is a look into one
-//! bucket instead of a pass over the segment's columns.
+//! Where a search finds the holders of a copy band or passage key, fastest first: the index's
+//! copy digest ([`digest`]: the values more than one article holds, written by `index`), read
+//! by a one-shot search and kept by a server for its set of segments; else, in a server, each
+//! segment's band values sorted with their documents ([`Sorted`]), so that a lookup is a look
+//! into one bucket instead of a pass over the segment's columns; else a pass over the columns
+//! ([`super::copies`] scans them in blocks).
 //!
-//! A one-shot search reads the columns once ([`super::copies`] scans them in blocks); a server
-//! asked again and again ([`enable`]) sorts each segment's values once, keyed by tantivy's
-//! segment id (a segment's values never change; its deletions are checked at each lookup).
-//! Segments the searcher no longer holds are let go when another is sorted, and nothing is kept
-//! past the byte budget: a segment over it is scanned as a one-shot search does.
+//! A server sorts each segment's values once, keyed by tantivy's segment id (a segment's
+//! values never change; its deletions are checked at each lookup). Segments the searcher no
+//! longer holds are let go when another is sorted, and nothing is kept past the byte budget: a
+//! segment over it is scanned as a one-shot search does.
 //!
 //! The same server keeps the passages of the OCR pages it compares, with their band keys
 //! ([`passages`]), so that a page shown again is not cut and hashed again.
@@ -19,6 +21,7 @@ use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SegmentReader};
 
 use crate::index::copies::{PASSAGE_BANDS, passages_with_keys};
+use crate::index::digest::{Digest, Kind};
 use crate::index::schema::{COPY_ARTICLE, COPY_PASSAGE};
 
 /// One segment's values of both copy columns.
@@ -251,25 +254,89 @@ struct Lone {
 
 static LONE: OnceLock<Mutex<Option<Lone>>> = OnceLock::new();
 
-/// Per segment of `searcher`, a bit per document set when it shares no `copy_article` band
-/// value with any other document of the index (or has none): such an article is a story of
-/// its own, whatever else a search matches. Kept for the searcher's set of segments (a new or
-/// merged segment computes it anew; deleted documents still count as holders, which only
-/// leaves a bit unset); `None` when nothing is kept ([`enable`] was not called) or a segment's
-/// values do not fit the budget.
-pub fn lone(searcher: &Searcher) -> Option<Arc<Vec<Vec<u64>>>> {
-    STORE.get()?;
-    let segments: Vec<SegmentId> = searcher
+/// The index's copy digest ([`Digest::open`]) if it covers every segment of `searcher`: read
+/// now for a one-shot search, kept by a server for its set of segments (a set the digest does
+/// not cover is not asked again).
+pub fn digest(searcher: &Searcher) -> Option<Arc<Digest>> {
+    if STORE.get().is_none() {
+        return Digest::open(searcher).map(Arc::new);
+    }
+    let segments = segment_ids(searcher);
+    let cell = DIGEST.get_or_init(|| Mutex::new(None));
+    let mut kept = cell.lock().ok()?;
+    if let Some((ids, digest)) = kept.as_ref()
+        && *ids == segments
+    {
+        return digest.clone();
+    }
+    let digest = Digest::open(searcher).map(Arc::new);
+    *kept = Some((segments, digest.clone()));
+    digest
+}
+
+/// The digest a server keeps, with the segments it was read for.
+type KeptDigest = Option<(Vec<SegmentId>, Option<Arc<Digest>>)>;
+
+static DIGEST: OnceLock<Mutex<KeptDigest>> = OnceLock::new();
+
+fn segment_ids(searcher: &Searcher) -> Vec<SegmentId> {
+    searcher
         .segment_readers()
         .iter()
         .map(SegmentReader::segment_id)
-        .collect();
+        .collect()
+}
+
+/// Per segment of `searcher`, a bit per document set when it shares no `copy_article` band
+/// value with any other document of the index (or has none): such an article is a story of
+/// its own, whatever else a search matches. Read from the index's copy digest (the documents
+/// it does not list), or else from a server's sorted values; a server keeps it for its set of
+/// segments (a new or merged segment computes it anew; deleted documents still count as
+/// holders, which only leaves a bit unset). `None` without a digest covering the segments,
+/// for a one-shot search, or when a segment's values do not fit a server's budget.
+pub fn lone(searcher: &Searcher) -> Option<Arc<Vec<Vec<u64>>>> {
+    let Some(_) = STORE.get() else {
+        return lone_in_digest(searcher, &*digest(searcher)?).map(Arc::new);
+    };
+    let segments = segment_ids(searcher);
     let cell = LONE.get_or_init(|| Mutex::new(None));
     if let Some(kept) = cell.lock().ok()?.as_ref()
         && kept.segments == segments
     {
         return Some(Arc::clone(&kept.lone));
     }
+    let lone = match digest(searcher) {
+        Some(digest) => lone_in_digest(searcher, &digest)?,
+        None => lone_in_sorted(searcher)?,
+    };
+    let lone = Arc::new(lone);
+    if let Ok(mut kept) = cell.lock() {
+        *kept = Some(Lone {
+            segments,
+            lone: Arc::clone(&lone),
+        });
+    }
+    Some(lone)
+}
+
+/// [`lone`] from the digest: every document but those it lists for their article values.
+fn lone_in_digest(searcher: &Searcher, digest: &Digest) -> Option<Vec<Vec<u64>>> {
+    let mut lone = Vec::with_capacity(searcher.segment_readers().len());
+    for segment in searcher.segment_readers() {
+        let listed = digest.segment(segment.segment_id())?;
+        let mut bits = vec![u64::MAX; (segment.max_doc() as usize).div_ceil(64)];
+        for doc in listed.listed(Kind::Article) {
+            if let Some(word) = bits.get_mut(doc as usize / 64) {
+                *word &= !(1u64 << (doc % 64));
+            }
+        }
+        lone.push(bits);
+    }
+    Some(lone)
+}
+
+/// [`lone`] from a server's sorted values of every segment.
+fn lone_in_sorted(searcher: &Searcher) -> Option<Vec<Vec<u64>>> {
     let tables = searcher
         .segment_readers()
         .iter()
@@ -302,13 +369,6 @@ pub fn lone(searcher: &Searcher) -> Option<Arc<Vec<Vec<u64>>>> {
             at = end;
         }
         lone.push(bits);
-    }
-    let lone = Arc::new(lone);
-    if let Ok(mut kept) = cell.lock() {
-        *kept = Some(Lone {
-            segments,
-            lone: Arc::clone(&lone),
-        });
     }
     Some(lone)
 }

@@ -554,7 +554,7 @@ fn collect(
         enabled,
         // A server knows which articles share no band with any other: each is a story alone.
         lone: enabled
-            .then(|| copy_keys::lone(searcher).or_else(|| copies::lone(searcher)))
+            .then(|| copy_keys::lone(searcher))
             .flatten(),
     };
     if end == 0 || request.limit == 0 {
