@@ -12,13 +12,15 @@
 //! that one live article holds), and adding any makes a new segment, which the digest lacks.
 //!
 //! The file is tantivy's business only in that it sits in the index's folder: it is written
-//! with a rename, so a reader sees the old digest or the new one, and tantivy neither lists
-//! nor deletes it.
+//! to a temporary file of its own and renamed, so a reader sees the old digest or the new one,
+//! and tantivy neither lists nor deletes it. A digest whose checksum does not match what
+//! follows it is not read; a listed document past its segment's end is passed over.
 //!
-//! Layout, little-endian: [`MAGIC`]; the number of segments (u32); per segment its id (32 hex
-//! characters), its `max_doc`, and the number of listed article and passage values (three
-//! u32); then per segment, in that order, the article values (u64, sorted), their documents
-//! (u32), the passage values and their documents.
+//! Layout, little-endian: [`MAGIC`]; the [`checksum`] of the rest (u64); the
+//! number of segments (u32); per segment its id (32 hex characters), its `max_doc`, and the
+//! number of listed article and passage values (three u32); then per segment, in that order,
+//! the article values (u64, sorted), their documents (u32), the passage values and their
+//! documents.
 
 use std::path::Path;
 
@@ -32,7 +34,26 @@ use super::schema::{COPY_ARTICLE, COPY_PASSAGE};
 /// The digest's file name in the index folder.
 pub const FILE: &str = "newsindex-copies.digest";
 /// The first bytes of a digest (a new layout changes the version).
-pub const MAGIC: &[u8] = b"newsindex copy digest 1\n";
+pub const MAGIC: &[u8] = b"newsindex copy digest 2\n";
+/// Bytes of the checksum after [`MAGIC`].
+const CHECKSUM: usize = 8;
+
+/// A checksum of `bytes` cheap enough to check on every one-shot search: FxHash over 8-byte
+/// words, each step one-to-one in the hash and in the word, so any change to one word (a
+/// flipped bit, a torn write of a block) changes it.
+fn checksum(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        hasher.write_u64(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+    }
+    let mut tail = [0u8; 8];
+    tail[..words.remainder().len()].copy_from_slice(words.remainder());
+    hasher.write_u64(u64::from_le_bytes(tail));
+    hasher.write_usize(bytes.len());
+    hasher.finish()
+}
 
 /// Which column's values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,8 +118,12 @@ impl Digest {
 
     fn parse(bytes: OwnedBytes) -> Option<Digest> {
         let data = bytes.as_slice();
-        let mut at = MAGIC.len();
-        if data.get(..at)? != MAGIC {
+        if data.get(..MAGIC.len())? != MAGIC {
+            return None;
+        }
+        let mut at = MAGIC.len() + CHECKSUM;
+        let body = data.get(at..)?;
+        if checksum(body).to_le_bytes() != data[MAGIC.len()..at] {
             return None;
         }
         let u32_at = |at: usize| -> Option<u32> {
@@ -116,6 +141,13 @@ impl Digest {
             let passages = u32_at(at + 40)? as usize;
             at += 44;
             heads.push((id, max_doc, articles, passages));
+        }
+        // Each segment once: a lookup finds the first listed.
+        let mut ids: Vec<&SegmentId> = heads.iter().map(|(id, ..)| id).collect();
+        ids.sort();
+        ids.dedup();
+        if ids.len() != heads.len() {
+            return None;
         }
         for (id, max_doc, articles, passages) in heads {
             let mut tables = [(0, 0); 2];
@@ -151,6 +183,7 @@ impl SegmentDigest<'_> {
     /// The documents of this segment holding `value` (deleted ones included) when another
     /// document of the index holds it too; none when no other does.
     pub fn holders(&self, kind: Kind, value: u64) -> impl Iterator<Item = DocId> + '_ {
+        let max_doc = self.digest.segments[self.at].max_doc;
         let (values, docs) = self.table(kind);
         let value_at =
             |i: usize| u64::from_le_bytes(values[i * 8..i * 8 + 8].try_into().unwrap_or_default());
@@ -168,90 +201,125 @@ impl SegmentDigest<'_> {
         (low..len)
             .take_while(move |&i| value_at(i) == value)
             .map(move |i| u32::from_le_bytes(docs[i * 4..i * 4 + 4].try_into().unwrap_or_default()))
+            .filter(move |&doc| doc < max_doc)
     }
 
     /// Every document of this segment listed for `kind`: those sharing a value with another.
     pub fn listed(&self, kind: Kind) -> impl Iterator<Item = DocId> + '_ {
+        let max_doc = self.digest.segments[self.at].max_doc;
         let (_, docs) = self.table(kind);
         docs.chunks_exact(4)
             .map(|b| u32::from_le_bytes(b.try_into().unwrap_or_default()))
+            .filter(move |&doc| doc < max_doc)
     }
 }
 
 /// The digest of the index `searcher` reads: every band value held by more than one document,
-/// counted over all segments.
-pub fn build(searcher: &Searcher) -> tantivy::Result<Vec<u8>> {
+/// counted over all segments. Each column is read twice, so that no more than its values
+/// (8 bytes each) are held at once: first to find the values held twice, then to list their
+/// holders. `None` when the values of a column would take more than `budget` bytes.
+pub fn build(searcher: &Searcher, budget: usize) -> tantivy::Result<Option<Vec<u8>>> {
     let segments = searcher.segment_readers();
-    // Per kind, (value, segment, document) of every value, sorted by value.
+    // Per kind, per segment, the (value, document) pairs of the values held twice.
     let mut tables: [Vec<Vec<(u64, DocId)>>; 2] = [vec![], vec![]];
     for (kind, name) in [(Kind::Article, COPY_ARTICLE), (Kind::Passage, COPY_PASSAGE)] {
-        let mut all: Vec<(u64, u32, DocId)> = Vec::new();
-        for (ordinal, segment) in segments.iter().enumerate() {
-            let column = segment.fast_fields().u64(name)?;
-            all.reserve(column.values.num_vals() as usize);
-            for doc in 0..segment.max_doc() {
-                all.extend(
-                    column
-                        .values_for_doc(doc)
-                        .map(|value| (value, ordinal as u32, doc)),
-                );
-            }
+        let columns = segments
+            .iter()
+            .map(|segment| segment.fast_fields().u64(name))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let count: usize = columns.iter().map(|c| c.values.num_vals() as usize).sum();
+        if count.saturating_mul(8) > budget {
+            return Ok(None);
+        }
+        let mut all: Vec<u64> = vec![0; count];
+        let mut at = 0;
+        for column in &columns {
+            let len = column.values.num_vals() as usize;
+            column.values.get_range(0, &mut all[at..at + len]);
+            at += len;
         }
         all.sort_unstable();
-        let mut per_segment = vec![Vec::new(); segments.len()];
-        let mut at = 0;
-        while at < all.len() {
-            let mut end = at + 1;
-            while end < all.len() && all[end].0 == all[at].0 {
-                end += 1;
+        let mut shared: Vec<u64> = Vec::new();
+        for pair in all.windows(2) {
+            if pair[0] == pair[1] && shared.last() != Some(&pair[0]) {
+                shared.push(pair[0]);
             }
-            if end - at > 1 {
-                for &(value, ordinal, doc) in &all[at..end] {
-                    per_segment[ordinal as usize].push((value, doc));
-                }
-            }
-            at = end;
         }
-        tables[kind as usize] = per_segment;
+        drop(all);
+        tables[kind as usize] = segments
+            .iter()
+            .zip(&columns)
+            .map(|(segment, column)| {
+                let mut listed: Vec<(u64, DocId)> = Vec::new();
+                for doc in 0..segment.max_doc() {
+                    for value in column.values_for_doc(doc) {
+                        if shared.binary_search(&value).is_ok() {
+                            listed.push((value, doc));
+                        }
+                    }
+                }
+                listed.sort_unstable();
+                listed
+            })
+            .collect();
     }
-    let mut out = Vec::new();
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(segments.len() as u32).to_le_bytes());
+    let mut body = Vec::new();
+    body.extend_from_slice(&(segments.len() as u32).to_le_bytes());
     for (ordinal, segment) in segments.iter().enumerate() {
-        out.extend_from_slice(segment.segment_id().uuid_string().as_bytes());
-        out.extend_from_slice(&segment.max_doc().to_le_bytes());
+        body.extend_from_slice(segment.segment_id().uuid_string().as_bytes());
+        body.extend_from_slice(&segment.max_doc().to_le_bytes());
         for table in &tables {
-            out.extend_from_slice(&(table[ordinal].len() as u32).to_le_bytes());
+            body.extend_from_slice(&(table[ordinal].len() as u32).to_le_bytes());
         }
     }
     for ordinal in 0..segments.len() {
         for table in &tables {
             for &(value, _) in &table[ordinal] {
-                out.extend_from_slice(&value.to_le_bytes());
+                body.extend_from_slice(&value.to_le_bytes());
             }
             for &(_, doc) in &table[ordinal] {
-                out.extend_from_slice(&doc.to_le_bytes());
+                body.extend_from_slice(&doc.to_le_bytes());
             }
         }
     }
-    Ok(out)
+    let mut out = Vec::with_capacity(MAGIC.len() + CHECKSUM + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&checksum(&body).to_le_bytes());
+    out.extend_from_slice(&body);
+    Ok(Some(out))
 }
 
-/// Writes the digest of what `searcher` reads into the index folder `dir` (a temporary file
-/// renamed over the old one), unless the digest there covers it already.
+/// Writes the digest of what `searcher` reads into the index folder `dir` (a temporary file of
+/// this process renamed over the old one), unless the digest there covers it already, the
+/// index has moved on since `searcher` (another run committed: its digest is left alone), or
+/// a column's values would take more than `budget` bytes to sort (no digest is written, and
+/// an old one no longer covers the index). Returns whether it wrote one.
 ///
 /// # Errors
 /// The I/O error of writing or renaming; the index itself is untouched either way.
-pub fn write(dir: &Path, searcher: &Searcher) -> std::io::Result<()> {
-    if Digest::open(searcher)
-        .is_some_and(|digest| digest.segments.len() == searcher.segment_readers().len())
-    {
-        return Ok(());
+pub fn write(dir: &Path, searcher: &Searcher, budget: usize) -> std::io::Result<bool> {
+    let segments = searcher.segment_readers();
+    if Digest::open(searcher).is_some_and(|digest| digest.segments.len() == segments.len()) {
+        return Ok(false);
     }
-    let bytes = build(searcher).map_err(std::io::Error::other)?;
-    let temporary = dir.join(format!("{FILE}.tmp"));
+    let Some(bytes) = build(searcher, budget).map_err(std::io::Error::other)? else {
+        return Ok(false);
+    };
+    let temporary = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
     std::fs::write(&temporary, &bytes)?;
-    std::fs::rename(&temporary, dir.join(FILE))
+    let mut now = searcher
+        .index()
+        .searchable_segment_ids()
+        .map_err(std::io::Error::other)?;
+    let mut read: Vec<SegmentId> = segments.iter().map(|s| s.segment_id()).collect();
+    now.sort();
+    read.sort();
+    if now != read {
+        std::fs::remove_file(&temporary)?;
+        return Ok(false);
+    }
+    std::fs::rename(&temporary, dir.join(FILE))?;
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -297,7 +365,7 @@ mod tests {
             .try_into()
             .unwrap();
         let searcher = reader.searcher();
-        write(dir.path(), &searcher).unwrap();
+        assert!(write(dir.path(), &searcher, 1 << 20).unwrap());
         let digest = Digest::open(&searcher).unwrap();
         // The first commit's segment holds three documents, the second's three too: tell them
         // apart by a value only the first holds.
@@ -337,7 +405,7 @@ mod tests {
         reader.reload().unwrap();
         let searcher = reader.searcher();
         assert!(Digest::open(&searcher).is_none());
-        write(dir.path(), &searcher).unwrap();
+        assert!(write(dir.path(), &searcher, 1 << 20).unwrap());
         let digest = Digest::open(&searcher).unwrap();
         let newest = searcher
             .segment_readers()
@@ -360,5 +428,17 @@ mod tests {
         assert!(Digest::open(&searcher).is_none());
         std::fs::write(&path, b"newsindex copy digest 0\n").unwrap();
         assert!(Digest::open(&searcher).is_none());
+        // A flipped bit is caught by the checksum.
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        std::fs::write(&path, &flipped).unwrap();
+        assert!(Digest::open(&searcher).is_none());
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(Digest::open(&searcher).is_some());
+        // Values too many for the budget: no digest written.
+        std::fs::remove_file(&path).unwrap();
+        assert!(!write(dir.path(), &searcher, 8).unwrap());
+        assert!(!path.exists());
     }
 }

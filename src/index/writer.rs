@@ -417,6 +417,7 @@ pub fn update(
     report.total_articles = finish(
         &index,
         index_dir,
+        memory,
         writer,
         changed.then_some(&next_meta),
         report_event,
@@ -569,10 +570,12 @@ fn lock_writer(
 }
 
 /// Commits with `meta` and waits for merges, or, with nothing to write (`None`), leaves the
-/// last commit as it is (and its files untouched). Returns the articles in the index.
+/// last commit as it is (and its files untouched); then writes the copy digest of the
+/// segments if the one there does not cover them. Returns the articles in the index.
 fn finish(
     index: &Index,
     dir: &Path,
+    memory: usize,
     mut writer: IndexWriter<Pending>,
     meta: Option<&IndexMeta>,
     report_event: &mut dyn FnMut(IndexEvent),
@@ -589,8 +592,9 @@ fn finish(
     }
     let searcher = index.reader()?.searcher();
     // The copy digest of the segments as merged (written only if the one there does not
-    // cover them). It only speeds searches up, so failing to write it is said, not fatal.
-    if let Err(error) = digest::write(dir, &searcher) {
+    // cover them), within the writer's memory budget. It only speeds searches up, so failing
+    // to write it is said, not fatal.
+    if let Err(error) = digest::write(dir, &searcher, memory) {
         tracing::warn!(%error, path = %dir.join(digest::FILE).display(), "could not write the copy digest");
     }
     Ok(searcher.num_docs())

@@ -2,8 +2,10 @@
 //! carried it, the reprints of an OCR page's passages, and counting stories.
 //!
 //! What the index stores is described in [`crate::index::copies`]: band values in fast
-//! fields, no links between articles. A search finds the candidates of the articles it shows
-//! with one pass over those fast fields (`scan`) and keeps those whose text is a copy
+//! fields, no links between articles, and the index's copy digest of the values more than one
+//! article holds ([`crate::index::digest`]). A search finds the candidates of the articles it
+//! shows in that digest, or else in a server's sorted values or one pass over the fast fields
+//! (`scan`, [`copy_keys`]), and keeps those whose text is a copy
 //! (exact Jaccard of word 5-shingles at least [`THRESHOLD`]). Groups are therefore always
 //! those of what the index holds now.
 //!
@@ -244,8 +246,9 @@ struct Found {
 }
 
 /// The articles that share a band with a target, and those that hold one of `passage_keys`
-/// (the band keys of the targets' passages looked for), in one pass over the fast fields; a
-/// passage key held by more than [`MAX_PASSAGE_ARTICLES`] articles is dropped.
+/// (the band keys of the targets' passages looked for): from the copy digest, a server's sorted
+/// values, or one pass over the fast fields ([`copy_keys`]), the same either way; a passage key
+/// held by more than [`MAX_PASSAGE_ARTICLES`] articles is dropped.
 fn scan(
     index: &NewsIndex,
     searcher: &Searcher,
@@ -1039,8 +1042,8 @@ fn sentences(text: &str) -> Vec<(String, String)> {
     out
 }
 
-/// The signatures of the articles a search matches, gathered while the search runs
-/// ([`StoryCollector`]): what [`Stories::count`] groups into stories.
+/// The articles a search matches, gathered while the search runs ([`StoryCollector`]) and
+/// their signatures read when counted: what [`Stories::count`] groups into stories.
 #[derive(Debug, Default, Clone)]
 pub struct Stories {
     /// Per matching article in collection order, its signature (`None`: too short to have one);
@@ -1069,7 +1072,8 @@ impl std::fmt::Debug for Pending {
 }
 
 impl Pending {
-    /// Calls `each` with the signature of each document (`None`: it has none), in order. The
+    /// Calls `each` with the signature of each document (`None`: it has none), those without
+    /// first, then the others in document order (the same order every call). The
     /// documents' rows are found in one batch; when they are a good share of the column, its
     /// row starts and values are decoded in blocks as they are passed (a few lookups per
     /// document cost more), else each document's are looked up.
@@ -1330,14 +1334,14 @@ impl Stories {
     }
 }
 
-/// Gathers each matching article's signature while a search collects its hits, so that
-/// counting stories takes no second pass over the matches.
+/// Gathers the matching articles while a search collects its hits, so that counting stories
+/// takes no second search: their signatures are read once the search is done.
 #[derive(Debug, Clone)]
 pub struct StoryCollector {
     /// Off: collects nothing (a search that does not count stories).
     pub enabled: bool,
-    /// Per segment, the articles that share no band with any other ([`copy_keys::lone`]; a
-    /// server knows them): each is counted, its signature not read.
+    /// Per segment, the articles that share no band with any other ([`copy_keys::lone`], from
+    /// the copy digest or a server's sorted values): each is counted, its signature not read.
     pub lone: Option<Arc<Vec<Vec<u64>>>>,
 }
 

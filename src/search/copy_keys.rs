@@ -254,13 +254,10 @@ struct Lone {
 
 static LONE: OnceLock<Mutex<Option<Lone>>> = OnceLock::new();
 
-/// The index's copy digest ([`Digest::open`]) if it covers every segment of `searcher`: read
-/// now for a one-shot search, kept by a server for its set of segments (a set the digest does
-/// not cover is not asked again).
+/// The index's copy digest ([`Digest::open`]) if it covers every segment of `searcher`, read
+/// once for each set of segments (a one-shot search reads it once; a server keeps it, and
+/// does not ask again for a set it does not cover).
 pub fn digest(searcher: &Searcher) -> Option<Arc<Digest>> {
-    if STORE.get().is_none() {
-        return Digest::open(searcher).map(Arc::new);
-    }
     let segments = segment_ids(searcher);
     let cell = DIGEST.get_or_init(|| Mutex::new(None));
     let mut kept = cell.lock().ok()?;

@@ -238,8 +238,8 @@ pub struct SearchResults {
     /// How many articles match in all (not just this page).
     pub total: u64,
     /// How many stories those articles make, copies counted once (estimated from the stored
-    /// signatures, gathered while the search runs: [`copies::Stories::count`]); only when copies
-    /// collapse.
+    /// signatures of the matches gathered while the search runs: [`copies::Stories::count`]);
+    /// only when copies collapse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stories: Option<u64>,
     /// This page of hits, best (or newest/oldest) first.
@@ -535,7 +535,8 @@ fn collect_top(
 struct Found {
     total: usize,
     candidates: Vec<(f32, DocAddress)>,
-    /// The matches' signatures, gathered in the same pass when copies collapse (else empty).
+    /// The matches whose stories are counted, gathered in the same pass when copies collapse
+    /// (else empty).
     stories: copies::Stories,
 }
 
@@ -552,10 +553,9 @@ fn collect(
     let enabled = request.copies == CopiesMode::Collapse;
     let stories = copies::StoryCollector {
         enabled,
-        // A server knows which articles share no band with any other: each is a story alone.
-        lone: enabled
-            .then(|| copy_keys::lone(searcher))
-            .flatten(),
+        // The articles that share no band with any other (from the copy digest, or a server's
+        // sorted values) are a story each.
+        lone: enabled.then(|| copy_keys::lone(searcher)).flatten(),
     };
     if end == 0 || request.limit == 0 {
         let (total, stories) = searcher
