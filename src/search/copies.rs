@@ -522,24 +522,29 @@ impl RawWords {
 }
 
 /// Calls `each` with the hash of every run of ASCII letters and digits in `text`, lower-cased
-/// (FNV-1a).
+/// (other bytes of a multi-byte character neither extend nor end a run). The letters are
+/// packed eight to a word (none is zero, so the packing is one to one) and each full word and
+/// the last are mixed in by one multiplication (FxHash's step): a multiplication per eight
+/// letters instead of one per letter.
 fn raw_words(text: &str, mut each: impl FnMut(u64)) {
-    const START: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut hash = START;
-    let mut open = false;
+    const MIX: u64 = 0xf135_7aea_2e62_a9c5;
+    let mix = |hash: u64, word: u64| (hash.rotate_left(26) ^ word).wrapping_mul(MIX);
+    let (mut hash, mut word, mut letters) = (0u64, 0u64, 0u32);
     for &byte in text.as_bytes() {
         if byte.is_ascii_alphanumeric() {
-            hash ^= u64::from(byte.to_ascii_lowercase());
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-            open = true;
-        } else if byte.is_ascii() && open {
-            each(hash);
-            hash = START;
-            open = false;
+            word = (word << 8) | u64::from(byte.to_ascii_lowercase());
+            letters += 1;
+            if letters % 8 == 0 {
+                hash = mix(hash, word);
+                word = 0;
+            }
+        } else if byte.is_ascii() && letters > 0 {
+            each(mix(hash, word ^ (u64::from(letters) << 59)));
+            (hash, word, letters) = (0, 0, 0);
         }
     }
-    if open {
-        each(hash);
+    if letters > 0 {
+        each(mix(hash, word ^ (u64::from(letters) << 59)));
     }
 }
 
@@ -1506,6 +1511,37 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_words_hash_each_run_of_letters_and_digits_lower_cased() {
+        let hashes = |text: &str| {
+            let mut all = Vec::new();
+            raw_words(text, |hash| all.push(hash));
+            all
+        };
+        assert_eq!(hashes("Hello, WORLD 42!"), hashes("hello world\n42"));
+        assert_eq!(hashes("Hello, WORLD 42!").len(), 3);
+        // Bytes of other characters neither extend nor end a run.
+        assert_eq!(hashes("naïve"), hashes("nave"));
+        let words = [
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgha",
+            "internationalization",
+            "internationalizatio",
+            "1916",
+            "19160",
+            "aaaaaaaa",
+            "aaaaaaaaaaaaaaaa",
+        ];
+        let all: HashSet<u64> = words.iter().flat_map(|w| hashes(w)).collect();
+        assert_eq!(all.len(), words.len());
+        assert!(hashes(" ,.- ").is_empty());
+    }
 
     #[test]
     fn byte_offsets_are_those_of_the_characters() {
