@@ -15,7 +15,7 @@
 
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxBuildHasher;
 
@@ -237,7 +237,7 @@ type Scanned = (
 pub type PassageAt = (String, usize, usize);
 
 /// What [`find`] found for one target.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Found {
     /// Copies of the article, best first.
     copies: Vec<Copy>,
@@ -252,7 +252,7 @@ struct Found {
 fn scan(
     index: &NewsIndex,
     searcher: &Searcher,
-    targets: &[Target],
+    targets: &[&Target],
     passage_keys: &HashSet<u64, FxBuildHasher>,
 ) -> Result<Scanned> {
     let mut article_keys: HashMap<u64, Vec<usize>, FxBuildHasher> = HashMap::default();
@@ -427,10 +427,10 @@ impl KeyFilter {
 }
 
 /// Finds and verifies the copies of each target, reading each candidate's text once.
-fn find(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Vec<Found>> {
+fn find(index: &NewsIndex, searcher: &Searcher, targets: &[&Target]) -> Result<Vec<Found>> {
     // The passages looked for are cut from the text first, so that the scan looks only for
     // their keys (a page stores every passage's).
-    let passages: Vec<Vec<TargetPassage>> = targets.iter().map(Target::passages).collect();
+    let passages: Vec<Vec<TargetPassage>> = targets.iter().map(|t| t.passages()).collect();
     let wanted: HashSet<u64, FxBuildHasher> = passages
         .iter()
         .flatten()
@@ -492,32 +492,150 @@ fn find(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Ve
     Ok(found)
 }
 
+/// [`find`], with what a server found for the same shown passages of the same article kept
+/// while the index stays the same (its segments and their deletions): any commit that adds,
+/// changes or deletes articles starts afresh, and nothing is kept past [`KEPT_FOUND_BYTES`]. A one-shot search
+/// keeps nothing.
+fn find_kept(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Result<Vec<Found>> {
+    if !copy_keys::keeps() {
+        return find(index, searcher, &targets.iter().collect::<Vec<_>>());
+    }
+    // The segments with their deletions: what the searcher reads (unique across indexes).
+    let generation: Vec<(SegmentId, Option<u64>)> = searcher
+        .generation()
+        .segments()
+        .iter()
+        .map(|(id, deletes)| (*id, *deletes))
+        .collect();
+    let key = |target: &Target| (target.address, target.spans.clone());
+    let cell = KEPT_FOUND.get_or_init(|| Mutex::new(KeptFound::default()));
+    let mut results: Vec<Option<Found>> = match cell.lock() {
+        Ok(mut kept) => {
+            if kept.generation != generation {
+                *kept = KeptFound {
+                    generation: generation.clone(),
+                    ..KeptFound::default()
+                };
+            }
+            targets
+                .iter()
+                .map(|target| kept.found.get(&key(target)).cloned())
+                .collect()
+        }
+        Err(_) => vec![None; targets.len()],
+    };
+    let missing: Vec<&Target> = targets
+        .iter()
+        .zip(&results)
+        .filter(|(_, result)| result.is_none())
+        .map(|(target, _)| target)
+        .collect();
+    let mut fresh = find(index, searcher, &missing)?.into_iter();
+    if let Ok(mut kept) = cell.lock()
+        && kept.generation == generation
+    {
+        for (target, result) in targets.iter().zip(results.iter_mut()) {
+            if result.is_some() {
+                continue;
+            }
+            let Some(found) = fresh.next() else {
+                break;
+            };
+            let bytes = found_bytes(&found);
+            if kept.bytes + bytes <= KEPT_FOUND_BYTES {
+                kept.bytes += bytes;
+                kept.found.insert(key(target), found.clone());
+            }
+            *result = Some(found);
+        }
+    } else {
+        for result in results.iter_mut().filter(|result| result.is_none()) {
+            *result = fresh.next();
+        }
+    }
+    Ok(results.into_iter().map(Option::unwrap_or_default).collect())
+}
+
+/// Bytes a server keeps for what [`find_kept`] found (a server's fixed budget).
+pub const KEPT_FOUND_BYTES: usize = 8 << 20;
+
+/// What a server found, for one state of the index (its segments and their deletions).
+#[derive(Default)]
+struct KeptFound {
+    generation: Vec<(SegmentId, Option<u64>)>,
+    bytes: usize,
+    found: HashMap<(DocAddress, Option<Vec<(usize, usize)>>), Found>,
+}
+
+static KEPT_FOUND: std::sync::OnceLock<Mutex<KeptFound>> = std::sync::OnceLock::new();
+
+/// About the bytes `found` takes: its copies with their strings, and its keys.
+fn found_bytes(found: &Found) -> usize {
+    let copy = |copy: &Copy| {
+        std::mem::size_of::<Copy>()
+            + copy.id.len()
+            + copy.title.len()
+            + copy.source.as_ref().map_or(0, String::len)
+    };
+    128 + found.copies.iter().map(copy).sum::<usize>()
+        + found
+            .reprints
+            .iter()
+            .map(|(_, copies)| 32 + copies.iter().map(copy).sum::<usize>())
+            .sum::<usize>()
+}
+
 /// The words of a text as a cheap scan sees them (runs of letters and digits, ASCII
 /// lower-cased, other characters left out), hashed: a filter that tells a passage from one
 /// that cannot be its copy before the analyzer reads it.
-struct RawWords(HashSet<u64, FxBuildHasher>);
+struct RawWords {
+    set: HashSet<u64, FxBuildHasher>,
+    /// A bit per word of `set` (by its hash's top bits): a word whose bit is unset is not in
+    /// it, told without probing the set.
+    bits: [u64; RawWords::WORDS],
+}
 
 impl RawWords {
+    /// 64-bit words of [`RawWords::bits`]: 4,096 bits, a passage's fifty-odd words setting
+    /// about one in eighty.
+    const WORDS: usize = 64;
+
     fn of(text: &str) -> RawWords {
-        let mut set = HashSet::with_hasher(FxBuildHasher);
+        let mut words = RawWords {
+            set: HashSet::with_hasher(FxBuildHasher),
+            bits: [0; RawWords::WORDS],
+        };
         raw_words(text, |hash| {
-            set.insert(hash);
+            words.set.insert(hash);
+            let (word, bit) = RawWords::bit(hash);
+            words.bits[word] |= bit;
         });
-        RawWords(set)
+        words
     }
 
-    /// The share of `text`'s words (as [`RawWords::of`] reads them) that are among these.
-    fn share_of(&self, text: &str) -> f64 {
-        let (mut all, mut shared) = (0usize, 0usize);
+    fn bit(hash: u64) -> (usize, u64) {
+        let at = (hash >> 52) as usize;
+        (at / 64, 1 << (at % 64))
+    }
+
+    /// Whether at least half of `text`'s words (as [`RawWords::of`] reads them) are among
+    /// these. The bits count first: they count every shared word and a few others, so a text
+    /// under half by them is under half; only a text that passes is counted against the set.
+    fn share_half_of(&self, text: &str) -> bool {
+        let (mut all, mut marked) = (0usize, 0usize);
         raw_words(text, |hash| {
             all += 1;
-            shared += usize::from(self.0.contains(&hash));
+            let (word, bit) = RawWords::bit(hash);
+            marked += usize::from(self.bits[word] & bit != 0);
         });
-        if all == 0 {
-            0.0
-        } else {
-            shared as f64 / all as f64
+        if all == 0 || marked * 2 < all {
+            return false;
         }
+        let mut shared = 0usize;
+        raw_words(text, |hash| {
+            shared += usize::from(self.set.contains(&hash));
+        });
+        shared * 2 >= all
     }
 }
 
@@ -611,7 +729,7 @@ impl Candidate {
                 let words = *words as f64;
                 words >= 0.4 * size && words <= 2.5 * (size + signatures::SHINGLE as f64)
             })
-            .filter(|(span, _, _, _)| words.share_of(&body[span.0..span.1]) >= 0.5)
+            .filter(|(span, _, _, _)| words.share_half_of(&body[span.0..span.1]))
             .filter(|(span, _, long, _)| {
                 *long.get_or_init(|| signatures::long_enough(&body[span.0..span.1]))
             })
@@ -804,7 +922,7 @@ pub fn annotate(
         shown.push(spans);
     }
     let present: Vec<Target> = targets.iter_mut().filter_map(Option::take).collect();
-    let mut found = find(index, searcher, &present)?;
+    let mut found = find_kept(index, searcher, &present)?;
     // Reprints by alignment are looked for in the shown passages themselves (not their whole
     // paragraphs), with few candidates each: this runs for every collapsed search.
     let mut finder = reuse::Finder::new(index, searcher, reuse::CANDIDATES);
@@ -944,7 +1062,7 @@ pub fn copies_of(index: &NewsIndex, id: &str) -> Result<CopiesReport> {
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
     let article = index.fields().to_article(&document);
     let target = Target::new(&searcher, address, &article.body, None);
-    let mut found = find(index, &searcher, std::slice::from_ref(&target))?
+    let mut found = find(index, &searcher, &[&target])?
         .into_iter()
         .next()
         .unwrap_or_default();
@@ -1474,7 +1592,7 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
             .iter()
             .map(|(address, article)| Target::new(&searcher, *address, &article.body, None))
             .collect();
-        let found = find(index, &searcher, &targets)?;
+        let found = find(index, &searcher, &targets.iter().collect::<Vec<_>>())?;
         for ((_, article), result) in ids.iter().zip(found) {
             for copy in result.copies {
                 if article.id < copy.id {
@@ -1541,6 +1659,36 @@ mod tests {
         let all: HashSet<u64> = words.iter().flat_map(|w| hashes(w)).collect();
         assert_eq!(all.len(), words.len());
         assert!(hashes(" ,.- ").is_empty());
+    }
+
+    #[test]
+    fn half_shared_is_told_as_counting_against_the_set_tells_it() {
+        let passage = "The department was further informed that the bandits who killed the \
+            party of American mining men was commanded by two former Villa colonels";
+        let words = RawWords::of(passage);
+        let exact = |text: &str| {
+            let (mut all, mut shared) = (0usize, 0usize);
+            raw_words(text, |hash| {
+                all += 1;
+                shared += usize::from(words.set.contains(&hash));
+            });
+            all > 0 && shared * 2 >= all
+        };
+        let texts = [
+            "",
+            "the bandits",
+            "the bandits who robbed a train",
+            "the bandits who robbed a train at dawn",
+            "Further informed: the department was; colonels Villa",
+            "An entirely different story about wheat prices in Chicago",
+            "The department was further inrormed that the bandits who killed the party",
+            "a b c d e f g h i j k l m n o p q r s t u v w x y z the was",
+        ];
+        for text in texts {
+            assert_eq!(words.share_half_of(text), exact(text), "{text}");
+        }
+        assert!(words.share_half_of("the bandits who robbed"));
+        assert!(!words.share_half_of("the bandits robbed a mail train"));
     }
 
     #[test]

@@ -254,6 +254,11 @@ struct Lone {
 
 static LONE: OnceLock<Mutex<Option<Lone>>> = OnceLock::new();
 
+/// Whether this process keeps what searches read between them ([`enable`]: a server).
+pub fn keeps() -> bool {
+    STORE.get().is_some()
+}
+
 /// The index's copy digest ([`Digest::open`]) if it covers every segment of `searcher`, read
 /// once for each set of segments (a one-shot search reads it once; a server keeps it, and
 /// does not ask again for a set it does not cover).

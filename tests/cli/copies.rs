@@ -944,6 +944,45 @@ fn a_server_counts_the_stories_of_copies_as_the_command_line_does() {
     }
 }
 
+#[test]
+fn a_server_stops_listing_a_copy_once_its_file_is_deleted_and_indexed() {
+    let corpus = wire_archive();
+    let (_server, addr) = crate::server::start_server(&corpus);
+    let copies = |addr| -> Vec<String> {
+        let response = crate::http::get(addr, "/api/search?q=terminal+cranes");
+        let api: newsindex::search::SearchResults = serde_json::from_str(&response.body).unwrap();
+        // The story's papers: its hit's and those of the copies it lists.
+        let story = api.hits.iter().find(|h| !h.copies.is_empty()).unwrap();
+        let mut sources: Vec<String> = story
+            .copies
+            .iter()
+            .filter_map(|c| c.source.clone())
+            .chain(story.source.clone())
+            .collect();
+        sources.sort();
+        sources
+    };
+    // Asked twice: the second answer comes from what the server kept.
+    for _ in 0..2 {
+        assert!(
+            copies(addr).contains(&"Daily Ledger".to_string()),
+            "{:?}",
+            copies(addr)
+        );
+    }
+    std::fs::remove_file(corpus.archive().join("c.txt")).unwrap();
+    corpus.index();
+    let started = std::time::Instant::now();
+    while copies(addr).contains(&"Daily Ledger".to_string()) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the deleted copy is still listed after 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(copies(addr).len(), 3, "{:?}", copies(addr));
+}
+
 /// The January 1916 pages of `days` (`19160113`…) indexed, or `None` when the shared corpora
 /// are absent (the test says it did not run).
 fn pages_of(test: &str, days: &[&str]) -> Option<TestCorpus> {
