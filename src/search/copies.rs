@@ -559,12 +559,15 @@ fn find_kept(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Resu
 /// Bytes a server keeps for what [`find_kept`] found (a server's fixed budget).
 pub const KEPT_FOUND_BYTES: usize = 8 << 20;
 
+/// An article with the byte spans of its shown passages: what [`find_kept`] keeps results by.
+type ShownKey = (DocAddress, Option<Vec<(usize, usize)>>);
+
 /// What a server found, for one state of the index (its segments and their deletions).
 #[derive(Default)]
 struct KeptFound {
     generation: Vec<(SegmentId, Option<u64>)>,
     bytes: usize,
-    found: HashMap<(DocAddress, Option<Vec<(usize, usize)>>), Found>,
+    found: HashMap<ShownKey, Found>,
 }
 
 static KEPT_FOUND: std::sync::OnceLock<Mutex<KeptFound>> = std::sync::OnceLock::new();
