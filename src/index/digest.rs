@@ -16,7 +16,7 @@
 //! and tantivy neither lists nor deletes it. A digest whose checksum does not match what
 //! follows it is not read; a listed document past its segment's end is passed over.
 //!
-//! Layout, little-endian: [`MAGIC`]; the [`checksum`] of the rest (u64); the
+//! Layout, little-endian: [`MAGIC`]; the checksum of the rest (u64, see `checksum`); the
 //! number of segments (u32); per segment its id (32 hex characters), its `max_doc`, and the
 //! number of listed article and passage values (three u32); then per segment, in that order,
 //! the article values (u64, sorted), their documents (u32), the passage values and their

@@ -556,7 +556,7 @@ fn find_kept(index: &NewsIndex, searcher: &Searcher, targets: &[Target]) -> Resu
     Ok(results.into_iter().map(Option::unwrap_or_default).collect())
 }
 
-/// Bytes a server keeps for what [`find_kept`] found (a server's fixed budget).
+/// Bytes a server keeps for what it found for shown passages (a server's fixed budget).
 pub const KEPT_FOUND_BYTES: usize = 8 << 20;
 
 /// An article with the byte spans of its shown passages: what [`find_kept`] keeps results by.
