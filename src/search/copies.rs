@@ -1288,12 +1288,13 @@ impl<'a, T: std::marker::Copy + Default + PartialOrd + std::fmt::Debug + Send + 
 }
 
 /// Per article, whether another may hold one of its band values, told band by band without a
-/// table of the values (`fingerprints`: per band, each article's [`fingerprint`]): in bit
-/// arrays of about 16 bits per article, each value sets two bits (by two hashes) in "seen",
-/// and those already seen in "seen twice". A value held twice has both its bits seen twice; a
-/// value held once may too, by chance (a few times in a hundred), which costs only a lookup
-/// later. One band's arrays stay in the CPU's caches.
-fn may_share(fingerprints: &[Vec<u32>], count: usize) -> Vec<bool> {
+/// table of the values (from each article's [`fingerprint`]s): in bit arrays of about 16 bits
+/// per article, each value sets two bits (by two hashes) in "seen", and those already seen in
+/// "seen twice". A value held twice has both its bits seen twice; a value held once may too,
+/// by chance (a few times in a hundred), which costs only a lookup later. One band's arrays
+/// stay in the CPU's caches.
+fn may_share(prints: &BandPrints) -> Vec<bool> {
+    let count = prints.len();
     let bits = (count * 16).next_power_of_two().clamp(1 << 12, 1 << 24);
     let shift = 32 - bits.trailing_zeros();
     let mut seen = vec![0u64; bits / 64];
@@ -1309,7 +1310,7 @@ fn may_share(fingerprints: &[Vec<u32>], count: usize) -> Vec<bool> {
         ]
     };
     let mut shared = vec![false; count];
-    for band in fingerprints {
+    for band in &prints.0 {
         seen.fill(0);
         twice.fill(0);
         for &fingerprint in band {
@@ -1333,20 +1334,29 @@ fn fingerprint(value: u64) -> u32 {
     (value.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as u32 | 1
 }
 
-/// Per band, the fingerprints of `signatures` (0 for an article without one).
-fn fingerprints<'a>(
-    signatures: impl Iterator<Item = Option<&'a Signature>>,
-    count: usize,
-) -> Vec<Vec<u32>> {
-    let mut bands: Vec<Vec<u32>> = (0..signatures::BANDS)
-        .map(|_| Vec::with_capacity(count))
-        .collect();
-    for signature in signatures {
-        for (band, fingerprints) in bands.iter_mut().enumerate() {
-            fingerprints.push(signature.map_or(0, |s| fingerprint(s.0[band])));
+/// Per band, the [`fingerprint`]s of articles' band values in the order pushed (0 for an
+/// article without a signature).
+struct BandPrints(Vec<Vec<u32>>);
+
+impl BandPrints {
+    fn with_capacity(articles: usize) -> BandPrints {
+        BandPrints(
+            (0..signatures::BANDS)
+                .map(|_| Vec::with_capacity(articles))
+                .collect(),
+        )
+    }
+
+    fn push(&mut self, signature: Option<&Signature>) {
+        for (band, prints) in self.0.iter_mut().enumerate() {
+            prints.push(signature.map_or(0, |s| fingerprint(s.0[band])));
         }
     }
-    bands
+
+    /// The articles pushed.
+    fn len(&self) -> usize {
+        self.0.first().map_or(0, Vec::len)
+    }
 }
 
 impl Stories {
@@ -1368,21 +1378,14 @@ impl Stories {
             // The pending articles' band values are read once as fingerprints; only those
             // that may share a value with another are read again, whole.
             let count: usize = self.pending.iter().map(|p| p.docs.len()).sum();
-            let mut bands: Vec<Vec<u32>> = (0..signatures::BANDS)
-                .map(|_| Vec::with_capacity(count + signatures.len()))
-                .collect();
+            let mut prints = BandPrints::with_capacity(count + signatures.len());
             for pending in &self.pending {
-                pending.each(|signature| {
-                    for (band, fingerprints) in bands.iter_mut().enumerate() {
-                        fingerprints.push(signature.map_or(0, |s| fingerprint(s.0[band])));
-                    }
-                });
+                pending.each(|signature| prints.push(signature.as_ref()));
             }
-            let kept = fingerprints(signatures.iter().map(Option::as_ref), signatures.len());
-            for (band, kept) in bands.iter_mut().zip(kept) {
-                band.extend(kept);
+            for signature in &signatures {
+                prints.push(signature.as_ref());
             }
-            let shared = may_share(&bands, count + signatures.len());
+            let shared = may_share(&prints);
             let mut at = 0usize;
             for pending in &self.pending {
                 pending.each(|signature| {
@@ -1417,8 +1420,11 @@ impl Stories {
         }
         // Only articles holding a band value that another may hold can join a story: most
         // articles (alone among the matches) cost a few bit tests and no table lookups.
-        let fingerprints = fingerprints(signatures.iter().map(Option::as_ref), signatures.len());
-        let shared: Vec<u32> = may_share(&fingerprints, signatures.len())
+        let mut prints = BandPrints::with_capacity(signatures.len());
+        for signature in signatures {
+            prints.push(signature.as_ref());
+        }
+        let shared: Vec<u32> = may_share(&prints)
             .iter()
             .enumerate()
             .filter(|&(i, &shared)| shared && signatures[i].is_some())

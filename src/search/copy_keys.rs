@@ -15,6 +15,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
@@ -260,26 +261,39 @@ pub fn keeps() -> bool {
 }
 
 /// The index's copy digest ([`Digest::open`]) if it covers every segment of `searcher`, read
-/// once for each set of segments (a one-shot search reads it once; a server keeps it, and
-/// does not ask again for a set it does not cover).
+/// once for each set of segments (a one-shot search reads it once; a server keeps it). A set
+/// the digest does not cover is asked again after [`DIGEST_RETRY`]: a run writes the digest
+/// after its last commit, so a server may see the segments before their digest.
 pub fn digest(searcher: &Searcher) -> Option<Arc<Digest>> {
     let segments = segment_ids(searcher);
     let cell = DIGEST.get_or_init(|| Mutex::new(None));
     let mut kept = cell.lock().ok()?;
-    if let Some((ids, digest)) = kept.as_ref()
-        && *ids == segments
+    if let Some(kept) = kept.as_ref()
+        && kept.segments == segments
+        && (kept.digest.is_some() || kept.read.elapsed() < DIGEST_RETRY)
     {
-        return digest.clone();
+        return kept.digest.clone();
     }
     let digest = Digest::open(searcher).map(Arc::new);
-    *kept = Some((segments, digest.clone()));
+    *kept = Some(KeptDigest {
+        segments,
+        digest: digest.clone(),
+        read: Instant::now(),
+    });
     digest
 }
 
-/// The digest a server keeps, with the segments it was read for.
-type KeptDigest = Option<(Vec<SegmentId>, Option<Arc<Digest>>)>;
+/// How long a server goes on without a digest for a set of segments before reading it again.
+pub const DIGEST_RETRY: Duration = Duration::from_secs(1);
 
-static DIGEST: OnceLock<Mutex<KeptDigest>> = OnceLock::new();
+/// The digest a server keeps: the segments it was read for, and when.
+struct KeptDigest {
+    segments: Vec<SegmentId>,
+    digest: Option<Arc<Digest>>,
+    read: Instant,
+}
+
+static DIGEST: OnceLock<Mutex<Option<KeptDigest>>> = OnceLock::new();
 
 fn segment_ids(searcher: &Searcher) -> Vec<SegmentId> {
     searcher
