@@ -4,7 +4,9 @@
 //! 1970 are ordinary negative timestamps. Nothing here looks at file modification times.
 
 use std::fmt;
+use std::sync::OnceLock;
 
+use chrono::format::{Item, Parsed, StrftimeItems};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 
 /// When an article was published: a calendar day, or an instant with its zone when known.
@@ -26,18 +28,60 @@ pub const MIN_SECONDS: i64 = -9_214_560_000;
 /// Seconds of the last instant the index can hold.
 pub const MAX_SECONDS: i64 = 9_214_560_000;
 
+/// Layouts chrono reads dates by, each parsed into chrono's items once per process rather
+/// than at each date read (as `parse_from_str` does).
+struct Layouts {
+    layouts: &'static [&'static str],
+    items: OnceLock<Vec<Vec<Item<'static>>>>,
+}
+
+impl Layouts {
+    const fn new(layouts: &'static [&'static str]) -> Layouts {
+        Layouts {
+            layouts,
+            items: OnceLock::new(),
+        }
+    }
+
+    /// What `text` reads as by the first layout that reads all of it, as `read` takes it
+    /// (`NaiveDateTime::parse_from_str` is `to_naive_datetime_with_offset(0)` after `parse`).
+    fn first<T>(&self, text: &str, read: impl Fn(&Parsed) -> Option<T>) -> Option<T> {
+        let items = self.items.get_or_init(|| {
+            self.layouts
+                .iter()
+                .map(|layout| StrftimeItems::new(layout).collect())
+                .collect()
+        });
+        items.iter().find_map(|items| {
+            let mut parsed = Parsed::new();
+            chrono::format::parse(&mut parsed, text, items.iter()).ok()?;
+            read(&parsed)
+        })
+    }
+
+    /// The first layout's reading of `text` as a time without a zone.
+    fn naive_time(&self, text: &str) -> Option<NaiveDateTime> {
+        self.first(text, |parsed| parsed.to_naive_datetime_with_offset(0).ok())
+    }
+
+    /// The first layout's reading of `text` as a day.
+    fn day(&self, text: &str) -> Option<NaiveDate> {
+        self.first(text, |parsed| parsed.to_naive_date().ok())
+    }
+}
+
 /// Layouts with a time but no zone; read as UTC.
-const NAIVE_DATETIME_LAYOUTS: &[&str] = &[
+static NAIVE_DATETIME_LAYOUTS: Layouts = Layouts::new(&[
     "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%dT%H:%M",
     "%Y-%m-%d %H:%M",
     "%Y/%m/%d %H:%M:%S",
     "%d-%b-%Y %H:%M:%S%.f",
-];
+]);
 
 /// Layouts with a day only.
-const DAY_LAYOUTS: &[&str] = &[
+static DAY_LAYOUTS: Layouts = Layouts::new(&[
     "%Y-%m-%d",
     "%Y/%m/%d",
     "%Y.%m.%d",
@@ -51,21 +95,21 @@ const DAY_LAYOUTS: &[&str] = &[
     "%a %d %b %Y",
     "%d %b %Y",
     "%d-%b-%Y",
-];
+]);
 
 /// Written layouts, after commas are dropped; chrono reads `%B` and `%A` in full or abbreviated
 /// and in any case.
-const WRITTEN_DAY_LAYOUTS: &[&str] = &[
+static WRITTEN_DAY_LAYOUTS: Layouts = Layouts::new(&[
     "%B %d %Y",
     "%A %B %d %Y",
     "%B. %d %Y",
     "%A %B. %d %Y",
     "%d %B %Y",
     "%A %d %B %Y",
-];
+]);
 
 /// The same with a time of day.
-const WRITTEN_TIME_LAYOUTS: &[&str] = &[
+static WRITTEN_TIME_LAYOUTS: Layouts = Layouts::new(&[
     "%d %B %Y %H:%M",
     "%A %d %B %Y %H:%M",
     "%B %d %Y %H:%M",
@@ -74,7 +118,7 @@ const WRITTEN_TIME_LAYOUTS: &[&str] = &[
     "%A %B %d %Y %I:%M %p",
     "%d %B %Y %H:%M:%S",
     "%A %d %B %Y %H:%M:%S",
-];
+]);
 
 /// Zone abbreviations common in English-language datelines, with their offsets in hours.
 /// Ambiguous ones (IST, CST in Asia) are read as their most common news meaning or left out.
@@ -166,15 +210,11 @@ impl ArticleDate {
         if let Ok(time) = DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z") {
             return Some(ArticleDate::Time(time));
         }
-        for layout in NAIVE_DATETIME_LAYOUTS {
-            if let Ok(naive) = NaiveDateTime::parse_from_str(text, layout) {
-                return Some(ArticleDate::Time(naive.and_utc().fixed_offset()));
-            }
+        if let Some(naive) = NAIVE_DATETIME_LAYOUTS.naive_time(text) {
+            return Some(ArticleDate::Time(naive.and_utc().fixed_offset()));
         }
-        for layout in DAY_LAYOUTS {
-            if let Ok(day) = NaiveDate::parse_from_str(text, layout) {
-                return Some(ArticleDate::Day(day));
-            }
+        if let Some(day) = DAY_LAYOUTS.day(text) {
+            return Some(ArticleDate::Day(day));
         }
         ArticleDate::parse_compact(text).or_else(|| ArticleDate::parse_written(text))
     }
@@ -217,17 +257,12 @@ impl ArticleDate {
         if !text.contains(':') {
             text = dotted_time_to_colon(&text);
         }
-        for layout in WRITTEN_TIME_LAYOUTS {
-            if let Ok(naive) = NaiveDateTime::parse_from_str(&text, layout) {
-                let offset = offset.unwrap_or(FixedOffset::east_opt(0)?);
-                let time = naive.and_local_timezone(offset).single()?;
-                return Some(ArticleDate::Time(time));
-            }
+        if let Some(naive) = WRITTEN_TIME_LAYOUTS.naive_time(&text) {
+            let offset = offset.unwrap_or(FixedOffset::east_opt(0)?);
+            let time = naive.and_local_timezone(offset).single()?;
+            return Some(ArticleDate::Time(time));
         }
-        WRITTEN_DAY_LAYOUTS
-            .iter()
-            .find_map(|layout| NaiveDate::parse_from_str(&text, layout).ok())
-            .map(ArticleDate::Day)
+        WRITTEN_DAY_LAYOUTS.day(&text).map(ArticleDate::Day)
     }
 
     /// Seconds since 1970-01-01 UTC (negative before); a day counts from its midnight UTC.

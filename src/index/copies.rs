@@ -29,10 +29,11 @@
 //! ([`jaccard`]) when a search or `newsindex copies` reads them. Nothing links one article to
 //! another in the index, so deleting a file leaves no dangling group.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use super::analysis::{self, MAX_WORD_BYTES, Normalizer};
-use crate::parse::looks_like_ocr;
+use crate::parse::{looks_like_ocr, ocr_lines};
 
 /// Words per shingle.
 pub const SHINGLE: usize = 5;
@@ -144,19 +145,67 @@ pub struct Stored {
     pub passages: Vec<u64>,
 }
 
+/// The buffers [`stored`] reads a body into, kept by each thread from one body to the next
+/// (an index run reads thousands of bodies on each worker: a body costs no allocation but
+/// its result's).
+#[derive(Default)]
+struct Scratch {
+    words: WordList,
+    folding: Option<Normalizer>,
+    shingles: Vec<u64>,
+    lines: Vec<Line>,
+    lengths: Vec<usize>,
+}
+
+impl Scratch {
+    /// Lets go of buffers a very long body grew, so a thread keeps at most about 4 MiB.
+    fn trim(&mut self) {
+        const KEPT: usize = 1 << 17;
+        if self.words.hashes.capacity() > KEPT || self.lines.capacity() > KEPT {
+            *self = Scratch::default();
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
 /// Computes what `body` stores.
 pub fn stored(body: &str) -> Stored {
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let stored = stored_with(body, &mut scratch);
+            scratch.trim();
+            stored
+        }
+        // Never reached (nothing in `stored_with` calls `stored`), but costs nothing to allow.
+        Err(_) => stored_with(body, &mut Scratch::default()),
+    })
+}
+
+/// [`stored`] with the buffers given.
+fn stored_with(body: &str, scratch: &mut Scratch) -> Stored {
     let mut stored = Stored::default();
+    let Scratch {
+        words,
+        folding,
+        shingles,
+        lines,
+        lengths,
+    } = scratch;
     // The body is read into words once; a passage's shingles are a slice of the body's.
-    let (hashes, starts): (Vec<u64>, Vec<usize>) = words(body).into_iter().unzip();
-    let shingled = shingles_of(&hashes);
-    if let Some(signature) = Signature::of_shingles(&shingled) {
+    words_into(body, words, folding);
+    shingles_into(&words.hashes, shingles);
+    if let Some(signature) = Signature::of_shingles(shingles) {
         stored.article = signature.0.to_vec();
     }
-    let lines = lines(body);
-    if looks_like_ocr(body) || is_column_text(&lines) {
-        let spans = passages_in(body, &lines);
-        let mut keys: Vec<u64> = keyed(spans, &hashes, &starts, &shingled)
+    lines_into(body, lines);
+    // The lines already cut tell an OCR page without cutting the body again.
+    let ocr = ocr_lines(lines.iter().map(|line| &body[line.start..line.end]));
+    if ocr || is_column_text(lines, lengths) {
+        let spans = passages_in(body, lines);
+        let mut keys: Vec<u64> = keyed(spans, &words.hashes, &words.starts, shingles)
             .into_iter()
             .filter_map(|(_, keys)| keys)
             .flatten()
@@ -178,9 +227,10 @@ pub fn passages_with_keys(body: &str) -> Vec<KeyedPassage> {
     if spans.is_empty() {
         return Vec::new();
     }
-    let (hashes, starts): (Vec<u64>, Vec<usize>) = words(body).into_iter().unzip();
-    let shingled = shingles_of(&hashes);
-    keyed(spans, &hashes, &starts, &shingled)
+    let mut words = WordList::default();
+    words_into(body, &mut words, &mut None);
+    let shingled = shingles_of(&words.hashes);
+    keyed(spans, &words.hashes, &words.starts, &shingled)
 }
 
 /// The band keys of each of `spans`, from the body's word hashes, where each word starts and
@@ -215,7 +265,9 @@ pub fn passage_shingles(body: &str) -> Vec<((usize, usize), HashSet<u64>)> {
     if spans.is_empty() {
         return Vec::new();
     }
-    let (hashes, starts): (Vec<u64>, Vec<usize>) = words(body).into_iter().unzip();
+    let mut words = WordList::default();
+    words_into(body, &mut words, &mut None);
+    let (hashes, starts) = (&words.hashes, &words.starts);
     spans
         .into_iter()
         .map(|(from, to)| {
@@ -229,7 +281,7 @@ pub fn passage_shingles(body: &str) -> Vec<((usize, usize), HashSet<u64>)> {
 
 /// True when `body` is an OCR page, whose passages are compared one by one.
 pub fn is_page(body: &str) -> bool {
-    looks_like_ocr(body) || is_column_text(&lines(body))
+    looks_like_ocr(body) || is_column_text(&lines(body), &mut Vec::new())
 }
 
 /// A line of a body: its byte span, newline included, its length in characters without the
@@ -248,6 +300,13 @@ const CLOSING: [char; 6] = ['.', '!', '?', '"', '\'', '”'];
 /// The lines of `body`, read once for both [`is_column_text`] and [`passages`].
 fn lines(body: &str) -> Vec<Line> {
     let mut lines = Vec::with_capacity(body.len() / 32);
+    lines_into(body, &mut lines);
+    lines
+}
+
+/// [`lines`] into `lines` (cleared first).
+fn lines_into(body: &str, lines: &mut Vec<Line>) {
+    lines.clear();
     let mut start = 0;
     let breaks = memchr::memchr_iter(b'\n', body.as_bytes()).map(|at| at + 1);
     let ends = breaks.chain((start < body.len() && !body.ends_with('\n')).then_some(body.len()));
@@ -275,7 +334,7 @@ fn lines(body: &str) -> Vec<Line> {
             });
             start = end;
         }
-        return lines;
+        return;
     }
     for end in ends {
         let trimmed = body[start..end].trim();
@@ -287,15 +346,14 @@ fn lines(body: &str) -> Vec<Line> {
         });
         start = end;
     }
-    lines
 }
 
 /// True for the text of printed columns: at least [`COLUMN_LINES`] lines, most of them short
 /// (median under 55 characters) and hardly a blank line between them. Wire copy wrapped at
 /// 65–70 characters, and web and feed text with blank lines between paragraphs, are not.
-fn is_column_text(lines: &[Line]) -> bool {
+fn is_column_text(lines: &[Line], lengths: &mut Vec<usize>) -> bool {
     let mut blank = 0usize;
-    let mut lengths: Vec<usize> = Vec::with_capacity(lines.len());
+    lengths.clear();
     for line in lines {
         match line.chars {
             0 => blank += 1,
@@ -320,25 +378,31 @@ pub fn shingles(text: &str) -> HashSet<u64> {
 
 /// The hashes of `text`'s word shingles in order, repeats included.
 fn shingle_list(text: &str) -> Vec<u64> {
-    let words: Vec<u64> = words(text).into_iter().map(|(hash, _)| hash).collect();
-    shingles_of(&words)
+    let mut words = WordList::default();
+    words_into(text, &mut words, &mut None);
+    shingles_of(&words.hashes)
 }
 
 /// The hashes of the shingles of a run of word hashes.
 fn shingles_of(words: &[u64]) -> Vec<u64> {
+    let mut shingles = Vec::new();
+    shingles_into(words, &mut shingles);
+    shingles
+}
+
+/// [`shingles_of`] into `shingles` (cleared first).
+fn shingles_into(words: &[u64], shingles: &mut Vec<u64>) {
+    shingles.clear();
     if words.is_empty() {
-        return Vec::new();
+        return;
     }
     // The words' hashes are already mixed: a shingle's hash is a polynomial of them, mixed
     // once, instead of mixing after every word.
-    words
-        .windows(SHINGLE.min(words.len()))
-        .map(|window| {
-            mix(window.iter().fold(0x2545_f491_4f6c_dd1du64, |hash, word| {
-                hash.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(*word)
-            }))
-        })
-        .collect()
+    shingles.extend(words.windows(SHINGLE.min(words.len())).map(|window| {
+        mix(window.iter().fold(0x2545_f491_4f6c_dd1du64, |hash, word| {
+            hash.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(*word)
+        }))
+    }));
 }
 
 /// The exact Jaccard similarity of two shingle sets (0 when both are empty).
@@ -353,16 +417,135 @@ pub fn jaccard(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
     }
 }
 
-/// The folded words of `text`, each hashed, with the byte offset in `text` where each starts;
-/// a word cut by a hyphen at a line's end ("com-\nmanded") is joined with the next.
+/// [`words_into`] as pairs.
+#[cfg(test)]
+fn words(text: &str) -> Vec<(u64, usize)> {
+    let mut words = WordList::default();
+    words_into(text, &mut words, &mut None);
+    words.pairs()
+}
+
+/// A text's words: each one's hash ([`words_into`]) and the byte offset where it starts.
+#[derive(Debug, Default)]
+struct WordList {
+    hashes: Vec<u64>,
+    starts: Vec<usize>,
+}
+
+impl WordList {
+    fn clear(&mut self) {
+        self.hashes.clear();
+        self.starts.clear();
+    }
+
+    fn push(&mut self, hash: u64, start: usize) {
+        self.hashes.push(hash);
+        self.starts.push(start);
+    }
+
+    #[cfg(test)]
+    fn pairs(&self) -> Vec<(u64, usize)> {
+        self.hashes
+            .iter()
+            .copied()
+            .zip(self.starts.iter().copied())
+            .collect()
+    }
+}
+
+/// The folded words of `text` into `words` (cleared first), each hashed, with the byte offset
+/// in `text` where each starts; a word cut by a hyphen at a line's end ("com-\nmanded") is
+/// joined with the next.
 ///
 /// Words are cut as the index cuts them ([`analysis::words`]) and folded as it folds them
 /// (lower-cased, accents folded, not stemmed): an ASCII word is lower-cased while it is
 /// hashed, and only a word with other characters goes through the folding analysis.
-fn words(text: &str) -> Vec<(u64, usize)> {
-    let mut folding: Option<Normalizer> = None;
+///
+/// Most of an OCR page is ASCII: the text is read in pieces cut at whitespace that no word
+/// joined over a line's end crosses, ASCII pieces byte by byte ([`ascii_words`]), the pieces
+/// around other characters by the decoding reader ([`decoded_words`]), whose folding analysis
+/// `folding` is kept from one text to the next.
+fn words_into(text: &str, words: &mut WordList, folding: &mut Option<Normalizer>) {
+    words.clear();
+    let bytes = text.as_bytes();
+    // Whitespace at `at` that ends a piece: not the line break of a hyphen at a line's end.
+    let cuts = |at: usize| {
+        matches!(bytes[at], b' ' | b'\t' | b'\r' | b'\n')
+            && !(bytes[at] == b'\n' && at > 0 && bytes[at - 1] == b'-')
+    };
+    let mut from = 0;
+    while from < bytes.len() {
+        let Some(other) = bytes[from..].iter().position(|b| !b.is_ascii()) else {
+            ascii_words(&bytes[from..], from, words);
+            break;
+        };
+        let other = from + other;
+        let start = (from..other).rev().find(|&at| cuts(at)).unwrap_or(from);
+        let end = (other..bytes.len())
+            .find(|&at| cuts(at))
+            .unwrap_or(bytes.len());
+        ascii_words(&bytes[from..start], from, words);
+        // Both ends are ASCII whitespace (or the text's ends): character boundaries.
+        decoded_words(&text[start..end], start, words, folding);
+        from = end;
+    }
+}
+
+/// [`words_into`] of an ASCII text, read byte by byte: a word is a run of ASCII letters and
+/// digits, as [`analysis::words`] cuts an ASCII text, lower-cased while it is hashed.
+fn ascii_words(bytes: &[u8], offset: usize, words: &mut WordList) {
+    let mut at = 0;
+    while let Some(skip) = bytes[at..].iter().position(u8::is_ascii_alphanumeric) {
+        let start = at + skip;
+        let (mut hash, mut end) = hash_run(bytes, start, FNV_OFFSET);
+        at = end;
+        // A run as long as a long word is no word, nor the start of one.
+        if end - start >= MAX_WORD_BYTES {
+            continue;
+        }
+        let mut length = end - start;
+        // A hyphen at the line's end, then a lower-case letter: the next run goes on the word,
+        // unless it is too long to be a word itself (then it is left for the next turn).
+        while bytes.get(end..end + 2) == Some(b"-\n")
+            && bytes.get(end + 2).is_some_and(u8::is_ascii_lowercase)
+        {
+            let (joined, next_end) = hash_run(bytes, end + 2, hash);
+            if next_end - (end + 2) >= MAX_WORD_BYTES {
+                break;
+            }
+            (hash, length) = (joined, length + next_end - (end + 2));
+            (end, at) = (next_end, next_end);
+        }
+        if length < MAX_WORD_BYTES {
+            words.push(mix(hash), offset + start);
+        }
+    }
+}
+
+/// Goes on with an FNV-1a `hash` over the lower-cased run of ASCII letters and digits that
+/// starts at `from`, scanned and hashed in one pass; returns the hash and where the run ends.
+#[inline]
+fn hash_run(bytes: &[u8], from: usize, mut hash: u64) -> (u64, usize) {
+    let mut at = from;
+    while let Some(&byte) = bytes.get(at) {
+        if !byte.is_ascii_alphanumeric() {
+            break;
+        }
+        hash = fnv(hash, byte.to_ascii_lowercase());
+        at += 1;
+    }
+    (hash, at)
+}
+
+/// [`words_into`] of a text with non-ASCII characters: runs cut by [`analysis::words`], words
+/// with other letters than ASCII ones folded by the index's analysis.
+fn decoded_words(
+    text: &str,
+    offset: usize,
+    words: &mut WordList,
+    folding: &mut Option<Normalizer>,
+) {
     let mut folded = String::new();
-    let mut words = Vec::with_capacity(text.len() / 6);
     let mut runs = analysis::words(text).peekable();
     while let Some((_, start, mut end)) = runs.next() {
         let mut hash = FNV_OFFSET;
@@ -399,10 +582,9 @@ fn words(text: &str) -> Vec<(u64, usize)> {
             }
         }
         if length < MAX_WORD_BYTES {
-            words.push((mix(hash), start));
+            words.push(mix(hash), offset + start);
         }
     }
-    words
 }
 
 /// The FNV-1a offset basis: a word's hash before its first byte.
@@ -633,6 +815,57 @@ mod tests {
     }
 
     #[test]
+    fn ascii_texts_are_read_into_the_words_of_the_decoding_reader() {
+        let long = "x".repeat(MAX_WORD_BYTES);
+        let almost = "y".repeat(MAX_WORD_BYTES - 1);
+        let mut texts = vec![
+            String::new(),
+            "-\n".to_string(),
+            "word-".to_string(),
+            "word-\n".to_string(),
+            "com-\nmanded com-\nManded com-\n1916 com-\n-\nx com- \nx a-\nb-\nc".to_string(),
+            format!("{long} tail {long}-\nnext head-\n{long} {long}-\n{long} end"),
+            format!("{almost}-\nz {almost}-\nzz z-\n{almost} {almost}"),
+            format!("a{long}b-\nc {almost}x-\nyz"),
+            "Don't STOP: 12,500 Tons (AP)--Villa's men; e-mail x_y ~ end.".to_string(),
+            STORY.to_string(),
+        ];
+        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_corpus");
+        for entry in walkdir::WalkDir::new(corpus).into_iter().flatten() {
+            if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                texts.push(text);
+            }
+        }
+        // Texts with other characters are read in pieces, ASCII ones byte by byte.
+        let mixed = [
+            "Zürich négo-\nciateurs com-\nmandé x-\nÉtat x-\nétat ex-\n\u{a0}y",
+            "a¦b c—d “quoted” ¿Qué? naïve-\ncafé ends-\n",
+            "OCR l1ne of te\u{2014}xt -\nwith 1916 THE-\nend \u{a0}\n\ttab\r\nÆsop",
+            "é",
+            "-\né",
+            "ascii only at first, then: ΑΘΗΝΑ Straße",
+        ];
+        for text in mixed
+            .iter()
+            .map(|text| text.to_string())
+            .chain(texts.iter().cloned())
+        {
+            let (mut pieces, mut whole) = (WordList::default(), WordList::default());
+            words_into(&text, &mut pieces, &mut None);
+            decoded_words(&text, 0, &mut whole, &mut None);
+            assert_eq!(pieces.pairs(), whole.pairs(), "{text:.80}");
+        }
+        let ascii = texts.iter().filter(|text| text.is_ascii()).count();
+        assert!(ascii > 10, "{ascii} ASCII texts");
+        for text in texts.iter().filter(|text| text.is_ascii()) {
+            let (mut ascii, mut decoded) = (WordList::default(), WordList::default());
+            ascii_words(text.as_bytes(), 0, &mut ascii);
+            decoded_words(text, 0, &mut decoded, &mut None);
+            assert_eq!(ascii.pairs(), decoded.pairs(), "{text:.80}");
+        }
+    }
+
+    #[test]
     fn lines_are_the_texts_lines_with_their_trimmed_lengths_and_sentence_ends() {
         let texts = [
             "",
@@ -700,6 +933,23 @@ mod tests {
         assert!(sa.estimate(&so) < 0.2);
         assert!(!sa.shares_band(&so));
         assert_eq!(Signature::from_values(sa.0.iter().rev().copied()), Some(sa));
+    }
+
+    #[test]
+    fn what_a_body_stores_does_not_depend_on_the_bodies_read_before_it() {
+        let page = "Item of the minutes: the council met last night and voted\nto pave the main street from the de-\npot to the court house before\nthe rains.\n".repeat(50);
+        let long = "word ".repeat(200_000);
+        let accented = "Zürich négo-\nciateurs met. ".repeat(30);
+        let bodies = [&page, STORY, "", &accented, &long, STORY, &page];
+        for body in bodies {
+            assert_eq!(
+                stored(body),
+                stored_with(body, &mut Scratch::default()),
+                "{body:.40}"
+            );
+        }
+        let page_keys = stored(&page);
+        assert!(!page_keys.article.is_empty() && !page_keys.passages.is_empty());
     }
 
     #[test]

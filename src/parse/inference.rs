@@ -220,27 +220,48 @@ pub fn looks_like_title(line: &str) -> bool {
 /// True when a text looks like raw OCR of a printed page: many of its first lines are
 /// fragments (a few characters) or mostly symbols rather than sentences.
 pub fn looks_like_ocr(text: &str) -> bool {
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .take(60)
-        .collect();
-    if lines.len() < 10 {
-        return false;
+    ocr_lines(text.lines())
+}
+
+/// [`looks_like_ocr`] of a text already cut into lines (with or without their line breaks).
+pub fn ocr_lines<'a>(text_lines: impl Iterator<Item = &'a str>) -> bool {
+    let (mut lines, mut ragged) = (0usize, 0usize);
+    for line in text_lines {
+        let (visible, letters) = visible_and_letters(line);
+        if visible == 0 {
+            continue;
+        }
+        lines += 1;
+        ragged += usize::from(visible < 4 || letters * 10 < visible * 6);
+        if lines == OCR_LINES {
+            break;
+        }
     }
-    let ragged = lines
-        .iter()
-        .filter(|line| {
-            let (mut visible, mut letters) = (0usize, 0usize);
-            for c in line.chars().filter(|c| !c.is_whitespace()) {
-                visible += 1;
-                letters += usize::from(c.is_alphabetic());
-            }
-            visible < 4 || letters * 10 < visible * 6
-        })
-        .count();
-    ragged * 5 >= lines.len()
+    lines >= 10 && ragged * 5 >= lines
+}
+
+/// Lines [`looks_like_ocr`] reads at most, blank ones aside.
+const OCR_LINES: usize = 60;
+
+/// The characters of `line` that are not whitespace, and how many of them are letters (an
+/// ASCII line counted byte by byte).
+fn visible_and_letters(line: &str) -> (usize, usize) {
+    let (mut visible, mut letters) = (0usize, 0usize);
+    if line.is_ascii() && u32::try_from(line.len()).is_ok() {
+        // Branch-free counts the compiler turns into vector code: ASCII whitespace is a
+        // space or a byte from tab to carriage return, a letter is a-z once case is set aside.
+        let (mut spaces, mut letters) = (0u32, 0u32);
+        for &byte in line.as_bytes() {
+            spaces += u32::from((byte == b' ') | (byte.wrapping_sub(b'\t') < 5));
+            letters += u32::from((byte | 0x20).wrapping_sub(b'a') < 26);
+        }
+        return (line.len() - spaces as usize, letters as usize);
+    }
+    for c in line.chars().filter(|c| !c.is_whitespace()) {
+        visible += 1;
+        letters += usize::from(c.is_alphabetic());
+    }
+    (visible, letters)
 }
 
 #[cfg(test)]
@@ -377,5 +398,54 @@ mod tests {
         assert!(looks_like_ocr(ocr));
         let prose = "A line of text.\n".repeat(20);
         assert!(!looks_like_ocr(&prose));
+    }
+
+    /// The reading of OCR by whole lines, characters decoded: what [`looks_like_ocr`] counts
+    /// byte by byte on ASCII lines.
+    fn looks_like_ocr_by_chars(text: &str) -> bool {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .take(60)
+            .collect();
+        let ragged = lines
+            .iter()
+            .filter(|line| {
+                let visible = line.chars().filter(|c| !c.is_whitespace()).count();
+                let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+                visible < 4 || letters * 10 < visible * 6
+            })
+            .count();
+        lines.len() >= 10 && ragged * 5 >= lines.len()
+    }
+
+    #[test]
+    fn ocr_is_told_as_by_decoded_characters() {
+        let mut texts = vec![
+            "ft\n7*,r\n.AV..'.- ,.\nIt Is not so\n\t\x0b\x0c\r\n".repeat(4),
+            "Ünïcödé lïnés, ä few\n\u{a0}\u{2003}\n12 345 678\nwörds\n".repeat(5),
+            "A line of text.\r\n\r\n".repeat(70),
+            "x\ny\n".repeat(40),
+        ];
+        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_corpus");
+        for entry in walkdir::WalkDir::new(corpus).into_iter().flatten() {
+            if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                texts.push(text);
+            }
+        }
+        let ocr = texts.iter().filter(|t| looks_like_ocr(t)).count();
+        assert!(
+            ocr > 0 && ocr < texts.len(),
+            "{ocr} of {} texts",
+            texts.len()
+        );
+        for text in &texts {
+            assert_eq!(
+                looks_like_ocr(text),
+                looks_like_ocr_by_chars(text),
+                "{text:.80}"
+            );
+        }
     }
 }
