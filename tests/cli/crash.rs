@@ -55,11 +55,18 @@ fn total(corpus: &TestCorpus, word: &str) -> u64 {
 #[test]
 fn sigkill_at_any_moment_leaves_a_searchable_index_that_the_next_run_completes() {
     let corpus = big_corpus();
+    let options = ["--commit-interval", "0.02", "--threads", "2"];
+    // How long a whole run takes on this machine, so that fresh runs are killed at moments
+    // spread over it, however fast it is.
+    let started = Instant::now();
+    assert!(spawn_index(&corpus, &options).wait().unwrap().success());
+    let whole = started.elapsed().as_millis() as u64;
+    std::fs::remove_dir_all(corpus.index_dir()).unwrap();
     let mut seen_partial = false;
     // Kills that resume the same index, then (until one lands between two commits) kills of
     // fresh runs at other moments: the test fails rather than pass without a partial index.
     let resumed = [20, 60, 120, 250, 400, 700].map(|delay| (delay, false));
-    let fresh = [10, 30, 45, 90, 160, 320, 500, 800, 1300, 2000].map(|delay| (delay, true));
+    let fresh = (1..=16).map(|step| (whole * step / 17, true));
     for (delay_ms, from_scratch) in resumed.into_iter().chain(fresh) {
         if from_scratch && seen_partial {
             break;
@@ -67,7 +74,7 @@ fn sigkill_at_any_moment_leaves_a_searchable_index_that_the_next_run_completes()
         if from_scratch {
             std::fs::remove_dir_all(corpus.index_dir()).ok();
         }
-        let mut child = spawn_index(&corpus, &["--commit-interval", "0.05", "--threads", "2"]);
+        let mut child = spawn_index(&corpus, &options);
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill();
         let _ = child.wait();
@@ -88,7 +95,7 @@ fn sigkill_at_any_moment_leaves_a_searchable_index_that_the_next_run_completes()
     }
     assert!(
         seen_partial,
-        "no kill landed between two commits: nothing showed a partial index"
+        "no kill landed between two commits of a {whole} ms run: nothing showed a partial index"
     );
     let finish = spawn_index(&corpus, &[]).wait_with_output().unwrap();
     assert!(
