@@ -719,7 +719,7 @@ impl Candidate {
                 None => signatures::paragraphs_of(body)
                     .into_iter()
                     .map(|span| {
-                        let words = body[span.0..span.1].split_whitespace().count();
+                        let words = spaced_words(&body[span.0..span.1]);
                         (span, words, OnceCell::new(), OnceCell::new())
                     })
                     .collect(),
@@ -984,6 +984,22 @@ fn byte_span((start, end): (usize, usize)) -> passage::ByteSpan {
     passage::ByteSpan { start, end }
 }
 
+/// The words of `text` between whitespace, as `split_whitespace` counts them; an ASCII text
+/// (most OCR paragraphs) counted byte by byte.
+pub(crate) fn spaced_words(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    let (mut count, mut after_space) = (0usize, true);
+    for &byte in text.as_bytes() {
+        // The ASCII whitespace `char::is_whitespace` knows: a space, tab to carriage return.
+        let space = (byte == b' ') | (byte.wrapping_sub(b'\t') < 5);
+        count += usize::from(after_space & !space);
+        after_space = space;
+    }
+    count
+}
+
 /// The byte offsets of characters `chars` in `text` (the text's length past its end), in
 /// one walk over its bytes (none for ASCII text, whose characters are its bytes).
 fn byte_offsets(text: &str, chars: &[usize]) -> Vec<usize> {
@@ -996,7 +1012,22 @@ fn byte_offsets(text: &str, chars: &[usize]) -> Vec<usize> {
     let mut out = vec![text.len(); chars.len()];
     // `at` is the byte where character number `seen` starts.
     let (mut at, mut seen) = (0usize, 0usize);
+    // Bytes skipped at once while the characters they start are not past the one looked for.
+    const BLOCK: usize = 64;
+    let starts = |block: &[u8]| block.iter().filter(|&&b| b & 0xc0 != 0x80).count();
     for i in order {
+        while at + BLOCK <= bytes.len() {
+            let started = starts(&bytes[at..at + BLOCK]);
+            if seen + started > chars[i] {
+                break;
+            }
+            seen += started;
+            at += BLOCK;
+            // The rest of a character the block ends inside of.
+            while at < bytes.len() && bytes[at] & 0xc0 == 0x80 {
+                at += 1;
+            }
+        }
         while seen < chars[i] && at < bytes.len() {
             at += 1;
             while at < bytes.len() && bytes[at] & 0xc0 == 0x80 {
@@ -1701,12 +1732,33 @@ mod tests {
     }
 
     #[test]
+    fn spaced_words_are_those_split_whitespace_counts() {
+        for text in [
+            "",
+            " ",
+            "one",
+            "  two  words ",
+            "tab\tand\nnew\r\nlines\x0b\x0cend",
+            "x\u{1c}y",
+            "Zürich,\u{a0}naïve\u{2003}café — 1916",
+        ] {
+            assert_eq!(
+                spaced_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn byte_offsets_are_those_of_the_characters() {
         for text in [
             "plain ascii text",
             "Zürich, naïve café — 1916",
             "",
             "日本語のテキスト",
+            &"Zürich, naïve café — 1916 and then plain words for a while ".repeat(40),
+            &format!("{}é{}", "a".repeat(63), "日本".repeat(50)),
         ] {
             let count = text.chars().count();
             let chars: Vec<usize> = (0..count + 3).rev().collect();

@@ -189,7 +189,7 @@ pub fn passages(segment: SegmentId, doc: DocId, body: &str) -> Option<Passages> 
             .map(|(span, keys)| PagePassage {
                 span,
                 keys,
-                words: body[span.0..span.1].split_whitespace().count(),
+                words: super::copies::spaced_words(&body[span.0..span.1]),
             })
             .collect(),
     );
