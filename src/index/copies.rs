@@ -495,7 +495,7 @@ fn words_into(text: &str, words: &mut WordList, folding: &mut Option<Normalizer>
 /// digits, as [`analysis::words`] cuts an ASCII text, lower-cased while it is hashed.
 fn ascii_words(bytes: &[u8], offset: usize, words: &mut WordList) {
     let mut at = 0;
-    while let Some(skip) = bytes[at..].iter().position(u8::is_ascii_alphanumeric) {
+    while let Some(skip) = bytes[at..].iter().position(|&b| LOWER[usize::from(b)] != 0) {
         let start = at + skip;
         let (mut hash, mut end) = hash_run(bytes, start, FNV_OFFSET);
         at = end;
@@ -528,14 +528,29 @@ fn ascii_words(bytes: &[u8], offset: usize, words: &mut WordList) {
 fn hash_run(bytes: &[u8], from: usize, mut hash: u64) -> (u64, usize) {
     let mut at = from;
     while let Some(&byte) = bytes.get(at) {
-        if !byte.is_ascii_alphanumeric() {
+        let lower = LOWER[usize::from(byte)];
+        if lower == 0 {
             break;
         }
-        hash = fnv(hash, byte.to_ascii_lowercase());
+        hash = fnv(hash, lower);
         at += 1;
     }
     (hash, at)
 }
+
+/// Each ASCII letter or digit lower-cased, every other byte 0: one load tells a byte of a word
+/// and gives what is hashed of it.
+static LOWER: [u8; 256] = {
+    let mut lower = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        if (byte as u8).is_ascii_alphanumeric() {
+            lower[byte] = (byte as u8).to_ascii_lowercase();
+        }
+        byte += 1;
+    }
+    lower
+};
 
 /// [`words_into`] of a text with non-ASCII characters: runs cut by [`analysis::words`], words
 /// with other letters than ASCII ones folded by the index's analysis.
@@ -749,7 +764,24 @@ fn chars(text: &str) -> usize {
 /// The words of `text` as the index cuts them, up to [`PASSAGE_MIN_WORDS`] (all that is
 /// asked).
 fn counted_words(text: &str) -> usize {
-    analysis::words(text).take(PASSAGE_MIN_WORDS).count()
+    if !text.is_ascii() {
+        return analysis::words(text).take(PASSAGE_MIN_WORDS).count();
+    }
+    // An ASCII text's words are its runs of letters and digits shorter than a long word.
+    let bytes = text.as_bytes();
+    let (mut count, mut at) = (0, 0);
+    while count < PASSAGE_MIN_WORDS {
+        let Some(skip) = bytes[at..].iter().position(|&b| LOWER[usize::from(b)] != 0) else {
+            break;
+        };
+        let start = at + skip;
+        at = bytes[start..]
+            .iter()
+            .position(|&b| LOWER[usize::from(b)] == 0)
+            .map_or(bytes.len(), |run| start + run);
+        count += usize::from(at - start < MAX_WORD_BYTES);
+    }
+    count
 }
 
 #[cfg(test)]
@@ -862,6 +894,23 @@ mod tests {
             ascii_words(text.as_bytes(), 0, &mut ascii);
             decoded_words(text, 0, &mut decoded, &mut None);
             assert_eq!(ascii.pairs(), decoded.pairs(), "{text:.80}");
+        }
+    }
+
+    #[test]
+    fn words_are_counted_as_the_index_cuts_them() {
+        let long = "x".repeat(MAX_WORD_BYTES);
+        let texts = [
+            String::new(),
+            "one".to_string(),
+            format!("{long} a {long}b c-d,e"),
+            "word ".repeat(30),
+            format!("{} Zürich naïve", "w ".repeat(12)),
+            STORY.to_string(),
+        ];
+        for text in &texts {
+            let expected = analysis::words(text).take(PASSAGE_MIN_WORDS).count();
+            assert_eq!(counted_words(text), expected, "{text:.60}");
         }
     }
 
