@@ -170,8 +170,12 @@ impl AppState {
         F: FnOnce(&NewsIndex) -> Result<T> + Send + 'static,
     {
         let index = Arc::clone(&self.index);
+        let started = std::time::Instant::now();
         let task = tokio::task::spawn_blocking(move || work(&index));
         match tokio::time::timeout(self.budget, task).await {
+            // `timeout` polls the task before its clock: a task that finished past the budget
+            // before that first poll is over the budget too.
+            Ok(Ok(_)) if started.elapsed() > self.budget => Err(ApiError::OverBudget(self.budget)),
             Ok(Ok(result)) => result.map_err(ApiError::from),
             Ok(Err(failure)) => Err(ApiError::Internal(format!(
                 "index task did not finish: {failure}"
