@@ -28,8 +28,10 @@ pub const MIN_SECONDS: i64 = -9_214_560_000;
 /// Seconds of the last instant the index can hold.
 pub const MAX_SECONDS: i64 = 9_214_560_000;
 
-/// Layouts chrono reads dates by, each parsed into chrono's items once per process rather
-/// than at each date read (as `parse_from_str` does).
+/// A list of layouts chrono reads dates by, each parsed into chrono's items once per process
+/// rather than at each date read (as `parse_from_str` does): the lists tried in turn on most
+/// dates. The RFC layouts and the few single layouts tried around them are still chrono's
+/// own calls.
 struct Layouts {
     layouts: &'static [&'static str],
     items: OnceLock<Vec<Vec<Item<'static>>>>,

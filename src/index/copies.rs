@@ -33,7 +33,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 
 use super::analysis::{self, MAX_WORD_BYTES, Normalizer};
-use crate::parse::{looks_like_ocr, ocr_lines};
+use crate::parse::{is_space_byte, ocr_lines};
 
 /// Words per shingle.
 pub const SHINGLE: usize = 5;
@@ -146,22 +146,30 @@ pub struct Stored {
 }
 
 /// The buffers [`stored`] reads a body into, kept by each thread from one body to the next
-/// (an index run reads thousands of bodies on each worker: a body costs no allocation but
-/// its result's).
+/// (an index run reads thousands of bodies on each worker): its words, shingles and lines
+/// cost no allocation once the buffers have grown.
 #[derive(Default)]
 struct Scratch {
     words: WordList,
-    folding: Option<Normalizer>,
+    folding: Folding,
     shingles: Vec<u64>,
     lines: Vec<Line>,
     lengths: Vec<usize>,
 }
 
 impl Scratch {
-    /// Lets go of buffers a very long body grew, so a thread keeps at most about 4 MiB.
+    /// Lets go of buffers a very long body grew: a thread keeps room for 65,536 words,
+    /// shingles and lines at most (about 4 MiB; a 1916 page has about 4,000 words), besides
+    /// the folding analysis's memo of words ([`Normalizer`], bounded by its own limit).
     fn trim(&mut self) {
-        const KEPT: usize = 1 << 17;
-        if self.words.hashes.capacity() > KEPT || self.lines.capacity() > KEPT {
+        const KEPT: usize = 1 << 16;
+        let longest = [
+            self.words.hashes.capacity(),
+            self.shingles.capacity(),
+            self.lines.capacity(),
+            self.lengths.capacity(),
+        ];
+        if longest.into_iter().any(|capacity| capacity > KEPT) {
             *self = Scratch::default();
         }
     }
@@ -201,9 +209,7 @@ fn stored_with(body: &str, scratch: &mut Scratch) -> Stored {
         stored.article = signature.0.to_vec();
     }
     lines_into(body, lines);
-    // The lines already cut tell an OCR page without cutting the body again.
-    let ocr = ocr_lines(lines.iter().map(|line| &body[line.start..line.end]));
-    if ocr || is_column_text(lines, lengths) {
+    if is_page_of_lines(body, lines, lengths) {
         let spans = passages_in(body, lines);
         let mut keys: Vec<u64> = keyed(spans, &words.hashes, &words.starts, shingles)
             .into_iter()
@@ -228,7 +234,7 @@ pub fn passages_with_keys(body: &str) -> Vec<KeyedPassage> {
         return Vec::new();
     }
     let mut words = WordList::default();
-    words_into(body, &mut words, &mut None);
+    words_into(body, &mut words, &mut Folding::default());
     let shingled = shingles_of(&words.hashes);
     keyed(spans, &words.hashes, &words.starts, &shingled)
 }
@@ -266,7 +272,7 @@ pub fn passage_shingles(body: &str) -> Vec<((usize, usize), HashSet<u64>)> {
         return Vec::new();
     }
     let mut words = WordList::default();
-    words_into(body, &mut words, &mut None);
+    words_into(body, &mut words, &mut Folding::default());
     let (hashes, starts) = (&words.hashes, &words.starts);
     spans
         .into_iter()
@@ -281,7 +287,13 @@ pub fn passage_shingles(body: &str) -> Vec<((usize, usize), HashSet<u64>)> {
 
 /// True when `body` is an OCR page, whose passages are compared one by one.
 pub fn is_page(body: &str) -> bool {
-    looks_like_ocr(body) || is_column_text(&lines(body), &mut Vec::new())
+    is_page_of_lines(body, &lines(body), &mut Vec::new())
+}
+
+/// [`is_page`] of a body already cut into `lines` (`lengths`: a buffer).
+fn is_page_of_lines(body: &str, lines: &[Line], lengths: &mut Vec<usize>) -> bool {
+    ocr_lines(lines.iter().map(|line| &body[line.start..line.end]))
+        || is_column_text(lines, lengths)
 }
 
 /// A line of a body: its byte span, newline included, its length in characters without the
@@ -314,7 +326,7 @@ fn lines_into(body: &str, lines: &mut Vec<Line>) {
     // takes off, as bytes) and its characters are its bytes.
     if body.is_ascii() {
         let bytes = body.as_bytes();
-        let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        let space = |b: &u8| is_space_byte(*b);
         for end in ends {
             let line = &bytes[start..end];
             let first = line.iter().position(|b| !space(b));
@@ -379,7 +391,7 @@ pub fn shingles(text: &str) -> HashSet<u64> {
 /// The hashes of `text`'s word shingles in order, repeats included.
 fn shingle_list(text: &str) -> Vec<u64> {
     let mut words = WordList::default();
-    words_into(text, &mut words, &mut None);
+    words_into(text, &mut words, &mut Folding::default());
     shingles_of(&words.hashes)
 }
 
@@ -421,7 +433,7 @@ pub fn jaccard(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
 #[cfg(test)]
 fn words(text: &str) -> Vec<(u64, usize)> {
     let mut words = WordList::default();
-    words_into(text, &mut words, &mut None);
+    words_into(text, &mut words, &mut Folding::default());
     words.pairs()
 }
 
@@ -465,7 +477,7 @@ impl WordList {
 /// joined over a line's end crosses, ASCII pieces byte by byte ([`ascii_words`]), the pieces
 /// around other characters by the decoding reader ([`decoded_words`]), whose folding analysis
 /// `folding` is kept from one text to the next.
-fn words_into(text: &str, words: &mut WordList, folding: &mut Option<Normalizer>) {
+fn words_into(text: &str, words: &mut WordList, folding: &mut Folding) {
     words.clear();
     let bytes = text.as_bytes();
     // Whitespace at `at` that ends a piece: not the line break of a hyphen at a line's end.
@@ -489,6 +501,14 @@ fn words_into(text: &str, words: &mut WordList, folding: &mut Option<Normalizer>
         decoded_words(&text[start..end], start, words, folding);
         from = end;
     }
+}
+
+/// The folding analysis the decoding reader ([`decoded_words`]) made, and the buffer it folds a
+/// word into, kept from one text to the next.
+#[derive(Default)]
+struct Folding {
+    normalizer: Option<Normalizer>,
+    folded: String,
 }
 
 /// [`words_into`] of an ASCII text, read byte by byte: a word is a run of ASCII letters and
@@ -554,13 +574,8 @@ static LOWER: [u8; 256] = {
 
 /// [`words_into`] of a text with non-ASCII characters: runs cut by [`analysis::words`], words
 /// with other letters than ASCII ones folded by the index's analysis.
-fn decoded_words(
-    text: &str,
-    offset: usize,
-    words: &mut WordList,
-    folding: &mut Option<Normalizer>,
-) {
-    let mut folded = String::new();
+fn decoded_words(text: &str, offset: usize, words: &mut WordList, folding: &mut Folding) {
+    let Folding { normalizer, folded } = folding;
     let mut runs = analysis::words(text).peekable();
     while let Some((_, start, mut end)) = runs.next() {
         let mut hash = FNV_OFFSET;
@@ -577,9 +592,9 @@ fn decoded_words(
             if !ascii {
                 hash = before;
                 folded.clear();
-                folding
+                normalizer
                     .get_or_insert_with(Normalizer::folding)
-                    .normalize_into(word, &mut folded);
+                    .normalize_into(word, folded);
                 for byte in folded.as_bytes() {
                     hash = fnv(hash, *byte);
                 }
@@ -764,24 +779,7 @@ fn chars(text: &str) -> usize {
 /// The words of `text` as the index cuts them, up to [`PASSAGE_MIN_WORDS`] (all that is
 /// asked).
 fn counted_words(text: &str) -> usize {
-    if !text.is_ascii() {
-        return analysis::words(text).take(PASSAGE_MIN_WORDS).count();
-    }
-    // An ASCII text's words are its runs of letters and digits shorter than a long word.
-    let bytes = text.as_bytes();
-    let (mut count, mut at) = (0, 0);
-    while count < PASSAGE_MIN_WORDS {
-        let Some(skip) = bytes[at..].iter().position(|&b| LOWER[usize::from(b)] != 0) else {
-            break;
-        };
-        let start = at + skip;
-        at = bytes[start..]
-            .iter()
-            .position(|&b| LOWER[usize::from(b)] == 0)
-            .map_or(bytes.len(), |run| start + run);
-        count += usize::from(at - start < MAX_WORD_BYTES);
-    }
-    count
+    analysis::words(text).take(PASSAGE_MIN_WORDS).count()
 }
 
 #[cfg(test)]
@@ -883,8 +881,8 @@ mod tests {
             .chain(texts.iter().cloned())
         {
             let (mut pieces, mut whole) = (WordList::default(), WordList::default());
-            words_into(&text, &mut pieces, &mut None);
-            decoded_words(&text, 0, &mut whole, &mut None);
+            words_into(&text, &mut pieces, &mut Folding::default());
+            decoded_words(&text, 0, &mut whole, &mut Folding::default());
             assert_eq!(pieces.pairs(), whole.pairs(), "{text:.80}");
         }
         let ascii = texts.iter().filter(|text| text.is_ascii()).count();
@@ -892,25 +890,8 @@ mod tests {
         for text in texts.iter().filter(|text| text.is_ascii()) {
             let (mut ascii, mut decoded) = (WordList::default(), WordList::default());
             ascii_words(text.as_bytes(), 0, &mut ascii);
-            decoded_words(text, 0, &mut decoded, &mut None);
+            decoded_words(text, 0, &mut decoded, &mut Folding::default());
             assert_eq!(ascii.pairs(), decoded.pairs(), "{text:.80}");
-        }
-    }
-
-    #[test]
-    fn words_are_counted_as_the_index_cuts_them() {
-        let long = "x".repeat(MAX_WORD_BYTES);
-        let texts = [
-            String::new(),
-            "one".to_string(),
-            format!("{long} a {long}b c-d,e"),
-            "word ".repeat(30),
-            format!("{} Zürich naïve", "w ".repeat(12)),
-            STORY.to_string(),
-        ];
-        for text in &texts {
-            let expected = analysis::words(text).take(PASSAGE_MIN_WORDS).count();
-            assert_eq!(counted_words(text), expected, "{text:.60}");
         }
     }
 

@@ -1260,24 +1260,9 @@ fn read_candidate(
         return read_web_archive(candidate, settings);
     }
     if candidate.state.size > max_bytes {
-        return Err(Error::ParseArticle {
-            path: candidate.shown.clone(),
-            line: None,
-            reason: format!(
-                "file is {} bytes, over the limit of {max_bytes} (see --max-file-size)",
-                candidate.state.size
-            ),
-        });
+        return Err(too_big(candidate, candidate.state.size, max_bytes));
     }
-    let bytes = match read_sized(absolute, candidate.state.size, max_bytes) {
-        Ok(bytes) => bytes,
-        Err(source) => {
-            return Err(Error::ReadCorpus {
-                path: candidate.shown.clone(),
-                source,
-            });
-        }
-    };
+    let bytes = read_sized(candidate, max_bytes)?;
     let hash = content_hash(&bytes);
     if is_same(candidate, hash) {
         return Ok(None);
@@ -1291,24 +1276,45 @@ fn read_candidate(
 /// Reads a file whose size the walk's metadata gave: `std::fs::read` asks the file system
 /// for the size again (one `statx` more per file, about a twentieth of a build of
 /// Reuters-21578's 21,578 small files). The buffer holds the expected size and one byte, so
-/// the read that finds the end needs no new room; a file that grew since it was listed is read
-/// whole, up to a byte past `limit`, which then fails as too big.
-fn read_sized(path: &Path, expected: u64, limit: u64) -> std::io::Result<Vec<u8>> {
+/// the read that finds the end needs no new room; it is reserved as `std::fs::read` reserves
+/// it, failing as an I/O error rather than aborting. A file that grew past `limit` since it
+/// was listed is read up to a byte past the limit and refused as a file over it is.
+fn read_sized(candidate: &Candidate, limit: u64) -> Result<Vec<u8>> {
     use std::io::Read;
-    let file = std::fs::File::open(path)?;
+    let cannot_read = |source| Error::ReadCorpus {
+        path: candidate.shown.clone(),
+        source,
+    };
+    let expected = candidate.state.size;
+    let file = std::fs::File::open(candidate.file.as_path()).map_err(cannot_read)?;
     let room = usize::try_from(expected.min(limit).saturating_add(1)).unwrap_or(usize::MAX);
-    let mut bytes = Vec::with_capacity(room);
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(room)
+        .map_err(|error| cannot_read(error.into()))?;
     // `Take` reads by the generic loop, which does not ask for the size as `File` does.
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
     if bytes.len() as u64 > limit {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::FileTooLarge,
-            format!(
-                "file grew past the limit of {limit} bytes (see --max-file-size) while it was read"
+        return Err(Error::ParseArticle {
+            path: candidate.shown.clone(),
+            line: None,
+            reason: format!(
+                "file grew over the limit of {limit} bytes (see --max-file-size) after it was listed"
             ),
-        ));
+        });
     }
     Ok(bytes)
+}
+
+/// The error for a file over `--max-file-size`.
+fn too_big(candidate: &Candidate, size: u64, limit: u64) -> Error {
+    Error::ParseArticle {
+        path: candidate.shown.clone(),
+        line: None,
+        reason: format!("file is {size} bytes, over the limit of {limit} (see --max-file-size)"),
+    }
 }
 
 /// Reads a web archive without holding it: hashed as a stream, then parsed record by record

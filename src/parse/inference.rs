@@ -240,23 +240,30 @@ pub fn ocr_lines<'a>(text_lines: impl Iterator<Item = &'a str>) -> bool {
     lines >= 10 && ragged * 5 >= lines
 }
 
+/// Whether an ASCII byte is whitespace as `char::is_whitespace` tells it: a space, or a byte
+/// from tab to carriage return (`u8::is_ascii_whitespace` leaves out the vertical tab).
+#[inline]
+pub(crate) const fn is_space_byte(byte: u8) -> bool {
+    (byte == b' ') | (byte.wrapping_sub(b'\t') < 5)
+}
+
 /// Lines [`looks_like_ocr`] reads at most, blank ones aside.
 const OCR_LINES: usize = 60;
 
 /// The characters of `line` that are not whitespace, and how many of them are letters (an
 /// ASCII line counted byte by byte).
 fn visible_and_letters(line: &str) -> (usize, usize) {
-    let (mut visible, mut letters) = (0usize, 0usize);
     if line.is_ascii() && u32::try_from(line.len()).is_ok() {
-        // Branch-free counts the compiler turns into vector code: ASCII whitespace is a
-        // space or a byte from tab to carriage return, a letter is a-z once case is set aside.
+        // Branch-free counts the compiler turns into vector code; a letter is a-z once case
+        // is set aside.
         let (mut spaces, mut letters) = (0u32, 0u32);
         for &byte in line.as_bytes() {
-            spaces += u32::from((byte == b' ') | (byte.wrapping_sub(b'\t') < 5));
+            spaces += u32::from(is_space_byte(byte));
             letters += u32::from((byte | 0x20).wrapping_sub(b'a') < 26);
         }
         return (line.len() - spaces as usize, letters as usize);
     }
+    let (mut visible, mut letters) = (0usize, 0usize);
     for c in line.chars().filter(|c| !c.is_whitespace()) {
         visible += 1;
         letters += usize::from(c.is_alphabetic());

@@ -7,7 +7,7 @@ mod archive;
 mod fields;
 mod html;
 mod inference;
-pub(crate) use inference::{looks_like_ocr, ocr_lines};
+pub(crate) use inference::{is_space_byte, ocr_lines};
 mod json;
 mod markdown;
 mod sgml;

@@ -992,8 +992,7 @@ pub(crate) fn spaced_words(text: &str) -> usize {
     }
     let (mut count, mut after_space) = (0usize, true);
     for &byte in text.as_bytes() {
-        // The ASCII whitespace `char::is_whitespace` knows: a space, tab to carriage return.
-        let space = (byte == b' ') | (byte.wrapping_sub(b'\t') < 5);
+        let space = crate::parse::is_space_byte(byte);
         count += usize::from(after_space & !space);
         after_space = space;
     }

@@ -56,16 +56,23 @@ fn total(corpus: &TestCorpus, word: &str) -> u64 {
 fn sigkill_at_any_moment_leaves_a_searchable_index_that_the_next_run_completes() {
     let corpus = big_corpus();
     let options = ["--commit-interval", "0.02", "--threads", "2"];
-    // How long a whole run takes on this machine, so that fresh runs are killed at moments
-    // spread over it, however fast it is.
-    let started = Instant::now();
-    assert!(spawn_index(&corpus, &options).wait().unwrap().success());
-    let whole = started.elapsed().as_millis() as u64;
+    // How long a whole run takes on this machine (the longer of two), so that runs are killed
+    // at moments spread over it, however fast it is.
+    let whole = (0..2)
+        .map(|_| {
+            std::fs::remove_dir_all(corpus.index_dir()).ok();
+            let started = Instant::now();
+            assert!(spawn_index(&corpus, &options).wait().unwrap().success());
+            started.elapsed().as_millis() as u64
+        })
+        .max()
+        .unwrap_or(0);
     std::fs::remove_dir_all(corpus.index_dir()).unwrap();
     let mut seen_partial = false;
-    // Kills that resume the same index, then (until one lands between two commits) kills of
-    // fresh runs at other moments: the test fails rather than pass without a partial index.
-    let resumed = [20, 60, 120, 250, 400, 700].map(|delay| (delay, false));
+    // Kills that resume the same index, each run having less left to do, then (until one
+    // lands between two commits) kills of fresh runs at moments spread over a whole run: the
+    // test fails rather than pass without a partial index.
+    let resumed = [3, 6, 10, 15, 22, 30].map(|percent| (whole * percent / 100, false));
     let fresh = (1..=16).map(|step| (whole * step / 17, true));
     for (delay_ms, from_scratch) in resumed.into_iter().chain(fresh) {
         if from_scratch && seen_partial {
