@@ -99,6 +99,25 @@ pub fn path_text(path: &Path) -> String {
     text
 }
 
+/// `path` inside `root`, as `Path::strip_prefix` gives it. A path a walk made (the root's
+/// text, a separator, then names) is told by comparing text; `strip_prefix` compares component
+/// by component, three times per file of a run. Any other path goes to `strip_prefix`.
+pub fn strip_root<'a>(path: &'a Path, root: &Path) -> Option<&'a Path> {
+    let plain = || {
+        let rest = path
+            .to_str()?
+            .strip_prefix(root.to_str()?)?
+            .strip_prefix(std::path::MAIN_SEPARATOR)?;
+        // Leading dots and separators, and trailing separators, are what components skip.
+        let plain = !rest.is_empty()
+            && !rest.starts_with(['.', '/', std::path::MAIN_SEPARATOR])
+            && !rest.ends_with(['.', '/', std::path::MAIN_SEPARATOR])
+            && !root.as_os_str().is_empty();
+        plain.then(|| Path::new(rest))
+    };
+    plain().or_else(|| path.strip_prefix(root).ok())
+}
+
 /// The rest of the path key `path` after the folder key `root`, starting with a separator, or
 /// `None` when `path` is not inside `root` (`/a/bc` is not inside `/a/b`). A path is not inside
 /// itself; the one test of "is this file under that folder" for keys the index stores.
@@ -199,5 +218,38 @@ mod tests {
         assert_eq!(a, article_id("/a/b.jsonl", "3"));
         assert_ne!(a, article_id("/a/b.jsonl", "4"));
         assert!(a.bytes().all(|b| b.is_ascii_alphanumeric()));
+    }
+
+    #[test]
+    fn a_path_inside_a_root_is_what_strip_prefix_gives() {
+        let pairs = [
+            ("/a/b/c.txt", "/a/b"),
+            ("/a/b/c/d.txt", "/a"),
+            ("/a/bc/d.txt", "/a/b"),
+            ("/a/b", "/a/b"),
+            ("/a/b/", "/a/b"),
+            ("/a/b//c.txt", "/a/b"),
+            ("/a/b/./c.txt", "/a/b"),
+            ("/a/b/c/./d.txt", "/a/b"),
+            ("/a/b/.hidden", "/a/b"),
+            ("/a/b/c.", "/a/b"),
+            ("/a/b/c/", "/a/b"),
+            ("/a/b/c.txt", "/a/b/"),
+            ("/a/b/c.txt", "/"),
+            ("a/b.txt", "a"),
+            ("a/b.txt", ""),
+            ("./a/b.txt", "."),
+            ("/x/y.txt", "/a"),
+            ("/a/b/c d/é.txt", "/a/b"),
+            ("/a/b/../c.txt", "/a/b"),
+        ];
+        for (path, root) in pairs {
+            let (path, root) = (Path::new(path), Path::new(root));
+            assert_eq!(
+                strip_root(path, root),
+                path.strip_prefix(root).ok(),
+                "{path:?} in {root:?}"
+            );
+        }
     }
 }

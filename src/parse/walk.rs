@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Format, ParseContext, Selection, detect, extensions_text};
-use crate::article::path_text;
+use crate::article::{path_text, strip_root};
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::error::{Error, Result};
 
@@ -132,10 +132,10 @@ fn walk_diagnostic(error: &walkdir::Error, absolute: &Path, root: &Path) -> Diag
 
 /// The path as the user would write it: under the root they gave rather than its canonical form.
 pub fn shown_path(path: &Path, absolute: &Path, root: &Path) -> PathBuf {
-    match path.strip_prefix(absolute) {
-        Ok(relative) if relative.as_os_str().is_empty() => root.to_path_buf(),
-        Ok(relative) => root.join(relative),
-        Err(_) => path.to_path_buf(),
+    match strip_root(path, absolute) {
+        Some(relative) if relative.as_os_str().is_empty() => root.to_path_buf(),
+        Some(relative) => root.join(relative),
+        None => path.to_path_buf(),
     }
 }
 

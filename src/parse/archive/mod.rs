@@ -18,7 +18,7 @@ use sidecar::{Sidecar, SidecarColumns, SidecarRow, discover_sidecars, read_sidec
 use super::fields::FieldNames;
 use super::inference::{self, Dateline};
 use super::{Format, detect};
-use crate::article::Article;
+use crate::article::{Article, strip_root};
 use crate::date::ArticleDate;
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::error::{Error, Result};
@@ -252,7 +252,7 @@ impl ParseContext {
             .max_by_key(|(folder, _)| folder.len())
             .map(|(_, source)| source.as_str());
         let sidecar = self.sidecars.iter().find_map(|sidecar| {
-            let inside = path.strip_prefix(&sidecar.folder).ok()?;
+            let inside = strip_root(path, &sidecar.folder)?;
             sidecar.rows.get(&path_key(inside))
         });
         FileContext {
@@ -267,8 +267,8 @@ impl ParseContext {
     }
 
     fn relative(&self, path: &Path) -> PathBuf {
-        match path.strip_prefix(&self.root) {
-            Ok(relative) if !self.root.as_os_str().is_empty() => relative.to_path_buf(),
+        match strip_root(path, &self.root) {
+            Some(relative) if !self.root.as_os_str().is_empty() => relative.to_path_buf(),
             _ => path.to_path_buf(),
         }
     }
