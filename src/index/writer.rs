@@ -1260,7 +1260,12 @@ fn read_candidate(
         return read_web_archive(candidate, settings);
     }
     if candidate.state.size > max_bytes {
-        return Err(too_big(candidate, candidate.state.size, max_bytes));
+        let size = candidate.state.size;
+        return Err(over_limit(
+            candidate,
+            format!("file is {size} bytes, over"),
+            max_bytes,
+        ));
     }
     let bytes = read_sized(candidate, max_bytes)?;
     let hash = content_hash(&bytes);
@@ -1297,23 +1302,19 @@ fn read_sized(candidate: &Candidate, limit: u64) -> Result<Vec<u8>> {
         .read_to_end(&mut bytes)
         .map_err(cannot_read)?;
     if bytes.len() as u64 > limit {
-        return Err(Error::ParseArticle {
-            path: candidate.shown.clone(),
-            line: None,
-            reason: format!(
-                "file grew over the limit of {limit} bytes (see --max-file-size) after it was listed"
-            ),
-        });
+        let what = "file grew, since it was listed, over".to_string();
+        return Err(over_limit(candidate, what, limit));
     }
     Ok(bytes)
 }
 
-/// The error for a file over `--max-file-size`.
-fn too_big(candidate: &Candidate, size: u64, limit: u64) -> Error {
+/// The error for a file over `--max-file-size`: `what` is said of it ("file is N bytes, over"),
+/// then the limit.
+fn over_limit(candidate: &Candidate, what: String, limit: u64) -> Error {
     Error::ParseArticle {
         path: candidate.shown.clone(),
         line: None,
-        reason: format!("file is {size} bytes, over the limit of {limit} (see --max-file-size)"),
+        reason: format!("{what} the limit of {limit} (see --max-file-size)"),
     }
 }
 
