@@ -1198,6 +1198,10 @@ fn sentences(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// Matching articles up to which [`Stories::count`] keeps the signatures it reads (64 bytes
+/// each, 4 MiB in all) instead of reading again those that may share a band with another.
+const KEPT_SIGNATURES: usize = 1 << 16;
+
 /// The articles a search matches, gathered while the search runs ([`StoryCollector`]) and
 /// their signatures read when counted: what [`Stories::count`] groups into stories.
 #[derive(Debug, Default, Clone)]
@@ -1402,29 +1406,51 @@ impl Stories {
     /// least [`COUNT_ESTIMATE`] of their hashes (an estimate from the stored signatures; no
     /// text is read). Articles without a signature count one each.
     pub fn count(&self) -> u64 {
+        self.count_keeping(KEPT_SIGNATURES)
+    }
+
+    /// [`Stories::count`], the signatures read kept when there are `kept` pending articles
+    /// at most.
+    fn count_keeping(&self, kept: usize) -> u64 {
         let mut singles = self.singles;
         let mut signatures: Vec<Option<Signature>> = self.signatures.clone();
         if !self.pending.is_empty() {
-            // The pending articles' band values are read once as fingerprints; only those
-            // that may share a value with another are read again, whole.
+            // The pending articles' band values are read as fingerprints; only those that may
+            // share a value with another are counted by their whole signatures.
             let count: usize = self.pending.iter().map(|p| p.docs.len()).sum();
+            // Up to [`KEPT_SIGNATURES`] articles, the signatures read for the fingerprints are
+            // kept, and none is read twice.
+            let keep = count <= kept;
+            let mut read: Vec<Option<Signature>> = Vec::with_capacity(if keep { count } else { 0 });
             let mut prints = BandPrints::with_capacity(count + signatures.len());
             for pending in &self.pending {
-                pending.each(|signature| prints.push(signature.as_ref()));
+                pending.each(|signature| {
+                    prints.push(signature.as_ref());
+                    if keep {
+                        read.push(signature);
+                    }
+                });
             }
             for signature in &signatures {
                 prints.push(signature.as_ref());
             }
             let shared = may_share(&prints);
-            let mut at = 0usize;
-            for pending in &self.pending {
-                pending.each(|signature| {
-                    match signature {
-                        Some(signature) if shared[at] => signatures.push(Some(signature)),
-                        _ => singles += 1,
-                    }
-                    at += 1;
-                });
+            let mut add = |at: usize, signature: Option<Signature>| match signature {
+                Some(signature) if shared[at] => signatures.push(Some(signature)),
+                _ => singles += 1,
+            };
+            if keep {
+                for (at, signature) in read.into_iter().enumerate() {
+                    add(at, signature);
+                }
+            } else {
+                let mut at = 0usize;
+                for pending in &self.pending {
+                    pending.each(|signature| {
+                        add(at, signature);
+                        at += 1;
+                    });
+                }
             }
         }
         let roots = Stories::of(signatures).roots();
@@ -1767,5 +1793,49 @@ mod tests {
                 .collect();
             assert_eq!(byte_offsets(text, &chars), expected, "{text}");
         }
+    }
+
+    /// Counting stories keeps the signatures it reads, or reads them again past
+    /// [`KEPT_SIGNATURES`]: the same count either way, on real articles with copies.
+    #[test]
+    fn stories_count_the_same_with_signatures_kept_or_read_again() {
+        use tantivy::query::AllQuery;
+        use tantivy::schema::{NumericOptions, Schema};
+        use tantivy::{Index, IndexWriter, TantivyDocument};
+        let dir = tempfile::tempdir().unwrap();
+        let mut builder = Schema::builder();
+        let column = builder.add_u64_field(COPY_ARTICLE, NumericOptions::default().set_fast());
+        let index = Index::create_in_dir(dir.path(), builder.build()).unwrap();
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
+        let mut bodies: Vec<String> = walkdir::WalkDir::new(&corpus)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+            .collect();
+        assert!(bodies.len() > 5, "{}", corpus.display());
+        // Each text twice (a copy), and a line short of a signature.
+        bodies.extend(bodies.clone());
+        bodies.push("A brief.".to_string());
+        for body in &bodies {
+            let mut doc = TantivyDocument::new();
+            for value in signatures::stored(body).article {
+                doc.add_u64(column, value);
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let collector = StoryCollector {
+            enabled: true,
+            lone: None,
+        };
+        let stories = searcher.search(&AllQuery, &collector).unwrap();
+        let kept = stories.count_keeping(usize::MAX);
+        assert_eq!(kept, stories.count_keeping(0));
+        assert_eq!(kept, stories.count());
+        // At most one story per text and the brief; copies of a text are one story.
+        assert!(kept <= (bodies.len() / 2 + 1) as u64, "{kept}");
+        assert!(kept > 2, "{kept}");
     }
 }

@@ -328,7 +328,10 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     if limit > 0 {
         ranked = match request.sort {
             SortOrder::Relevance => {
+                // Ranking again further down reads no candidate twice.
+                let scored = std::cell::RefCell::new(rank::Scored::default());
                 let rank_to = |end: usize| -> Result<Vec<rank::Ranked>> {
+                    let scored = &mut *scored.borrow_mut();
                     let pool = rank::pool_size(end).min(found.candidates.len());
                     let (head, tail) = found.candidates.split_at(pool);
                     // Passage hits rank every candidate's passages; article hits need the page.
@@ -337,14 +340,15 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
                         Mode::Closest if !compiled.nested_exclusion => rank::closest_ceiling(plan),
                         _ => 1.0,
                     };
-                    let mut ranked =
-                        rank::rank_within(index, &searcher, plan, head, keep, ceiling)?;
+                    let mut ranked = rank::rank_within_scored(
+                        index, &searcher, plan, head, keep, ceiling, scored,
+                    )?;
                     let wanted = match request.group {
                         Group::Article => end.saturating_sub(ranked.len()),
                         Group::Passage => 0,
                     };
                     for &(bm25, address) in tail.iter().take(wanted) {
-                        ranked.push(rank::score(index, &searcher, plan, bm25, address)?);
+                        ranked.push(scored.score(index, &searcher, plan, bm25, address)?);
                     }
                     Ok(ranked)
                 };

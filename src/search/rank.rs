@@ -68,6 +68,35 @@ pub fn rank(
     rank_within(index, searcher, plan, candidates, keep, 1.0)
 }
 
+/// The candidates one search has read and scored, by address and BM25 score: a search that
+/// ranks again further down the list (collapsing copies took hits off its page) reads none
+/// twice.
+#[derive(Default)]
+pub struct Scored(std::collections::HashMap<(DocAddress, u32), Ranked>);
+
+impl Scored {
+    /// [`score`], or what it gave for the same candidate before.
+    ///
+    /// # Errors
+    /// As [`score`].
+    pub fn score(
+        &mut self,
+        index: &NewsIndex,
+        searcher: &Searcher,
+        plan: &Plan,
+        bm25: f32,
+        address: DocAddress,
+    ) -> Result<Ranked> {
+        let key = (address, bm25.to_bits());
+        if let Some(ranked) = self.0.get(&key) {
+            return Ok(ranked.clone());
+        }
+        let ranked = score(index, searcher, plan, bm25, address)?;
+        self.0.insert(key, ranked.clone());
+        Ok(ranked)
+    }
+}
+
 /// [`rank`] when no candidate can hold more than `ceiling` of the query's weight in one
 /// place: the reading stops as soon as no later candidate could reach the page at that
 /// concentration. After the closest-match fallback every article misses at least one word
@@ -83,10 +112,28 @@ pub fn rank_within(
     keep: Option<usize>,
     ceiling: f32,
 ) -> Result<Vec<Ranked>> {
+    let scored = &mut Scored::default();
+    rank_within_scored(index, searcher, plan, candidates, keep, ceiling, scored)
+}
+
+/// [`rank_within`], with the candidates `scored` read before taken from it and those read now
+/// added to it.
+///
+/// # Errors
+/// [`crate::Error::Search`] when an article cannot be read.
+pub fn rank_within_scored(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    plan: &Plan,
+    candidates: &[(f32, DocAddress)],
+    keep: Option<usize>,
+    ceiling: f32,
+    scored: &mut Scored,
+) -> Result<Vec<Ranked>> {
     let mut ranked: Vec<Ranked> = Vec::with_capacity(candidates.len());
     let mut best: Vec<f32> = Vec::with_capacity(candidates.len());
     for (at, &(bm25, address)) in candidates.iter().enumerate() {
-        let scored = score(index, searcher, plan, bm25, address)?;
+        let scored = scored.score(index, searcher, plan, bm25, address)?;
         let place = best.partition_point(|&s| s > scored.score);
         best.insert(place, scored.score);
         ranked.push(scored);
