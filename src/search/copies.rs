@@ -869,8 +869,14 @@ fn sort_by_date(copies: &mut [Copy]) {
 /// Drops from `ranked` every article that is a copy of one ranked before it, keeping the
 /// order: the best-ranked copy (or the first by date) stands for the story.
 pub fn collapse(searcher: &Searcher, ranked: Vec<Ranked>) -> Vec<Ranked> {
+    collapse_apart(searcher, ranked).0
+}
+
+/// [`collapse`], with the articles it drops (in their order) as well.
+pub fn collapse_apart(searcher: &Searcher, ranked: Vec<Ranked>) -> (Vec<Ranked>, Vec<Ranked>) {
     type Kept = (Ranked, Option<Signature>, OnceCell<HashSet<u64>>);
     let mut kept: Vec<Kept> = Vec::new();
+    let mut dropped = Vec::new();
     for candidate in ranked {
         let signature = stored_signature(searcher, candidate.address);
         let own: OnceCell<HashSet<u64>> = OnceCell::new();
@@ -884,11 +890,14 @@ pub fn collapse(searcher: &Searcher, ranked: Vec<Ranked>) -> Vec<Ranked> {
                 }
             })
         });
-        if !is_copy {
+        if is_copy {
+            dropped.push(candidate);
+        } else {
             kept.push((candidate, signature, own));
         }
     }
-    kept.into_iter().map(|(ranked, _, _)| ranked).collect()
+    let kept = kept.into_iter().map(|(ranked, _, _)| ranked).collect();
+    (kept, dropped)
 }
 
 /// Lists each hit's copies in the index and its shown passages' reprints (those found by

@@ -328,10 +328,9 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     if limit > 0 {
         ranked = match request.sort {
             SortOrder::Relevance => {
-                // Ranking again further down reads no candidate twice.
-                let scored = std::cell::RefCell::new(rank::Scored::default());
-                let rank_to = |end: usize| -> Result<Vec<rank::Ranked>> {
-                    let scored = &mut *scored.borrow_mut();
+                let rank_to = |end: usize,
+                               scored: &mut rank::Scored|
+                 -> Result<Vec<rank::Ranked>> {
                     let pool = rank::pool_size(end).min(found.candidates.len());
                     let (head, tail) = found.candidates.split_at(pool);
                     // Passage hits rank every candidate's passages; article hits need the page.
@@ -353,19 +352,21 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
                     Ok(ranked)
                 };
                 // The page alone is ranked first; only when collapsing leaves it short are
-                // more candidates ranked, as many more as were taken off and a margin.
-                let ranked = rank_to(page_end)?;
+                // more candidates ranked, as many more as were taken off and a margin (those
+                // ranked already are not read again).
+                let ranked = rank_to(page_end, &mut rank::Scored::default())?;
                 if collapse {
                     let page: Vec<DocAddress> =
                         ranked.iter().take(page_end).map(|r| r.address).collect();
-                    let kept = copies::collapse(&searcher, ranked);
+                    let (kept, copies) = copies::collapse_apart(&searcher, ranked);
                     let dropped = page
                         .iter()
                         .filter(|&&address| !kept.iter().any(|r| r.address == address))
                         .count();
                     if dropped > 0 {
                         let more = end.saturating_add(dropped);
-                        copies::collapse(&searcher, rank_to(more)?)
+                        let scored = &mut rank::Scored::of(kept.into_iter().chain(copies));
+                        copies::collapse(&searcher, rank_to(more, scored)?)
                     } else {
                         kept
                     }

@@ -68,14 +68,25 @@ pub fn rank(
     rank_within(index, searcher, plan, candidates, keep, 1.0)
 }
 
-/// The candidates one search has read and scored, by address and BM25 score: a search that
-/// ranks again further down the list (collapsing copies took hits off its page) reads none
-/// twice.
+/// Candidates a search has read and scored already, by address and BM25 score: a search that
+/// ranks again further down the list (collapsing copies took hits off its page) hands what it
+/// ranked the first time here, and reads none of them twice.
 #[derive(Default)]
 pub struct Scored(std::collections::HashMap<(DocAddress, u32), Ranked>);
 
 impl Scored {
-    /// [`score`], or what it gave for the same candidate before.
+    /// The candidates of an earlier ranking.
+    pub fn of(ranked: impl IntoIterator<Item = Ranked>) -> Scored {
+        Scored(
+            ranked
+                .into_iter()
+                .map(|r| ((r.address, r.bm25.to_bits()), r))
+                .collect(),
+        )
+    }
+
+    /// [`score`], or the candidate as scored before (taken out: a ranking reads each
+    /// candidate once).
     ///
     /// # Errors
     /// As [`score`].
@@ -87,13 +98,10 @@ impl Scored {
         bm25: f32,
         address: DocAddress,
     ) -> Result<Ranked> {
-        let key = (address, bm25.to_bits());
-        if let Some(ranked) = self.0.get(&key) {
-            return Ok(ranked.clone());
+        match self.0.remove(&(address, bm25.to_bits())) {
+            Some(ranked) => Ok(ranked),
+            None => score(index, searcher, plan, bm25, address),
         }
-        let ranked = score(index, searcher, plan, bm25, address)?;
-        self.0.insert(key, ranked.clone());
-        Ok(ranked)
     }
 }
 

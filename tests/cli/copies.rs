@@ -138,6 +138,52 @@ fn a_story_and_three_edited_copies_collapse_into_one_hit_listing_three_copies() 
     assert!(text.contains("also carried by 3: "), "{text}");
 }
 
+/// A page whose best candidates include copies of one story is filled from further down:
+/// `-n 1` and `-n 2` collapsed give the first one and two hits of the whole collapsed list,
+/// each hit's copies listed alike (the candidates ranked before collapsing are not read
+/// again). At least one of the pages asked for loses a hit to collapsing.
+#[test]
+fn a_page_that_collapsing_leaves_short_is_filled_from_further_down() {
+    let corpus = wire_archive();
+    let shown = |hits: &[newsindex::search::Hit]| {
+        hits.iter()
+            .map(|hit| {
+                let copies: Vec<&str> = hit.copies.iter().map(|c| c.id.as_str()).collect();
+                format!("{} {:?}", hit.id, copies)
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut short = 0;
+    for query in [
+        "terminal cranes",
+        "terminal",
+        "port terminal",
+        "terminal repairs",
+    ] {
+        let all = corpus.search_json(&[query, "--copies", "all"]);
+        let full = corpus.search_json(&[query, "--copies", "collapse"]);
+        let copy_ids: Vec<&str> = full
+            .hits
+            .iter()
+            .flat_map(|hit| hit.copies.iter().map(|c| c.id.as_str()))
+            .collect();
+        for limit in [1usize, 2] {
+            // A copy among the best `limit` articles: collapsing takes it off the page.
+            short += usize::from(
+                all.hits
+                    .iter()
+                    .take(limit)
+                    .any(|hit| copy_ids.contains(&hit.id.as_str())),
+            );
+            let page =
+                corpus.search_json(&[query, "--copies", "collapse", "-n", &limit.to_string()]);
+            let expected = &full.hits[..limit.min(full.hits.len())];
+            assert_eq!(shown(&page.hits), shown(expected), "{query} -n {limit}");
+        }
+    }
+    assert!(short > 0, "no page lost a hit to collapsing");
+}
+
 #[test]
 fn deleting_one_copys_file_updates_the_group() {
     let corpus = wire_archive();
