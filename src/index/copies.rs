@@ -786,6 +786,75 @@ fn counted_words(text: &str) -> usize {
 mod tests {
     use super::*;
 
+    /// [`lines_into`] against its definition (memchr's newlines, `str::trim`, characters
+    /// counted one by one) on edge texts and every file of the sample corpus, whole and cut
+    /// at every 389th byte that starts a character.
+    #[test]
+    fn lines_are_those_of_the_definition() {
+        fn defined(body: &str) -> Vec<(usize, usize, usize, bool)> {
+            let mut out = Vec::new();
+            let mut start = 0;
+            let ends = memchr::memchr_iter(b'\n', body.as_bytes())
+                .map(|at| at + 1)
+                .chain((!body.is_empty() && !body.ends_with('\n')).then_some(body.len()));
+            for end in ends {
+                let trimmed = body[start..end].trim();
+                out.push((
+                    start,
+                    end,
+                    trimmed.chars().count(),
+                    trimmed.ends_with(CLOSING),
+                ));
+                start = end;
+            }
+            out
+        }
+        let read = |body: &str| {
+            let mut lines = Vec::new();
+            lines_into(body, &mut lines);
+            lines
+                .iter()
+                .map(|l| (l.start, l.end, l.chars, l.closes))
+                .collect::<Vec<_>>()
+        };
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
+        let files: Vec<String> = walkdir::WalkDir::new(&corpus)
+            .into_iter()
+            .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+            .collect();
+        assert!(files.len() > 5, "{}", corpus.display());
+        let edges = [
+            "",
+            "\n",
+            "\n\n\n",
+            "a",
+            "a\n",
+            "ab\ncd",
+            "\x0b\n\x0b\nx\x0b\n\n\x01\n\n",
+            "  indented line.  \r\n\tNext one!\n \n",
+            "0123456\n01234567\n012345678\n\n0123456789abcdef\n",
+            "Zürich said \u{201d}no\u{201d}\n\u{a0}naïve\u{a0}\nplain ascii line.\nend\u{2003}",
+        ];
+        let mut cuts = Vec::new();
+        for file in &files {
+            let mut at = 0;
+            while at < file.len() {
+                if file.is_char_boundary(at) {
+                    cuts.push(&file[..at]);
+                }
+                at += 389;
+            }
+        }
+        for body in edges
+            .iter()
+            .copied()
+            .chain(files.iter().map(String::as_str))
+            .chain(cuts)
+        {
+            assert_eq!(read(body), defined(body), "{body:?}");
+        }
+    }
+
     const STORY: &str = "The central bank raised its main interest rate by a quarter of a point \
         on Thursday, the third increase this year, saying inflation was still too high and \
         wages were rising faster than it had expected. Economists had been divided on the move.";
