@@ -124,8 +124,8 @@ pub fn rank_within(
     rank_within_scored(index, searcher, plan, candidates, keep, ceiling, scored)
 }
 
-/// [`rank_within`], with the candidates `scored` read before taken from it and those read now
-/// added to it.
+/// [`rank_within`], with the candidates `scored` holds (those an earlier ranking read) taken
+/// from it instead of read again.
 ///
 /// # Errors
 /// [`crate::Error::Search`] when an article cannot be read.
