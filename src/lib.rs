@@ -57,3 +57,16 @@ pub mod search;
 pub mod server;
 
 pub use error::{Error, ExitCode, Result};
+
+/// The texts of the sample corpus's files, in path order: real articles for unit tests.
+#[cfg(test)]
+pub(crate) fn sample_texts() -> Vec<String> {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
+    let texts: Vec<String> = walkdir::WalkDir::new(&corpus)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+        .collect();
+    assert!(texts.len() > 5, "{}", corpus.display());
+    texts
+}

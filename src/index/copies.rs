@@ -817,12 +817,7 @@ mod tests {
                 .map(|l| (l.start, l.end, l.chars, l.closes))
                 .collect::<Vec<_>>()
         };
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
-        let files: Vec<String> = walkdir::WalkDir::new(&corpus)
-            .into_iter()
-            .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
-            .collect();
-        assert!(files.len() > 5, "{}", corpus.display());
+        let files = crate::sample_texts();
         let edges = [
             "",
             "\n",
@@ -929,12 +924,7 @@ mod tests {
             "Don't STOP: 12,500 Tons (AP)--Villa's men; e-mail x_y ~ end.".to_string(),
             STORY.to_string(),
         ];
-        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_corpus");
-        for entry in walkdir::WalkDir::new(corpus).into_iter().flatten() {
-            if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                texts.push(text);
-            }
-        }
+        texts.extend(crate::sample_texts());
         // Texts with other characters are read in pieces, ASCII ones byte by byte.
         let mixed = [
             "Zürich négo-\nciateurs com-\nmandé x-\nÉtat x-\nétat ex-\n\u{a0}y",

@@ -435,12 +435,7 @@ mod tests {
             "A line of text.\r\n\r\n".repeat(70),
             "x\ny\n".repeat(40),
         ];
-        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_corpus");
-        for entry in walkdir::WalkDir::new(corpus).into_iter().flatten() {
-            if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                texts.push(text);
-            }
-        }
+        texts.extend(crate::sample_texts());
         let ocr = texts.iter().filter(|t| looks_like_ocr(t)).count();
         assert!(
             ocr > 0 && ocr < texts.len(),

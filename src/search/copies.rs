@@ -1791,12 +1791,7 @@ mod tests {
             raw_words(text, |hash| out.push(hash));
             out
         };
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
-        let files: Vec<String> = walkdir::WalkDir::new(&corpus)
-            .into_iter()
-            .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
-            .collect();
-        assert!(files.len() > 5, "{}", corpus.display());
+        let files = crate::sample_texts();
         let edges = [
             "",
             "a",
@@ -1921,13 +1916,7 @@ mod tests {
         let index = Index::create_in_dir(dir.path(), builder.build()).unwrap();
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
         writer.set_merge_policy(Box::new(NoMergePolicy));
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
-        let texts: Vec<String> = walkdir::WalkDir::new(&corpus)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
-            .collect();
-        assert!(texts.len() > 5, "{}", corpus.display());
+        let texts = crate::sample_texts();
         // Every other text twice (a copy), and a line short of a signature.
         let mut bodies: Vec<&str> = texts.iter().map(String::as_str).collect();
         bodies.extend(texts.iter().step_by(2).map(String::as_str));
