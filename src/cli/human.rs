@@ -402,7 +402,9 @@ fn write_passage(out: &mut impl Write, passage: &Passage, color: bool) -> io::Re
             }
             previous_space = true;
         } else {
-            write!(out, "{c}")?;
+            // A character's bytes as they are (a formatting call per character cost a sixth
+            // of a cold search's printing).
+            out.write_all(c.encode_utf8(&mut [0u8; 4]).as_bytes())?;
             previous_space = false;
         }
     }

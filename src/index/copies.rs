@@ -32,6 +32,8 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
+use rustc_hash::FxBuildHasher;
+
 use super::analysis::{self, MAX_WORD_BYTES, Normalizer};
 use crate::parse::{is_space_byte, ocr_lines};
 
@@ -60,13 +62,17 @@ pub const PASSAGE_BANDS: usize = PASSAGE_HASHES / PASSAGE_ROWS;
 const BITS: u32 = 15;
 const MASK: u64 = (1 << BITS) - 1;
 
+/// A text's set of shingle hashes. The hashes are mixed already, so the set hashes them by
+/// one multiplication (FxHash) rather than the standard library's SipHash.
+pub type Shingles = HashSet<u64, FxBuildHasher>;
+
 /// An article's signature: [`BANDS`] packed bands of [`ROWS`] 15-bit minimum hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Signature(pub [u64; BANDS]);
 
 impl Signature {
     /// The signature of a set of shingle hashes, or `None` below [`MIN_SHINGLES`].
-    pub fn of(shingles: &HashSet<u64>) -> Option<Signature> {
+    pub fn of(shingles: &Shingles) -> Option<Signature> {
         Signature::of_shingles(&shingles.iter().copied().collect::<Vec<u64>>())
     }
 
@@ -121,7 +127,7 @@ impl Signature {
 
 /// The band keys of one passage's signature ([`PASSAGE_BANDS`] tagged 32-bit values), or
 /// `None` when the passage is too short.
-pub fn passage_keys(shingles: &HashSet<u64>) -> Option<[u64; PASSAGE_BANDS]> {
+pub fn passage_keys(shingles: &Shingles) -> Option<[u64; PASSAGE_BANDS]> {
     passage_keys_of(&shingles.iter().copied().collect::<Vec<u64>>())
 }
 
@@ -266,7 +272,7 @@ fn keyed(
 
 /// The shingles of each of `body`'s [`passages`], with its byte span: the same sets as
 /// [`shingles`] of each passage's text, the body read into words once.
-pub fn passage_shingles(body: &str) -> Vec<((usize, usize), HashSet<u64>)> {
+pub fn passage_shingles(body: &str) -> Vec<((usize, usize), Shingles)> {
     let spans = passages(body);
     if spans.is_empty() {
         return Vec::new();
@@ -384,7 +390,7 @@ const COLUMN_LINES: usize = 40;
 
 /// The hashes of `text`'s word shingles (a text shorter than [`SHINGLE`] words has one, of
 /// all its words, unless it has none).
-pub fn shingles(text: &str) -> HashSet<u64> {
+pub fn shingles(text: &str) -> Shingles {
     shingle_list(text).into_iter().collect()
 }
 
@@ -418,7 +424,7 @@ fn shingles_into(words: &[u64], shingles: &mut Vec<u64>) {
 }
 
 /// The exact Jaccard similarity of two shingle sets (0 when both are empty).
-pub fn jaccard(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
+pub fn jaccard(a: &Shingles, b: &Shingles) -> f64 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let common = small.iter().filter(|s| large.contains(s)).count();
     let union = a.len() + b.len() - common;

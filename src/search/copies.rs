@@ -32,7 +32,7 @@ use crate::article::Article;
 use crate::date::ArticleDate;
 use crate::error::Result;
 use crate::index::NewsIndex;
-use crate::index::copies::{self as signatures, Signature, THRESHOLD};
+use crate::index::copies::{self as signatures, Shingles, Signature, THRESHOLD};
 use crate::index::digest::Kind;
 use crate::index::schema::{COPY_ARTICLE, COPY_PASSAGE};
 
@@ -122,7 +122,7 @@ struct Target<'a> {
     address: DocAddress,
     /// Its body, whose shingles are computed only when a candidate needs comparing.
     body: &'a str,
-    shingles: OnceCell<HashSet<u64>>,
+    shingles: OnceCell<Shingles>,
     /// Its stored signature.
     signature: Option<Signature>,
     /// Whether it stores passage keys (an OCR page indexed with copy detection does).
@@ -153,7 +153,7 @@ impl<'a> Target<'a> {
         }
     }
 
-    fn shingles(&self) -> &HashSet<u64> {
+    fn shingles(&self) -> &Shingles {
         self.shingles
             .get_or_init(|| signatures::shingles(self.body))
     }
@@ -226,7 +226,7 @@ fn stores_passage_keys(searcher: &Searcher, address: DocAddress) -> bool {
 }
 
 /// A passage of a target: its byte span, its shingles and its band keys.
-type TargetPassage = ((usize, usize), OnceCell<HashSet<u64>>, Vec<u64>);
+type TargetPassage = ((usize, usize), OnceCell<Shingles>, Vec<u64>);
 /// Per target, the articles sharing a band; per passage key asked for, the articles holding it
 /// (keys held by more than [`MAX_PASSAGE_ARTICLES`] left out).
 type Scanned = (
@@ -695,22 +695,17 @@ struct Candidate {
     article: Arc<Article>,
     /// Its segment's id and document.
     at: Option<(SegmentId, DocId)>,
-    shingles: OnceCell<HashSet<u64>>,
+    shingles: OnceCell<Shingles>,
     /// Its paragraphs (OCR pages), each read further only when its length lets it be a copy.
     passages: OnceCell<Vec<CandidatePassage>>,
 }
 
 /// A paragraph of a candidate: its byte span, its words (split at white space), whether it is
 /// long enough to be a passage and its shingles, each once computed.
-type CandidatePassage = (
-    (usize, usize),
-    usize,
-    OnceCell<bool>,
-    OnceCell<HashSet<u64>>,
-);
+type CandidatePassage = ((usize, usize), usize, OnceCell<bool>, OnceCell<Shingles>);
 
 impl Candidate {
-    fn shingles(&self) -> &HashSet<u64> {
+    fn shingles(&self) -> &Shingles {
         self.shingles
             .get_or_init(|| signatures::shingles(&self.article.body))
     }
@@ -722,7 +717,7 @@ impl Candidate {
     /// 2.5 times it, room for words the analyzer splits or drops) is passed over, and so is
     /// one with fewer than half its words among the passage's ([`RawWords`]; a word missing
     /// breaks [`signatures::SHINGLE`] shingles, so a copy at 0.8 has nearly all).
-    fn best_passage(&self, set: &HashSet<u64>, words: &RawWords) -> Option<(f64, (usize, usize))> {
+    fn best_passage(&self, set: &Shingles, words: &RawWords) -> Option<(f64, (usize, usize))> {
         let body = &self.article.body;
         // Paragraphs are cut once; whether one is long enough to be a passage, and its
         // shingles, are read only for those the cheaper tests let through.
@@ -896,12 +891,12 @@ pub fn collapse(searcher: &Searcher, ranked: Vec<Ranked>) -> Vec<Ranked> {
 
 /// [`collapse`], with the articles it drops (in their order) as well.
 pub fn collapse_apart(searcher: &Searcher, ranked: Vec<Ranked>) -> (Vec<Ranked>, Vec<Ranked>) {
-    type Kept = (Ranked, Option<Signature>, OnceCell<HashSet<u64>>);
+    type Kept = (Ranked, Option<Signature>, OnceCell<Shingles>);
     let mut kept: Vec<Kept> = Vec::new();
     let mut dropped = Vec::new();
     for candidate in ranked {
         let signature = stored_signature(searcher, candidate.address);
-        let own: OnceCell<HashSet<u64>> = OnceCell::new();
+        let own: OnceCell<Shingles> = OnceCell::new();
         let is_copy = signature.is_some_and(|signature| {
             kept.iter().any(|(other, other_signature, other_shingles)| {
                 other_signature.is_some_and(|o| o.shares_band(&signature)) && {
