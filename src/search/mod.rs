@@ -339,15 +339,17 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
                         Mode::Closest if !compiled.nested_exclusion => rank::closest_ceiling(plan),
                         _ => 1.0,
                     };
-                    let mut ranked = rank::rank_within_scored(
-                        index, &searcher, plan, head, keep, ceiling, scored,
-                    )?;
+                    let mut ranked =
+                        rank::rank_within(index, &searcher, plan, head, keep, ceiling, scored)?;
                     let wanted = match request.group {
                         Group::Article => end.saturating_sub(ranked.len()),
                         Group::Passage => 0,
                     };
                     for &(bm25, address) in tail.iter().take(wanted) {
-                        ranked.push(scored.score(index, &searcher, plan, bm25, address)?);
+                        ranked.push(match scored.take(bm25, address) {
+                            Some(ranked) => ranked,
+                            None => rank::score(index, &searcher, plan, bm25, address)?,
+                        });
                     }
                     Ok(ranked)
                 };

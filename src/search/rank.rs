@@ -65,7 +65,15 @@ pub fn rank(
     candidates: &[(f32, DocAddress)],
     keep: Option<usize>,
 ) -> Result<Vec<Ranked>> {
-    rank_within(index, searcher, plan, candidates, keep, 1.0)
+    rank_within(
+        index,
+        searcher,
+        plan,
+        candidates,
+        keep,
+        1.0,
+        &mut Scored::default(),
+    )
 }
 
 /// Candidates a search has read and scored already, by address and BM25 score: a search that
@@ -85,30 +93,19 @@ impl Scored {
         )
     }
 
-    /// [`score`], or the candidate as scored before (taken out: a ranking reads each
-    /// candidate once).
-    ///
-    /// # Errors
-    /// As [`score`].
-    pub fn score(
-        &mut self,
-        index: &NewsIndex,
-        searcher: &Searcher,
-        plan: &Plan,
-        bm25: f32,
-        address: DocAddress,
-    ) -> Result<Ranked> {
-        match self.0.remove(&(address, bm25.to_bits())) {
-            Some(ranked) => Ok(ranked),
-            None => score(index, searcher, plan, bm25, address),
-        }
+    /// The candidate as an earlier ranking scored it, if it did (taken out: a ranking reads
+    /// each candidate once).
+    pub fn take(&mut self, bm25: f32, address: DocAddress) -> Option<Ranked> {
+        self.0.remove(&(address, bm25.to_bits()))
     }
 }
 
 /// [`rank`] when no candidate can hold more than `ceiling` of the query's weight in one
 /// place: the reading stops as soon as no later candidate could reach the page at that
 /// concentration. After the closest-match fallback every article misses at least one word
-/// ([`closest_ceiling`]), so the bound is tighter and fewer long articles are read.
+/// ([`closest_ceiling`]), so the bound is tighter and fewer long articles are read. The
+/// candidates `earlier` holds (those an earlier ranking of the same search read) are taken
+/// from it instead of read again.
 ///
 /// # Errors
 /// [`crate::Error::Search`] when an article cannot be read.
@@ -119,29 +116,15 @@ pub fn rank_within(
     candidates: &[(f32, DocAddress)],
     keep: Option<usize>,
     ceiling: f32,
-) -> Result<Vec<Ranked>> {
-    let scored = &mut Scored::default();
-    rank_within_scored(index, searcher, plan, candidates, keep, ceiling, scored)
-}
-
-/// [`rank_within`], with the candidates `scored` holds (those an earlier ranking read) taken
-/// from it instead of read again.
-///
-/// # Errors
-/// [`crate::Error::Search`] when an article cannot be read.
-pub fn rank_within_scored(
-    index: &NewsIndex,
-    searcher: &Searcher,
-    plan: &Plan,
-    candidates: &[(f32, DocAddress)],
-    keep: Option<usize>,
-    ceiling: f32,
-    scored: &mut Scored,
+    earlier: &mut Scored,
 ) -> Result<Vec<Ranked>> {
     let mut ranked: Vec<Ranked> = Vec::with_capacity(candidates.len());
     let mut best: Vec<f32> = Vec::with_capacity(candidates.len());
     for (at, &(bm25, address)) in candidates.iter().enumerate() {
-        let scored = scored.score(index, searcher, plan, bm25, address)?;
+        let scored = match earlier.take(bm25, address) {
+            Some(scored) => scored,
+            None => score(index, searcher, plan, bm25, address)?,
+        };
         let place = best.partition_point(|&s| s > scored.score);
         best.insert(place, scored.score);
         ranked.push(scored);

@@ -366,8 +366,16 @@ pub fn early_pages(
     [1, 3, 10]
         .into_iter()
         .map(|keep| {
-            let early =
-                rank::rank_within(index, &searcher, plan, candidates, Some(keep), ceiling).unwrap();
+            let early = rank::rank_within(
+                index,
+                &searcher,
+                plan,
+                candidates,
+                Some(keep),
+                ceiling,
+                &mut rank::Scored::default(),
+            )
+            .unwrap();
             assert_eq!(ids(&early, keep), ids(&full, keep), "{text}, best {keep}");
             (keep, early.len())
         })
