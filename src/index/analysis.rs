@@ -64,6 +64,12 @@ pub struct Words<'a> {
 }
 
 impl Words<'_> {
+    /// The runs read so far, long ones included: the position the next word would have.
+    /// Once the iterator has given `None`, the text's whole count of runs.
+    pub fn read(&self) -> u32 {
+        self.position
+    }
+
     /// The next run of alphanumeric characters at or after `self.at`, long ones included.
     /// ASCII bytes are tested as bytes, in tight loops; other characters are decoded.
     #[inline]

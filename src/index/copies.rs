@@ -35,6 +35,7 @@ use std::collections::HashSet;
 use rustc_hash::FxBuildHasher;
 
 use super::analysis::{self, MAX_WORD_BYTES, Normalizer};
+use super::passages::{PassageMap, STORED_MAP_BYTES};
 use crate::parse::{is_space_byte, ocr_lines};
 
 /// Words per shingle.
@@ -142,13 +143,17 @@ fn passage_keys_of(shingles: &[u64]) -> Option<[u64; PASSAGE_BANDS]> {
     Some(keys)
 }
 
-/// What an article stores: its signature's bands and its passages' band keys.
+/// What an article stores from the reading of its words: its signature's bands, its
+/// passages' band keys, and a long body's passage map.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stored {
     /// `copy_article` values.
     pub article: Vec<u64>,
     /// `copy_passage` values (empty unless the body is an OCR page).
     pub passages: Vec<u64>,
+    /// The body's [`PassageMap`] when it is long enough to store one ([`STORED_MAP_BYTES`]),
+    /// made from the words read here rather than by reading the body into words again.
+    pub map: Option<PassageMap>,
 }
 
 /// The buffers [`stored`] reads a body into, kept by each thread from one body to the next
@@ -165,12 +170,13 @@ struct Scratch {
 
 impl Scratch {
     /// Lets go of buffers a very long body grew: a thread keeps room for 65,536 words,
-    /// shingles and lines at most (about 4 MiB; a 1916 page has about 4,000 words), besides
+    /// shingles and lines at most (about 6 MiB; a 1916 page has about 4,000 words), besides
     /// the folding analysis's memo of words ([`Normalizer`], bounded by its own limit).
     fn trim(&mut self) {
         const KEPT: usize = 1 << 16;
         let longest = [
             self.words.hashes.capacity(),
+            self.words.counted.capacity(),
             self.shingles.capacity(),
             self.lines.capacity(),
             self.lengths.capacity(),
@@ -214,9 +220,17 @@ fn stored_with(body: &str, scratch: &mut Scratch) -> Stored {
     if let Some(signature) = Signature::of_shingles(shingles) {
         stored.article = signature.0.to_vec();
     }
+    if body.len() >= STORED_MAP_BYTES {
+        stored.map = Some(PassageMap::of_words(body, words.counted.iter().copied()));
+    }
     lines_into(body, lines);
     if is_page_of_lines(body, lines, lengths) {
-        let spans = passages_in(body, lines);
+        // A paragraph is a passage when it has enough of the index's words, counted from
+        // those read already rather than by reading it again ([`long_enough`]).
+        let spans = paragraphs(body, lines)
+            .into_iter()
+            .filter(|&(from, to)| words.counted_in(from, to) >= PASSAGE_MIN_WORDS)
+            .collect();
         let mut keys: Vec<u64> = keyed(spans, &words.hashes, &words.starts, shingles)
             .into_iter()
             .filter_map(|(_, keys)| keys)
@@ -443,22 +457,46 @@ fn words(text: &str) -> Vec<(u64, usize)> {
     words.pairs()
 }
 
-/// A text's words: each one's hash ([`words_into`]) and the byte offset where it starts.
+/// A text's words: each one's hash ([`words_into`]) and the byte offset where it starts; and
+/// the words as the index counts them ([`analysis::words`]), read in the same pass.
 #[derive(Debug, Default)]
 struct WordList {
     hashes: Vec<u64>,
     starts: Vec<usize>,
+    /// The index's words `(position, start, end)`, as [`analysis::words`] gives them: runs of
+    /// letters and digits, long ones left out but counted, no join at a hyphen.
+    counted: Vec<(u32, usize, usize)>,
+    /// The runs read so far, long ones included: the next run's position.
+    runs: u32,
 }
 
 impl WordList {
     fn clear(&mut self) {
         self.hashes.clear();
         self.starts.clear();
+        self.counted.clear();
+        self.runs = 0;
     }
 
     fn push(&mut self, hash: u64, start: usize) {
         self.hashes.push(hash);
         self.starts.push(start);
+    }
+
+    /// One more run of letters and digits, `[start, end)`: counted as the index counts it.
+    #[inline]
+    fn run(&mut self, start: usize, end: usize) {
+        if end - start < MAX_WORD_BYTES {
+            self.counted.push((self.runs, start, end));
+        }
+        self.runs = self.runs.wrapping_add(1);
+    }
+
+    /// How many of the index's words start in `[from, to)`.
+    fn counted_in(&self, from: usize, to: usize) -> usize {
+        let first = self.counted.partition_point(|&(_, start, _)| start < from);
+        let last = self.counted.partition_point(|&(_, start, _)| start < to);
+        last - first
     }
 
     #[cfg(test)]
@@ -493,7 +531,7 @@ fn words_into(text: &str, words: &mut WordList, folding: &mut Folding) {
     };
     let mut from = 0;
     while from < bytes.len() {
-        let Some(other) = bytes[from..].iter().position(|b| !b.is_ascii()) else {
+        let Some(other) = first_non_ascii(&bytes[from..]) else {
             ascii_words(&bytes[from..], from, words);
             break;
         };
@@ -507,6 +545,23 @@ fn words_into(text: &str, words: &mut WordList, folding: &mut Folding) {
         decoded_words(&text[start..end], start, words, folding);
         from = end;
     }
+}
+
+/// Where the first byte of `bytes` that is not ASCII lies: tested 32 bytes at a time by the
+/// standard library's word-wise test, then byte by byte in the chunk that holds one.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    for chunk in bytes.chunks(32) {
+        if chunk.is_ascii() {
+            at += chunk.len();
+            continue;
+        }
+        return chunk
+            .iter()
+            .position(|b| !b.is_ascii())
+            .map(|skip| at + skip);
+    }
+    None
 }
 
 /// The folding analysis the decoding reader ([`decoded_words`]) made, and the buffer it folds a
@@ -525,6 +580,7 @@ fn ascii_words(bytes: &[u8], offset: usize, words: &mut WordList) {
         let start = at + skip;
         let (mut hash, mut end) = hash_run(bytes, start, FNV_OFFSET);
         at = end;
+        words.run(offset + start, offset + end);
         // A run as long as a long word is no word, nor the start of one.
         if end - start >= MAX_WORD_BYTES {
             continue;
@@ -539,6 +595,7 @@ fn ascii_words(bytes: &[u8], offset: usize, words: &mut WordList) {
             if next_end - (end + 2) >= MAX_WORD_BYTES {
                 break;
             }
+            words.run(offset + end + 2, offset + next_end);
             (hash, length) = (joined, length + next_end - (end + 2));
             (end, at) = (next_end, next_end);
         }
@@ -582,8 +639,18 @@ static LOWER: [u8; 256] = {
 /// with other letters than ASCII ones folded by the index's analysis.
 fn decoded_words(text: &str, offset: usize, words: &mut WordList, folding: &mut Folding) {
     let Folding { normalizer, folded } = folding;
-    let mut runs = analysis::words(text).peekable();
-    while let Some((_, start, mut end)) = runs.next() {
+    // The piece's runs are numbered on from the runs read before it.
+    let base = words.runs;
+    let counted = |words: &mut WordList, (position, start, end): (u32, usize, usize)| {
+        let at = (base.wrapping_add(position), offset + start, offset + end);
+        words.counted.push(at);
+    };
+    let mut runs = analysis::words(text);
+    let mut ahead = runs.next();
+    while let Some(run) = ahead.take() {
+        ahead = runs.next();
+        counted(words, run);
+        let (_, start, mut end) = run;
         let mut hash = FNV_OFFSET;
         let mut length = 0;
         let mut from = start;
@@ -611,16 +678,19 @@ fn decoded_words(text: &str, offset: usize, words: &mut WordList, folding: &mut 
                     .chars()
                     .next()
                     .is_some_and(char::is_lowercase)
-                && runs.peek().is_some_and(|&(_, next, _)| next == end + 2);
-            match runs.next_if(|_| joins) {
-                Some((_, next, next_end)) => (from, end) = (next, next_end),
-                None => break,
-            }
+                && ahead.is_some_and(|(_, next, _)| next == end + 2);
+            let Some(next) = ahead.take_if(|_| joins) else {
+                break;
+            };
+            ahead = runs.next();
+            counted(words, next);
+            (from, end) = (next.1, next.2);
         }
         if length < MAX_WORD_BYTES {
             words.push(mix(hash), offset + start);
         }
     }
+    words.runs = base.wrapping_add(runs.read());
 }
 
 /// The FNV-1a offset basis: a word's hash before its first byte.
@@ -1045,6 +1115,65 @@ mod tests {
         }
         let page_keys = stored(&page);
         assert!(!page_keys.article.is_empty() && !page_keys.passages.is_empty());
+    }
+
+    /// The index's words read in copy detection's pass are [`analysis::words`]'s, with the
+    /// count of runs after them, and what a body stores from them (its passage map, which
+    /// paragraphs are passages) is what reading the body again gives.
+    #[test]
+    fn the_words_read_in_the_same_pass_are_the_indexs() {
+        let long = "x".repeat(MAX_WORD_BYTES);
+        let almost = "y".repeat(MAX_WORD_BYTES - 1);
+        let column = format!(
+            "The department was further informed\nthat the bandits who killed the party\nof American mining men was com-\nmanded by two former Villa colonels,\n{almost}-\nz Lopez and {long} Beltran, and that\nforce was held in réserve near the\nscene.\nZürich négo-\nciateurs Straße {long}-\nx ΑΘΗΝΑ\nThe council met last night and voted\nto pave the main street from the depot\nto the court house before the summer\nrains, the mayor said after the\nvote.\n"
+        );
+        let mut texts = vec![
+            String::new(),
+            "é".to_string(),
+            format!("a{long}b-\nc {almost}x-\nyz é {long}"),
+            column.repeat(12),
+            column.replace('é', "e").repeat(12),
+        ];
+        texts.extend(crate::sample_texts());
+        let pages = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+        if std::env::var_os("NEWSINDEX_FULL_CORPORA").is_some() && pages.exists() {
+            texts.extend(
+                walkdir::WalkDir::new(&pages)
+                    .into_iter()
+                    .flatten()
+                    .filter(|entry| entry.path().extension().is_some_and(|e| e == "txt"))
+                    .filter_map(|entry| std::fs::read_to_string(entry.path()).ok()),
+            );
+        }
+        let (mut long_bodies, mut pages_read) = (0, 0);
+        for text in &texts {
+            let mut list = WordList::default();
+            words_into(text, &mut list, &mut Folding::default());
+            let mut index_words = analysis::words(text);
+            let expected: Vec<(u32, usize, usize)> = index_words.by_ref().collect();
+            assert_eq!(list.counted, expected, "{text:.80}");
+            assert_eq!(list.runs, index_words.read(), "{text:.80}");
+            let body = stored(text);
+            let map = (text.len() >= STORED_MAP_BYTES).then(|| PassageMap::of(text));
+            long_bodies += usize::from(map.is_some());
+            assert_eq!(body.map, map, "{text:.80}");
+            let mut keys: Vec<u64> = match is_page(text) {
+                true => passages_with_keys(text)
+                    .into_iter()
+                    .filter_map(|(_, keys)| keys)
+                    .flatten()
+                    .collect(),
+                false => Vec::new(),
+            };
+            keys.sort_unstable();
+            keys.dedup();
+            pages_read += usize::from(!keys.is_empty());
+            assert_eq!(body.passages, keys, "{text:.80}");
+        }
+        assert!(
+            long_bodies >= 2 && pages_read >= 2,
+            "{long_bodies} long, {pages_read} pages"
+        );
     }
 
     #[test]

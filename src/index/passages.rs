@@ -44,6 +44,15 @@ pub struct MappedPassage {
 impl PassageMap {
     /// Cuts `body` and counts its passages' words.
     pub fn of(body: &str) -> PassageMap {
+        PassageMap::of_words(body, words(body))
+    }
+
+    /// [`PassageMap::of`] with `body`'s words as [`words`] gives them, read already (copy
+    /// detection reads them in its own pass over the body, [`super::copies::stored`]).
+    pub fn of_words(
+        body: &str,
+        words: impl IntoIterator<Item = (u32, usize, usize)>,
+    ) -> PassageMap {
         let spans = split(body);
         let mut passages: Vec<MappedPassage> = spans
             .iter()
@@ -54,7 +63,7 @@ impl PassageMap {
             .collect();
         let mut total = 0u32;
         let mut at = 0;
-        for (position, start, end) in words(body) {
+        for (position, start, end) in words {
             total += 1;
             // Passages are in order and do not overlap: move to the first one not ended
             // before this word, and count the word there if it lies wholly inside.

@@ -249,7 +249,11 @@ impl Fields {
             document.add_u64(self.copy_passage, *value);
         }
         if article.body.len() >= STORED_MAP_BYTES {
-            document.add_bytes(self.passages, &PassageMap::of(&article.body).encode());
+            let encoded = match &copies.map {
+                Some(map) => map.encode(),
+                None => PassageMap::of(&article.body).encode(),
+            };
+            document.add_bytes(self.passages, &encoded);
         }
         document
     }
