@@ -343,38 +343,31 @@ fn lines_into(body: &str, lines: &mut Vec<Line>) {
     let breaks = memchr::memchr_iter(b'\n', body.as_bytes()).map(|at| at + 1);
     let ends = breaks.chain((start < body.len() && !body.ends_with('\n')).then_some(body.len()));
     // OCR text is mostly ASCII: then a line is trimmed byte by byte (the whitespace `trim`
-    // takes off, as bytes) and its characters are its bytes.
-    if body.is_ascii() {
-        let bytes = body.as_bytes();
-        let space = |b: &u8| is_space_byte(*b);
-        for end in ends {
+    // takes off, as bytes) and its characters are its bytes. A page with a few other
+    // characters is told line by line.
+    let ascii = body.is_ascii();
+    let bytes = body.as_bytes();
+    for end in ends {
+        let (chars, closes) = if ascii || bytes[start..end].is_ascii() {
             let line = &bytes[start..end];
-            let first = line.iter().position(|b| !space(b));
-            let last = line.iter().rposition(|b| !space(b));
-            let (chars, closes) = match (first, last) {
+            let first = line.iter().position(|b| !is_space_byte(*b));
+            let last = line.iter().rposition(|b| !is_space_byte(*b));
+            match (first, last) {
                 (Some(first), Some(last)) => (
                     last + 1 - first,
                     matches!(line[last], b'.' | b'!' | b'?' | b'"' | b'\''),
                 ),
                 _ => (0, false),
-            };
-            lines.push(Line {
-                start,
-                end,
-                chars,
-                closes,
-            });
-            start = end;
-        }
-        return;
-    }
-    for end in ends {
-        let trimmed = body[start..end].trim();
+            }
+        } else {
+            let trimmed = body[start..end].trim();
+            (chars(trimmed), trimmed.ends_with(CLOSING))
+        };
         lines.push(Line {
             start,
             end,
-            chars: chars(trimmed),
-            closes: trimmed.ends_with(CLOSING),
+            chars,
+            closes,
         });
         start = end;
     }
