@@ -35,7 +35,7 @@ use std::collections::HashSet;
 use rustc_hash::FxBuildHasher;
 
 use super::analysis::{self, MAX_WORD_BYTES, Normalizer};
-use super::passages::{PassageMap, STORED_MAP_BYTES};
+use super::passages::{ByteSpan, PassageMap, STORED_MAP_BYTES};
 use crate::parse::{is_space_byte, ocr_lines};
 
 /// Words per shingle.
@@ -227,10 +227,15 @@ fn stored_with(body: &str, scratch: &mut Scratch) -> Stored {
     if is_page_of_lines(body, lines, lengths) {
         // A paragraph is a passage when it has enough of the index's words, counted from
         // those read already rather than by reading it again ([`long_enough`]).
-        let spans = paragraphs(body, lines)
+        let spans: Vec<(usize, usize)> = paragraphs(body, lines)
             .into_iter()
             .filter(|&(from, to)| words.counted_in(from, to) >= PASSAGE_MIN_WORDS)
             .collect();
+        // A long page's map keeps them, so that a search does not cut it again.
+        if let Some(map) = &mut stored.map {
+            let spans = spans.iter().map(|&(start, end)| ByteSpan { start, end });
+            map.copy_passages = Some(spans.collect());
+        }
         let mut keys: Vec<u64> = keyed(spans, &words.hashes, &words.starts, shingles)
             .into_iter()
             .filter_map(|(_, keys)| keys)
@@ -1138,7 +1143,7 @@ mod tests {
                     .filter_map(|entry| std::fs::read_to_string(entry.path()).ok()),
             );
         }
-        let (mut long_bodies, mut pages_read) = (0, 0);
+        let (mut long_bodies, mut pages_read, mut mapped_pages) = (0, 0, 0);
         for text in &texts {
             let mut list = WordList::default();
             words_into(text, &mut list, &mut Folding::default());
@@ -1147,8 +1152,14 @@ mod tests {
             assert_eq!(list.counted, expected, "{text:.80}");
             assert_eq!(list.runs, index_words.read(), "{text:.80}");
             let body = stored(text);
-            let map = (text.len() >= STORED_MAP_BYTES).then(|| PassageMap::of(text));
+            let mut map = (text.len() >= STORED_MAP_BYTES).then(|| PassageMap::of(text));
+            if let Some(map) = map.as_mut().filter(|_| is_page(text)) {
+                let spans = passages(text).into_iter();
+                map.copy_passages =
+                    Some(spans.map(|(start, end)| ByteSpan { start, end }).collect());
+            }
             long_bodies += usize::from(map.is_some());
+            mapped_pages += usize::from(map.as_ref().is_some_and(|m| m.copy_passages.is_some()));
             assert_eq!(body.map, map, "{text:.80}");
             let mut keys: Vec<u64> = match is_page(text) {
                 true => passages_with_keys(text)
@@ -1164,8 +1175,8 @@ mod tests {
             assert_eq!(body.passages, keys, "{text:.80}");
         }
         assert!(
-            long_bodies >= 2 && pages_read >= 2,
-            "{long_bodies} long, {pages_read} pages"
+            long_bodies >= 2 && pages_read >= 2 && mapped_pages >= 2,
+            "{long_bodies} long, {pages_read} pages, {mapped_pages} with their copy passages"
         );
     }
 

@@ -27,6 +27,11 @@ pub struct PassageMap {
     pub words: u32,
     /// Each passage in order.
     pub passages: Vec<MappedPassage>,
+    /// On an OCR page indexed with copy detection, the passages it compares for reprints
+    /// ([`super::copies::passages`]: paragraphs, not these passages), in order, so that a
+    /// search finds the ones it shows without cutting the page into lines again; `None` when
+    /// not stored (another body, or an index made before they were).
+    pub copy_passages: Option<Vec<ByteSpan>>,
 }
 
 /// One passage of a [`PassageMap`].
@@ -84,13 +89,15 @@ impl PassageMap {
         PassageMap {
             words: total,
             passages,
+            copy_passages: None,
         }
     }
 
     /// The map as stored: unsigned LEB128 numbers, each passage relative to the one before,
     /// most in two or three bytes: its word count with the form of what lies between it and
     /// the passage before (a blank line, a space, or anything else spelled out), then its
-    /// length in bytes.
+    /// length in bytes. The copy passages, when there are, follow: their count, then each
+    /// one's distance from the end of the one before and its length.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(8 + self.passages.len() * 4);
         put(&mut out, self.words as usize);
@@ -118,6 +125,15 @@ impl PassageMap {
             end = passage.span.end;
             if passage.words > 0 {
                 position = last;
+            }
+        }
+        if let Some(spans) = &self.copy_passages {
+            put(&mut out, spans.len());
+            let mut end = 0;
+            for span in spans {
+                put(&mut out, span.start - end);
+                put(&mut out, span.end - span.start);
+                end = span.end;
             }
         }
         out
@@ -164,7 +180,25 @@ impl PassageMap {
             });
             position = last;
         }
-        (reader.at == bytes.len()).then_some(PassageMap { words, passages })
+        let copy_passages = match reader.at < bytes.len() {
+            false => None,
+            true => {
+                let count = reader.next()?;
+                let mut spans = Vec::with_capacity(count.min(bytes.len()));
+                let mut end = 0usize;
+                for _ in 0..count {
+                    let start = end.checked_add(reader.next()?)?;
+                    end = start.checked_add(reader.next()?)?;
+                    spans.push(ByteSpan { start, end });
+                }
+                Some(spans)
+            }
+        };
+        (reader.at == bytes.len()).then_some(PassageMap {
+            words,
+            passages,
+            copy_passages,
+        })
     }
 }
 
@@ -323,7 +357,11 @@ mod tests {
                     proptest::prop_assert_eq!(passage.positions, (*first, last + 1));
                 }
             }
-            proptest::prop_assert_eq!(PassageMap::decode(&map.encode()), Some(map));
+            proptest::prop_assert_eq!(PassageMap::decode(&map.encode()), Some(map.clone()));
+            // With the copy passages a page stores, it reads back as written too.
+            let mut with = map;
+            with.copy_passages = Some(split(&body).into_iter().step_by(2).collect());
+            proptest::prop_assert_eq!(PassageMap::decode(&with.encode()), Some(with));
         }
     }
 
@@ -334,6 +372,13 @@ mod tests {
         assert_eq!(PassageMap::decode(&bytes), Some(map));
         bytes.push(1);
         assert_eq!(PassageMap::decode(&bytes), None);
+        // One copy passage, 3 bytes after the start, 4 long.
+        bytes.extend([3, 4]);
+        let read = PassageMap::decode(&bytes).expect("a map with its copy passages");
+        assert_eq!(
+            read.copy_passages,
+            Some(vec![ByteSpan { start: 3, end: 7 }])
+        );
         assert_eq!(PassageMap::decode(&[0x80]), None);
         assert_eq!(PassageMap::decode(&[]), None);
     }

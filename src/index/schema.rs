@@ -325,17 +325,20 @@ pub struct FileState {
 }
 
 /// Settings of a new index: the doc store (mostly article bodies) compressed with zstd, which
-/// takes about half the space of tantivy's default lz4 on news text, in 16 KiB blocks.
+/// takes about half the space of tantivy's default lz4 on news text, in 8 KiB blocks.
 ///
-/// Reading one article decompresses its whole block, and a search reads its best 30
-/// candidates; 16 KiB blocks (a handful of wire stories) made a cold search on Reuters-21578
-/// about a quarter faster than 64 KiB blocks for 5% more index bytes (BENCHMARKS.md).
+/// Reading one article decompresses its whole block, and a search reads its best candidates
+/// and a few reprint candidates; a block closes once it holds more than its size, so 8 KiB
+/// blocks hold a handful of wire stories or one OCR page. Against 16 KiB blocks they cut the
+/// instructions of a cold search by 11-16% on Reuters-21578 and up to 16% on the January 1916
+/// pages, for 2.6% more index bytes on Reuters (0.2% on the pages); 4 KiB blocks saved a few
+/// points more on Reuters for 5.6% (BENCHMARKS.md).
 pub fn index_settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
             compression_level: Some(3),
         }),
-        docstore_blocksize: 16 * 1024,
+        docstore_blocksize: 8 * 1024,
         ..IndexSettings::default()
     }
 }

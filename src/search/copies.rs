@@ -131,16 +131,20 @@ struct Target<'a> {
     segment: Option<SegmentId>,
     /// The passages wanted, as byte spans (`None`: every passage).
     spans: Option<Vec<(usize, usize)>>,
+    /// Its passages as its stored map keeps them, when it does ([`Ranked::copy_passages`]).
+    stored: Option<&'a [(usize, usize)]>,
 }
 
 impl<'a> Target<'a> {
     /// The target for `body`, its passages limited to those overlapping `spans` (byte spans;
-    /// `None`: every passage of an OCR page).
+    /// `None`: every passage of an OCR page); `stored`: its passages as its map stores them,
+    /// if it does.
     fn new(
         searcher: &Searcher,
         address: DocAddress,
         body: &'a str,
         spans: Option<&[(usize, usize)]>,
+        stored: Option<&'a [(usize, usize)]>,
     ) -> Target<'a> {
         Target {
             address,
@@ -150,6 +154,7 @@ impl<'a> Target<'a> {
             page: stores_passage_keys(searcher, address),
             segment: segment_id(searcher, address),
             spans: spans.map(<[_]>::to_vec),
+            stored,
         }
     }
 
@@ -181,10 +186,16 @@ impl<'a> Target<'a> {
                 .filter_map(|p| Some((p.span, OnceCell::new(), p.keys?.to_vec())))
                 .collect();
         }
-        // Every passage: the body read into words once; a few shown ones: each alone.
-        let shingled = match &self.spans {
-            None => signatures::passage_shingles(body),
-            Some(spans) => signatures::passages_overlapping(body, spans)
+        // Every passage: the body read into words once; a few shown ones: each alone, found
+        // among those the page's map stores, else by cutting the page.
+        let shingled = match (&self.spans, self.stored) {
+            (None, _) => signatures::passage_shingles(body),
+            (Some(_), Some(stored)) => stored
+                .iter()
+                .filter(|span| wanted(span))
+                .map(|&span| (span, signatures::shingles(&body[span.0..span.1])))
+                .collect(),
+            (Some(spans), None) => signatures::passages_overlapping(body, spans)
                 .into_iter()
                 .map(|span| (span, signatures::shingles(&body[span.0..span.1])))
                 .collect(),
@@ -698,6 +709,8 @@ struct Candidate {
     shingles: OnceCell<Shingles>,
     /// Its paragraphs (OCR pages), each read further only when its length lets it be a copy.
     passages: OnceCell<Vec<CandidatePassage>>,
+    /// Its passages as its stored map keeps them, when it does.
+    stored: Option<Vec<(usize, usize)>>,
 }
 
 /// A paragraph of a candidate: its byte span, its words (split at white space), whether it is
@@ -727,12 +740,21 @@ impl Candidate {
             let kept = self
                 .at
                 .and_then(|(segment, doc)| copy_keys::passages(segment, doc, body));
-            match kept {
-                Some(kept) => kept
+            // A page whose map stores its passages is not cut again: they are the paragraphs
+            // long enough to be one.
+            match (kept, &self.stored) {
+                (Some(kept), _) => kept
                     .iter()
                     .map(|p| (p.span, p.words, OnceCell::from(true), OnceCell::new()))
                     .collect(),
-                None => signatures::paragraphs_of(body)
+                (None, Some(stored)) => stored
+                    .iter()
+                    .map(|&span| {
+                        let words = spaced_words(&body[span.0..span.1]);
+                        (span, words, OnceCell::from(true), OnceCell::new())
+                    })
+                    .collect(),
+                (None, None) => signatures::paragraphs_of(body)
                     .into_iter()
                     .map(|span| {
                         let words = spaced_words(&body[span.0..span.1]);
@@ -851,12 +873,17 @@ fn candidate<'a>(
             // A server keeps the articles it has read (`passage::cache`).
             let segment = segment_id(searcher, address);
             let kept = segment.and_then(|segment| passage::cache::kept(segment, address.doc_id));
-            let article = match kept {
-                Some(kept) => Arc::clone(&kept.article),
+            let (article, stored) = match kept {
+                Some(kept) => (Arc::clone(&kept.article), None),
                 None => {
                     let document: TantivyDocument =
                         searcher.doc(address).map_err(|e| index.search_error(e))?;
-                    Arc::new(index.fields().to_article(&document))
+                    let stored = index
+                        .fields()
+                        .passage_map(&document)
+                        .and_then(|map| map.copy_passages)
+                        .map(|spans| spans.into_iter().map(|s| (s.start, s.end)).collect());
+                    (Arc::new(index.fields().to_article(&document)), stored)
                 }
             };
             Ok(entry.insert(Candidate {
@@ -864,6 +891,7 @@ fn candidate<'a>(
                 at: segment.map(|segment| (segment, address.doc_id)),
                 shingles: OnceCell::new(),
                 passages: OnceCell::new(),
+                stored,
             }))
         }
     }
@@ -947,6 +975,7 @@ pub fn annotate(
             candidate.address,
             body,
             Some(&spans),
+            candidate.copy_passages.as_deref(),
         )));
         shown.push(spans);
     }
@@ -1120,7 +1149,7 @@ pub fn copies_of(index: &NewsIndex, id: &str) -> Result<CopiesReport> {
     let address = index.address(&searcher, id)?;
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
     let article = index.fields().to_article(&document);
-    let target = Target::new(&searcher, address, &article.body, None);
+    let target = Target::new(&searcher, address, &article.body, None, None);
     let mut found = find(index, &searcher, &[&target])?
         .into_iter()
         .next()
@@ -1684,7 +1713,7 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
         }
         let targets: Vec<Target> = ids
             .iter()
-            .map(|(address, article)| Target::new(&searcher, *address, &article.body, None))
+            .map(|(address, article)| Target::new(&searcher, *address, &article.body, None, None))
             .collect();
         let found = find(index, &searcher, &targets.iter().collect::<Vec<_>>())?;
         for ((_, article), result) in ids.iter().zip(found) {

@@ -44,6 +44,10 @@ pub struct Ranked {
     pub matched: ArticleMatch,
     /// The final score.
     pub score: f32,
+    /// On an OCR page, the passages it compares for reprints as its stored map keeps them
+    /// ([`crate::index::passages::PassageMap::copy_passages`], byte spans); `None` when not
+    /// stored or when the server keeps them ([`super::copy_keys::passages`]).
+    pub copy_passages: Option<Vec<(usize, usize)>>,
 }
 
 /// Scores `candidates` (BM25 score, address, best BM25 first) against `plan` and sorts them,
@@ -183,7 +187,11 @@ pub fn score(
         Err(article) => {
             // A long body's stored cut and the index's positions of the query's words score
             // its passages without reading it into words; the answer is the same.
-            let map = index.fields().passage_map(&document);
+            let mut map = index.fields().passage_map(&document);
+            let copy_passages = map
+                .as_mut()
+                .and_then(|map| map.copy_passages.take())
+                .map(|spans| spans.into_iter().map(|s| (s.start, s.end)).collect());
             let marks = match &map {
                 Some(_) => marks_in_body(index, searcher, plan, address)?,
                 None => None,
@@ -198,6 +206,7 @@ pub fn score(
                 article,
                 bm25,
                 matched,
+                copy_passages,
             })
         }
     }
@@ -257,6 +266,7 @@ fn ranked_kept(plan: &Plan, bm25: f32, address: DocAddress, kept: &passage::cach
         article,
         bm25,
         matched,
+        copy_passages: None,
     }
 }
 
