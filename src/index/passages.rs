@@ -139,6 +139,18 @@ impl PassageMap {
         out
     }
 
+    /// Takes the [`PassageMap::copy_passages`] out of the map as `(start, end)` byte spans,
+    /// if every one is a span of `body` (in range, on character boundaries): `None` when the
+    /// map has none, or when they do not fit the body (a damaged index), so that the caller
+    /// cuts the body itself rather than slicing it where it cannot.
+    pub fn take_copy_passages(&mut self, body: &str) -> Option<Vec<(usize, usize)>> {
+        let spans = self.copy_passages.take()?;
+        spans
+            .iter()
+            .all(|span| body.get(span.start..span.end).is_some())
+            .then(|| spans.iter().map(|span| (span.start, span.end)).collect())
+    }
+
     /// Reads a map [`PassageMap::encode`] wrote; `None` when the bytes are not one.
     pub fn decode(bytes: &[u8]) -> Option<PassageMap> {
         let mut reader = Reader { bytes, at: 0 };
@@ -379,6 +391,13 @@ mod tests {
             read.copy_passages,
             Some(vec![ByteSpan { start: 3, end: 7 }])
         );
+        // Spans are handed out only when they are spans of the body.
+        let fits = read
+            .clone()
+            .take_copy_passages("One two.\n\nThree four five.");
+        assert_eq!(fits, Some(vec![(3, 7)]));
+        assert_eq!(read.clone().take_copy_passages("One"), None);
+        assert_eq!(read.clone().take_copy_passages("Oné two"), None);
         assert_eq!(PassageMap::decode(&[0x80]), None);
         assert_eq!(PassageMap::decode(&[]), None);
     }

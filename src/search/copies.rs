@@ -878,12 +878,12 @@ fn candidate<'a>(
                 None => {
                     let document: TantivyDocument =
                         searcher.doc(address).map_err(|e| index.search_error(e))?;
+                    let article = index.fields().to_article(&document);
                     let stored = index
                         .fields()
                         .passage_map(&document)
-                        .and_then(|map| map.copy_passages)
-                        .map(|spans| spans.into_iter().map(|s| (s.start, s.end)).collect());
-                    (Arc::new(index.fields().to_article(&document)), stored)
+                        .and_then(|mut map| map.take_copy_passages(&article.body));
+                    (Arc::new(article), stored)
                 }
             };
             Ok(entry.insert(Candidate {

@@ -46,7 +46,9 @@ pub struct Ranked {
     pub score: f32,
     /// On an OCR page, the passages it compares for reprints as its stored map keeps them
     /// ([`crate::index::passages::PassageMap::copy_passages`], byte spans); `None` when not
-    /// stored or when the server keeps them ([`super::copy_keys::passages`]).
+    /// stored, when they do not fit the body, or when the article comes from what a server
+    /// keeps ([`passage::cache`]; a server keeps each page's passages itself,
+    /// [`super::copy_keys::passages`]).
     pub copy_passages: Option<Vec<(usize, usize)>>,
 }
 
@@ -190,8 +192,7 @@ pub fn score(
             let mut map = index.fields().passage_map(&document);
             let copy_passages = map
                 .as_mut()
-                .and_then(|map| map.copy_passages.take())
-                .map(|spans| spans.into_iter().map(|s| (s.start, s.end)).collect());
+                .and_then(|map| map.take_copy_passages(&article.body));
             let marks = match &map {
                 Some(_) => marks_in_body(index, searcher, plan, address)?,
                 None => None,
