@@ -330,10 +330,10 @@ pub struct FileState {
 /// Reading one article decompresses its whole block, and a search reads its best candidates
 /// and a few reprint candidates; a block closes once it holds more than its size, so 8 KiB
 /// blocks hold a handful of wire stories, or an OCR page with at most 8 KiB of the documents
-/// before it. Against 16 KiB blocks they cut the
-/// instructions of a cold search by 11-16% on Reuters-21578 and up to 16% on the January 1916
-/// pages, for 2.6% more index bytes on Reuters (0.2% on the pages); 4 KiB blocks saved a few
-/// points more on Reuters for 5.6% (BENCHMARKS.md).
+/// before it. Against 16 KiB blocks they cut the instructions of a cold search by 11-16% on
+/// Reuters-21578 and up to 16% on the January 1916 pages, for 2.6% more index bytes on
+/// Reuters (0.2% on the pages); 4 KiB blocks saved a few points more on Reuters for 5.6%
+/// (BENCHMARKS.md).
 pub fn index_settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {

@@ -190,15 +190,16 @@ impl<'a> Target<'a> {
         // among those the page's map stores, else by cutting the page.
         let shingled = match (&self.spans, self.stored) {
             (None, _) => signatures::passage_shingles(body),
-            (Some(_), Some(stored)) => stored
-                .iter()
-                .filter(|span| wanted(span))
-                .map(|&span| (span, signatures::shingles(&body[span.0..span.1])))
-                .collect(),
-            (Some(spans), None) => signatures::passages_overlapping(body, spans)
-                .into_iter()
-                .map(|span| (span, signatures::shingles(&body[span.0..span.1])))
-                .collect(),
+            (Some(spans), stored) => {
+                let shown: Vec<(usize, usize)> = match stored {
+                    Some(stored) => stored.iter().copied().filter(wanted).collect(),
+                    None => signatures::passages_overlapping(body, spans),
+                };
+                shown
+                    .into_iter()
+                    .map(|span| (span, signatures::shingles(&body[span.0..span.1])))
+                    .collect()
+            }
         };
         shingled
             .into_iter()
@@ -735,33 +736,29 @@ impl Candidate {
         // Paragraphs are cut once; whether one is long enough to be a passage, and its
         // shingles, are read only for those the cheaper tests let through.
         let passages = self.passages.get_or_init(|| {
-            // A server keeps the page's passages; else its paragraphs are cut here, and
-            // whether one is long enough to be a passage is asked only when it matters.
+            // A server keeps the page's passages; else those its map stores (the paragraphs
+            // long enough to be one) are taken, or its paragraphs are cut here and whether
+            // one is long enough to be a passage is asked only when it matters.
             let kept = self
                 .at
                 .and_then(|(segment, doc)| copy_keys::passages(segment, doc, body));
-            // A page whose map stores its passages is not cut again: they are the paragraphs
-            // long enough to be one.
-            match (kept, &self.stored) {
-                (Some(kept), _) => kept
+            if let Some(kept) = kept {
+                return kept
                     .iter()
                     .map(|p| (p.span, p.words, OnceCell::from(true), OnceCell::new()))
-                    .collect(),
-                (None, Some(stored)) => stored
-                    .iter()
-                    .map(|&span| {
-                        let words = spaced_words(&body[span.0..span.1]);
-                        (span, words, OnceCell::from(true), OnceCell::new())
-                    })
-                    .collect(),
-                (None, None) => signatures::paragraphs_of(body)
-                    .into_iter()
-                    .map(|span| {
-                        let words = spaced_words(&body[span.0..span.1]);
-                        (span, words, OnceCell::new(), OnceCell::new())
-                    })
-                    .collect(),
+                    .collect();
             }
+            let (spans, long) = match &self.stored {
+                Some(stored) => (stored.clone(), OnceCell::from(true)),
+                None => (signatures::paragraphs_of(body), OnceCell::new()),
+            };
+            spans
+                .into_iter()
+                .map(|span| {
+                    let words = spaced_words(&body[span.0..span.1]);
+                    (span, words, long.clone(), OnceCell::new())
+                })
+                .collect()
         });
         let size = set.len() as f64;
         let mut hashes = Vec::new();
