@@ -140,7 +140,7 @@ impl<'a> Target<'a> {
     /// `None`: every passage of an OCR page); `stored`: its passages as its map stores them,
     /// if it does.
     fn new(
-        searcher: &Searcher,
+        columns: &CopyColumns,
         address: DocAddress,
         body: &'a str,
         spans: Option<&[(usize, usize)]>,
@@ -150,9 +150,9 @@ impl<'a> Target<'a> {
             address,
             body,
             shingles: OnceCell::new(),
-            signature: stored_signature(searcher, address),
-            page: stores_passage_keys(searcher, address),
-            segment: segment_id(searcher, address),
+            signature: columns.signature(address),
+            page: columns.stores_passage_keys(address),
+            segment: segment_id(columns.searcher, address),
             spans: spans.map(<[_]>::to_vec),
             stored,
         }
@@ -211,13 +211,51 @@ impl<'a> Target<'a> {
     }
 }
 
-/// The signature stored with the article at `address`, if it has one.
-fn stored_signature(searcher: &Searcher, address: DocAddress) -> Option<Signature> {
-    let segment = searcher
-        .segment_readers()
-        .get(address.segment_ord as usize)?;
-    let column = segment.fast_fields().u64(COPY_ARTICLE).ok()?;
-    Signature::from_values(column.values_for_doc(address.doc_id))
+/// The copy fast fields of a searcher's segments, each opened on first use and at most once:
+/// opening a column by name reads its segment's directory of columns, which cost more than
+/// reading a hit's values from it when every hit opened its own.
+struct CopyColumns<'s> {
+    searcher: &'s Searcher,
+    /// Per segment ordinal, its article signatures' column and its passage keys' column.
+    segments: Vec<(OnceCell<Option<Column<u64>>>, OnceCell<Option<Column<u64>>>)>,
+}
+
+impl<'s> CopyColumns<'s> {
+    fn new(searcher: &'s Searcher) -> CopyColumns<'s> {
+        let segments = searcher
+            .segment_readers()
+            .iter()
+            .map(|_| (OnceCell::new(), OnceCell::new()))
+            .collect();
+        CopyColumns { searcher, segments }
+    }
+
+    /// The signatures' column of the segment of `address`, or with `passage` its passage keys'.
+    fn column(&self, address: DocAddress, passage: bool) -> Option<&Column<u64>> {
+        let ordinal = address.segment_ord as usize;
+        let (articles, passages) = self.segments.get(ordinal)?;
+        let (cell, name) = match passage {
+            false => (articles, COPY_ARTICLE),
+            true => (passages, COPY_PASSAGE),
+        };
+        cell.get_or_init(|| {
+            let segment = self.searcher.segment_readers().get(ordinal)?;
+            segment.fast_fields().u64(name).ok()
+        })
+        .as_ref()
+    }
+
+    /// The signature stored with the article at `address`, if it has one.
+    fn signature(&self, address: DocAddress) -> Option<Signature> {
+        let column = self.column(address, false)?;
+        Signature::from_values(column.values_for_doc(address.doc_id))
+    }
+
+    /// Whether the article at `address` stores passage keys (only an OCR page does).
+    fn stores_passage_keys(&self, address: DocAddress) -> bool {
+        self.column(address, true)
+            .is_some_and(|column| column.values_for_doc(address.doc_id).next().is_some())
+    }
 }
 
 /// The id of the segment of `address`.
@@ -226,15 +264,6 @@ fn segment_id(searcher: &Searcher, address: DocAddress) -> Option<SegmentId> {
         .segment_readers()
         .get(address.segment_ord as usize)
         .map(SegmentReader::segment_id)
-}
-
-/// Whether the article at `address` stores passage keys (only an OCR page does).
-fn stores_passage_keys(searcher: &Searcher, address: DocAddress) -> bool {
-    searcher
-        .segment_readers()
-        .get(address.segment_ord as usize)
-        .and_then(|segment| segment.fast_fields().u64(COPY_PASSAGE).ok())
-        .is_some_and(|column| column.values_for_doc(address.doc_id).next().is_some())
 }
 
 /// A passage of a target: its byte span, its shingles and its band keys.
@@ -919,8 +948,9 @@ pub fn collapse_apart(searcher: &Searcher, ranked: Vec<Ranked>) -> (Vec<Ranked>,
     type Kept = (Ranked, Option<Signature>, OnceCell<Shingles>);
     let mut kept: Vec<Kept> = Vec::new();
     let mut dropped = Vec::new();
+    let columns = CopyColumns::new(searcher);
     for candidate in ranked {
-        let signature = stored_signature(searcher, candidate.address);
+        let signature = columns.signature(candidate.address);
         let own: OnceCell<Shingles> = OnceCell::new();
         let is_copy = signature.is_some_and(|signature| {
             kept.iter().any(|(other, other_signature, other_shingles)| {
@@ -955,6 +985,7 @@ pub fn annotate(
     reuse: bool,
 ) -> Result<()> {
     let mut targets = Vec::with_capacity(hits.len());
+    let columns = CopyColumns::new(searcher);
     // Per hit, its shown passages as byte spans of the body.
     let mut shown: Vec<Vec<(usize, usize)>> = Vec::with_capacity(hits.len());
     for hit in hits.iter() {
@@ -968,7 +999,7 @@ pub fn annotate(
         let bytes = byte_offsets(body, &offsets);
         let spans: Vec<(usize, usize)> = bytes.chunks(2).map(|pair| (pair[0], pair[1])).collect();
         targets.push(Some(Target::new(
-            searcher,
+            &columns,
             candidate.address,
             body,
             Some(&spans),
@@ -1146,7 +1177,7 @@ pub fn copies_of(index: &NewsIndex, id: &str) -> Result<CopiesReport> {
     let address = index.address(&searcher, id)?;
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
     let article = index.fields().to_article(&document);
-    let target = Target::new(&searcher, address, &article.body, None, None);
+    let target = Target::new(&CopyColumns::new(&searcher), address, &article.body, None, None);
     let mut found = find(index, &searcher, &[&target])?
         .into_iter()
         .next()
@@ -1692,6 +1723,7 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
         }
     }
     let mut pairs = AllPairs::default();
+    let columns = CopyColumns::new(&searcher);
     for chunk in addresses.chunks(512) {
         let mut ids = Vec::with_capacity(chunk.len());
         for &address in chunk {
@@ -1710,7 +1742,7 @@ pub fn all_pairs(index: &NewsIndex) -> Result<AllPairs> {
         }
         let targets: Vec<Target> = ids
             .iter()
-            .map(|(address, article)| Target::new(&searcher, *address, &article.body, None, None))
+            .map(|(address, article)| Target::new(&columns, *address, &article.body, None, None))
             .collect();
         let found = find(index, &searcher, &targets.iter().collect::<Vec<_>>())?;
         for ((_, article), result) in ids.iter().zip(found) {
