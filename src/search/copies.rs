@@ -217,8 +217,11 @@ impl<'a> Target<'a> {
 struct CopyColumns<'s> {
     searcher: &'s Searcher,
     /// Per segment ordinal, its article signatures' column and its passage keys' column.
-    segments: Vec<(OnceCell<Option<Column<u64>>>, OnceCell<Option<Column<u64>>>)>,
+    segments: Vec<(ColumnCell, ColumnCell)>,
 }
+
+/// A segment's column once opened (`None`: the segment has none).
+type ColumnCell = OnceCell<Option<Column<u64>>>;
 
 impl<'s> CopyColumns<'s> {
     fn new(searcher: &'s Searcher) -> CopyColumns<'s> {
