@@ -128,8 +128,11 @@ def goals(results):
                  f"{p50:.1f} / {p95:.1f} ms", p50 < 5 and p95 < 10)
         warm_ = ours.get("warm")
         if warm_:
+            floor = warm_.get("floor_p50")
             goal("warm query (server, passages) p50 < 1 ms and p95 < 5 ms", name,
-                 f"{warm_['p50']:.2f} / {warm_['p95']:.2f} ms", warm_["p50"] < 1 and warm_["p95"] < 5)
+                 f"{warm_['p50']:.2f} / {warm_['p95']:.2f} ms"
+                 + (f" (the client's floor, `/health`: {floor:.2f} ms p50)" if floor else ""),
+                 warm_["p50"] < 1 and warm_["p95"] < 5)
         server = ours.get("server")
         if server:
             eight, many = server["8"], server["64"]

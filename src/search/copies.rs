@@ -998,9 +998,7 @@ pub fn annotate(
             continue;
         };
         let body = &candidate.article.body;
-        let offsets: Vec<usize> = hit.passages.iter().flat_map(|p| [p.start, p.end]).collect();
-        let bytes = byte_offsets(body, &offsets);
-        let spans: Vec<(usize, usize)> = bytes.chunks(2).map(|pair| (pair[0], pair[1])).collect();
+        let spans = shown_bytes(body, hit);
         targets.push(Some(Target::new(
             &columns,
             candidate.address,
@@ -1026,11 +1024,7 @@ pub fn annotate(
         if !signatures::is_page(body) {
             continue;
         }
-        let offsets: Vec<usize> = hit.passages.iter().flat_map(|p| [p.start, p.end]).collect();
-        let spans: Vec<(usize, usize)> = byte_offsets(body, &offsets)
-            .chunks(2)
-            .map(|pair| (pair[0], pair[1]))
-            .collect();
+        let spans = shown_bytes(body, hit);
         add_reuse(
             &mut finder,
             &candidate.article,
@@ -1065,6 +1059,23 @@ pub fn annotate(
     Ok(())
 }
 
+/// The byte spans of `hit`'s passages in `body`: those the search made them from, else (a
+/// passage made otherwise) found from their characters.
+fn shown_bytes(body: &str, hit: &Hit) -> Vec<(usize, usize)> {
+    let kept: Option<Vec<(usize, usize)>> = hit
+        .passages
+        .iter()
+        .map(|p| p.bytes.map(|span| (span.start, span.end)))
+        .collect();
+    kept.unwrap_or_else(|| {
+        let offsets: Vec<usize> = hit.passages.iter().flat_map(|p| [p.start, p.end]).collect();
+        byte_offsets(body, &offsets)
+            .chunks(2)
+            .map(|pair| (pair[0], pair[1]))
+            .collect()
+    })
+}
+
 /// A `(start, end)` pair of byte offsets as the passage module's span.
 fn byte_span((start, end): (usize, usize)) -> passage::ByteSpan {
     passage::ByteSpan { start, end }
@@ -1073,16 +1084,50 @@ fn byte_span((start, end): (usize, usize)) -> passage::ByteSpan {
 /// The words of `text` between whitespace, as `split_whitespace` counts them; an ASCII text
 /// (most OCR paragraphs) counted byte by byte.
 pub(crate) fn spaced_words(text: &str) -> usize {
-    if !text.is_ascii() {
+    // Outside ASCII, only a white space character splits words differently from its bytes
+    // read one by one (any other character's bytes are no space, and none starts a word after
+    // its first): such a text is counted by characters.
+    if !text.is_ascii() && has_wide_space(text.as_bytes()) {
         return text.split_whitespace().count();
     }
-    let (mut count, mut after_space) = (0usize, true);
-    for &byte in text.as_bytes() {
-        let space = crate::parse::is_space_byte(byte);
-        count += usize::from(after_space & !space);
-        after_space = space;
+    // A word starts at a byte that is no space, first or after a space: each byte is told
+    // with the one before it, not by a running state, so that the compiler counts a block of
+    // bytes in vector lanes (blocks of at most 255, whose counts fit a byte).
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    let mut count = usize::from(!crate::parse::is_space_byte(first));
+    for (before, after) in bytes.chunks(255).zip(bytes[1..].chunks(255)) {
+        let starts: u8 = before
+            .iter()
+            .zip(after)
+            .map(|(&a, &b)| {
+                u8::from(crate::parse::is_space_byte(a)) & u8::from(!crate::parse::is_space_byte(b))
+            })
+            .fold(0u8, u8::wrapping_add);
+        count += usize::from(starts);
     }
     count
+}
+
+/// Whether UTF-8 `bytes` hold a white space character outside ASCII (as `char::is_whitespace`
+/// tells it: U+0085, U+00A0, U+1680, U+2000 to U+200A, U+2028, U+2029, U+202F, U+205F and
+/// U+3000), found by their first bytes; curly quotes and other characters of the U+2000 block
+/// are not.
+fn has_wide_space(bytes: &[u8]) -> bool {
+    let wide = |at: usize| {
+        matches!(
+            &bytes[at..],
+            [0xC2, 0x85 | 0xA0, ..]
+                | [0xE1, 0x9A, 0x80, ..]
+                | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+                | [0xE2, 0x81, 0x9F, ..]
+                | [0xE3, 0x80, 0x80, ..]
+        )
+    };
+    memchr::memchr3_iter(0xC2, 0xE1, 0xE2, bytes).any(wide)
+        || memchr::memchr_iter(0xE3, bytes).any(wide)
 }
 
 /// The byte offsets of characters `chars` in `text` (the text's length past its end), in
@@ -1928,11 +1973,29 @@ mod tests {
             "tab\tand\nnew\r\nlines\x0b\x0cend",
             "x\u{1c}y",
             "Zürich,\u{a0}naïve\u{2003}café — 1916",
+            "word ".repeat(300).as_str(),
+            " a\tb\n\nc  ".repeat(97).as_str(),
+            "x".repeat(1000).as_str(),
+            "“Quoted,” she said\u{2014}twice — naïve ’tis".repeat(9).as_str(),
+            "a\u{85}b\u{a0}c\u{1680}d\u{2009}e\u{2028}f\u{202f}g\u{205f}h\u{3000}i",
         ] {
             assert_eq!(
                 spaced_words(text),
                 text.split_whitespace().count(),
                 "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_wide_space_is_told_and_no_other_character() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| !c.is_ascii()) {
+            let text = format!("a{c}b");
+            assert_eq!(has_wide_space(text.as_bytes()), c.is_whitespace(), "{c:?}");
+            assert_eq!(
+                spaced_words(&text),
+                text.split_whitespace().count(),
+                "{c:?}"
             );
         }
     }

@@ -33,7 +33,7 @@ pub struct CharSpan {
 }
 
 /// A piece of an article's body that matches the query.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Passage {
     /// The passage text, as in the body.
     pub text: String,
@@ -50,6 +50,32 @@ pub struct Passage {
     /// Where else this passage was printed (OCR pages; [`super::copies`]), in date order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reprints: Vec<super::copies::Copy>,
+    /// Its byte range in the body, while a search makes its answer (not in the contract): what
+    /// the copies of its passages are looked for by, without counting characters again.
+    #[serde(skip)]
+    pub(crate) bytes: Option<ByteSpan>,
+}
+
+/// Passages are equal when the contract says so: their byte range, known only inside a search,
+/// is left out.
+impl PartialEq for Passage {
+    fn eq(&self, other: &Passage) -> bool {
+        let Passage {
+            text,
+            start,
+            end,
+            highlights,
+            score,
+            reprints,
+            bytes: _,
+        } = self;
+        *text == other.text
+            && *start == other.start
+            && *end == other.end
+            && *highlights == other.highlights
+            && *score == other.score
+            && *reprints == other.reprints
+    }
 }
 
 /// A scored passage of one article, in byte offsets into its body.
@@ -375,6 +401,7 @@ pub fn plain_passage(body: &str, span: ByteSpan) -> Passage {
         highlights: Vec::new(),
         score: 0.0,
         reprints: Vec::new(),
+        bytes: body.get(start..end).map(|_| span),
     }
 }
 
