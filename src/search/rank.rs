@@ -180,16 +180,16 @@ pub fn score(
 ) -> Result<Ranked> {
     let segment = searcher.segment_reader(address.segment_ord).segment_id();
     if let Some(kept) = passage::cache::kept(segment, address.doc_id) {
-        return Ok(ranked_kept(plan, bm25, address, &kept));
+        return ranked_kept(index, searcher, plan, bm25, address, &kept);
     }
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
     let article = Arc::new(index.fields().to_article(&document));
-    match passage::cache::keep(segment, address.doc_id, article) {
-        Ok(kept) => Ok(ranked_kept(plan, bm25, address, &kept)),
-        Err(article) => {
-            // A long body's stored cut and the index's positions of the query's words score
-            // its passages without reading it into words; the answer is the same.
-            let mut map = index.fields().passage_map(&document);
+    // A long body's stored cut and the index's positions of the query's words score its
+    // passages without reading it into words; the answer is the same. A server keeps the map.
+    let map = index.fields().passage_map(&document);
+    match passage::cache::keep(segment, address.doc_id, article, map) {
+        Ok(kept) => ranked_kept(index, searcher, plan, bm25, address, &kept),
+        Err((article, mut map)) => {
             let copy_passages = map
                 .as_mut()
                 .and_then(|map| map.take_copy_passages(&article.body));
@@ -257,19 +257,35 @@ fn marks_in_body(
     Ok(Some(marks))
 }
 
-/// A candidate scored from what the server kept of it ([`passage::cache`]).
-fn ranked_kept(plan: &Plan, bm25: f32, address: DocAddress, kept: &passage::cache::Kept) -> Ranked {
+/// A candidate scored from what the server kept of it ([`passage::cache`]): its cut, or its
+/// stored map with the index's positions of the query's words, as a one-shot search scores it.
+fn ranked_kept(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    plan: &Plan,
+    bm25: f32,
+    address: DocAddress,
+    kept: &passage::cache::Kept,
+) -> Result<Ranked> {
     let article = Arc::clone(&kept.article);
-    let matched = passage::match_cut(&article.title, &article.body, &kept.cut, plan);
-    Ranked {
+    let (title, body) = (&article.title, &article.body);
+    let matched = match &kept.cut {
+        passage::cache::Words::Cut(cut) => passage::match_cut(title, body, cut, plan),
+        passage::cache::Words::Map(map) => match marks_in_body(index, searcher, plan, address)? {
+            Some(marks) => passage::match_map(title, map, &marks, plan),
+            None => passage::match_article(title, body, plan),
+        },
+    };
+    Ok(Ranked {
         address,
         score: article_score(bm25, &matched),
         article,
         bm25,
         matched,
         copy_passages: None,
-    }
+    })
 }
+
 
 /// `bm25 × (0.1 + 0.9 × C²)`, `C` the article's [`ArticleMatch::concentration`].
 ///

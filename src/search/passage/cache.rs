@@ -1,6 +1,10 @@
 //! Articles as read and cut once ([`Kept`], [`kept`], [`keep`]): the article itself, its body's
 //! word boundaries with a hash of each word's indexed form, and its passage spans, all of which
-//! depend on the stored text alone, kept between searches within a byte budget.
+//! depend on the stored text alone, kept between searches within a byte budget. A long body
+//! that stored its cut ([`PassageMap`]) keeps that map instead: its query words come from the
+//! index's positions, as in a one-shot search, which costs a few term lookups whatever the
+//! page's length where marking a kept page's words costs a comparison per word (9-11% less
+//! server CPU per search on the 1916 pages, and a third less memory; BENCHMARKS.md).
 //!
 //! A long page takes longer to decompress, scan for words, analyse and cut into passages than to
 //! score once its words are marked; a server asked about the same pages again keeps what it has
@@ -18,7 +22,8 @@ use rustc_hash::FxHasher;
 use tantivy::DocId;
 use tantivy::index::SegmentId;
 
-use super::{ByteSpan, split, word_ranges};
+use super::{ByteSpan, PassageMap, split, word_ranges};
+use crate::index::passages::MappedPassage;
 use crate::article::Article;
 use crate::index::analysis::{Normalizer, words};
 
@@ -83,13 +88,40 @@ impl Cut {
     }
 }
 
-/// An article as read from the index, with its body's [`Cut`].
+/// An article as read from the index, with its body's [`Cut`], or the cut its index stores.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kept {
     /// The article.
     pub article: Arc<Article>,
     /// Its body, cut.
-    pub cut: Cut,
+    pub cut: Words,
+}
+
+/// How a kept body's words are found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Words {
+    /// Cut here: each word with the hash of its indexed form.
+    Cut(Cut),
+    /// A long body's stored map: its query words come from the index's positions, as in a
+    /// one-shot search ([`super::match_map`]), and nothing of its words is kept.
+    Map(PassageMap),
+}
+
+impl Words {
+    /// Bytes it holds.
+    fn bytes(&self) -> usize {
+        match self {
+            Words::Cut(cut) => cut.bytes(),
+            Words::Map(map) => {
+                std::mem::size_of::<PassageMap>()
+                    + map.passages.len() * std::mem::size_of::<MappedPassage>()
+                    + map
+                        .copy_passages
+                        .as_ref()
+                        .map_or(0, |spans| spans.len() * std::mem::size_of::<ByteSpan>())
+            }
+        }
+    }
 }
 
 impl Kept {
@@ -142,19 +174,31 @@ pub fn kept(segment: SegmentId, doc: DocId) -> Option<Arc<Kept>> {
     store.kept.get(&(segment, doc)).map(Arc::clone)
 }
 
-/// Cuts `article` (document `doc` of segment `segment`) and keeps it when it fits the budget;
-/// gives the article back when nothing is kept ([`enable`] was not called) or its body's
+/// Keeps `article` (document `doc` of segment `segment`) when it fits the budget, with `map`,
+/// its stored cut, when every passage of it is a span of the body, else cut here; gives the
+/// article and its map back when nothing is kept ([`enable`] was not called) or its body's
 /// offsets do not fit 32 bits.
 pub fn keep(
     segment: SegmentId,
     doc: DocId,
     article: Arc<Article>,
-) -> Result<Arc<Kept>, Arc<Article>> {
+    map: Option<PassageMap>,
+) -> Result<Arc<Kept>, (Arc<Article>, Option<PassageMap>)> {
     let Some(Ok(mut store)) = STORE.get().map(Mutex::lock) else {
-        return Err(article);
+        return Err((article, map));
     };
-    let Some(cut) = Cut::of(&article.body, &mut store.analysis) else {
-        return Err(article);
+    // A map that does not fit its body (a damaged index) is not used: the body is cut.
+    let fits = |map: &PassageMap| {
+        map.passages
+            .iter()
+            .all(|p| article.body.get(p.span.start..p.span.end).is_some())
+    };
+    let cut = match map {
+        Some(map) if fits(&map) => Words::Map(map),
+        map => match Cut::of(&article.body, &mut store.analysis) {
+            Some(cut) => Words::Cut(cut),
+            None => return Err((article, map)),
+        },
     };
     let kept = Arc::new(Kept { article, cut });
     let key = (segment, doc);
@@ -188,13 +232,16 @@ mod tests {
         let mut article = Article::new(Path::new("a.txt"), None);
         article.body = "One two three.\n\nFour five six. ".repeat(20);
         let article = Arc::new(article);
-        let first = keep(segment, 0, Arc::clone(&article)).unwrap();
+        let first = keep(segment, 0, Arc::clone(&article), None).unwrap();
         assert_eq!(first.article, article);
         let mut analysis = Normalizer::stemming();
-        assert_eq!(first.cut, Cut::of(&article.body, &mut analysis).unwrap());
+        assert_eq!(
+            first.cut,
+            Words::Cut(Cut::of(&article.body, &mut analysis).unwrap())
+        );
         assert!(Arc::ptr_eq(&first, &kept(segment, 0).unwrap()), "kept");
         for doc in 1..100 {
-            assert!(keep(segment, doc, Arc::clone(&article)).is_ok());
+            assert!(keep(segment, doc, Arc::clone(&article), None).is_ok());
         }
         let store = STORE.get().unwrap().lock().unwrap();
         assert!(
