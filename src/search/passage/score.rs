@@ -49,6 +49,29 @@ pub fn score_passage(
         if !in_scope(concept) {
             continue;
         }
+        // A word concept's occurrences are its tokens, one each: counted, highlighted and
+        // placed in one pass, with no list per occurrence.
+        if let Target::Words(words) = target {
+            let mut positions: Vec<u32> = tokens
+                .iter()
+                .filter(|t| t.word.is_some_and(|w| words.contains(&w)))
+                .map(|t| t.position)
+                .collect();
+            if positions.is_empty() {
+                continue;
+            }
+            found_weight += concept.weight;
+            parts.push(Part {
+                kind: PartKind::Concept(at),
+                count: positions.len() as u32,
+                weight: concept.weight,
+                score: concept.weight * saturate(positions.len()),
+            });
+            highlights.extend_from_slice(&positions);
+            positions.sort_unstable();
+            word_positions.push((concept.weight, positions));
+            continue;
+        }
         let found = occurrences(concept, target, tokens);
         if found.is_empty() {
             if let (Pattern::Phrase { weights, .. }, Target::Phrase(words)) =
