@@ -1587,7 +1587,9 @@ impl Stories {
                 }
             }
         }
-        let roots = Stories::of(signatures).roots();
+        // Every article here may share a band value with another of them already (or was read
+        // earlier): the band values are not filtered again.
+        let roots = Stories::of(signatures).roots_among(None);
         singles
             + roots
                 .iter()
@@ -1600,6 +1602,21 @@ impl Stories {
     /// id); pending articles are not among them.
     pub fn roots(&self) -> Vec<u32> {
         let signatures = &self.signatures;
+        // Only articles holding a band value that another may hold can join a story: most
+        // articles (alone among the matches) cost a few bit tests and no table lookups.
+        let mut prints = BandPrints::with_capacity(signatures.len());
+        for signature in signatures {
+            prints.push(signature.as_ref());
+        }
+        self.roots_among(Some(&may_share(&prints)))
+    }
+
+    /// [`Stories::roots`], only the articles `shared` marks (all of them: `None`) looked up by
+    /// their band values. The roots are the same whichever articles are marked, as long as
+    /// every article that holds a band value another holds is: one that holds none joins no
+    /// story.
+    fn roots_among(&self, shared: Option<&[bool]>) -> Vec<u32> {
+        let signatures = &self.signatures;
         let mut parent: Vec<u32> = (0..signatures.len() as u32).collect();
         fn root(parent: &mut [u32], mut at: u32) -> u32 {
             while parent[at as usize] != at {
@@ -1608,17 +1625,9 @@ impl Stories {
             }
             at
         }
-        // Only articles holding a band value that another may hold can join a story: most
-        // articles (alone among the matches) cost a few bit tests and no table lookups.
-        let mut prints = BandPrints::with_capacity(signatures.len());
-        for signature in signatures {
-            prints.push(signature.as_ref());
-        }
-        let shared: Vec<u32> = may_share(&prints)
-            .iter()
-            .enumerate()
-            .filter(|&(i, &shared)| shared && signatures[i].is_some())
-            .map(|(i, _)| i as u32)
+        let shared: Vec<u32> = (0..signatures.len())
+            .filter(|&i| shared.is_none_or(|shared| shared[i]) && signatures[i].is_some())
+            .map(|i| i as u32)
             .collect();
         // One band at a time, so the table of first holders stays small enough for the CPU's
         // caches; band values are hashes already, so a multiplicative hash spreads them. The
