@@ -270,14 +270,51 @@ pub(crate) fn column_terms(column: &tantivy::columnar::StrColumn) -> std::io::Re
     Ok(terms)
 }
 
+/// What [`open_checked`] reads of a commit's metadata.
+struct Commit {
+    /// Its segments.
+    segments: usize,
+    /// newsindex's payload, if the commit has one.
+    payload: Option<String>,
+}
+
+/// The commit's metadata at `dir` as [`Commit`] (tantivy's `meta.json`, its other fields
+/// skipped); `None` when it cannot be read so.
+fn read_commit(dir: &Path) -> Option<Commit> {
+    #[derive(Deserialize)]
+    struct Light {
+        segments: Vec<serde::de::IgnoredAny>,
+        #[serde(default)]
+        payload: Option<String>,
+    }
+    let text = std::fs::read(dir.join("meta.json")).ok()?;
+    let light: Light = serde_json::from_slice(&text).ok()?;
+    Some(Commit {
+        segments: light.segments.len(),
+        payload: light.payload,
+    })
+}
+
 /// Opens the tantivy index at `dir` and reads its newsindex payload, refusing an index of
 /// another schema version or with another field layout, and naming a damaged one as such.
 pub(crate) fn open_checked(dir: &Path) -> Result<(Index, IndexMeta)> {
     let unknown = IndexMeta::default();
     let index = Index::open_in_dir(dir).map_err(|source| damaged(dir, &unknown, source))?;
-    let metas = index
-        .load_metas()
-        .map_err(|source| damaged(dir, &unknown, source))?;
+    // The payload and whether there are segments, read from the commit's metadata without
+    // building its schema and segment list again (tantivy just did, and its reader does once
+    // more); tantivy's own reading when this one fails, for its error.
+    let metas = match read_commit(dir) {
+        Some(metas) => metas,
+        None => {
+            let metas = index
+                .load_metas()
+                .map_err(|source| damaged(dir, &unknown, source))?;
+            Commit {
+                segments: metas.segments.len(),
+                payload: metas.payload,
+            }
+        }
+    };
     let outdated = |meta: &IndexMeta| Error::IndexOutdated {
         path: dir.to_path_buf(),
         found: meta.schema_version,
@@ -292,7 +329,7 @@ pub(crate) fn open_checked(dir: &Path) -> Result<(Index, IndexMeta)> {
         Some(meta) if meta.schema_version == schema::SCHEMA_VERSION => meta,
         Some(meta) => return Err(outdated(&meta)),
         // Created and never committed to: nothing in it to be outdated.
-        None if metas.segments.is_empty() => IndexMeta::default(),
+        None if metas.segments == 0 => IndexMeta::default(),
         None => return Err(outdated(&unknown)),
     };
     if index.schema() != Fields::new().schema {
