@@ -1225,7 +1225,13 @@ pub fn copies_of(index: &NewsIndex, id: &str) -> Result<CopiesReport> {
     let address = index.address(&searcher, id)?;
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
     let article = index.fields().to_article(&document);
-    let target = Target::new(&CopyColumns::new(&searcher), address, &article.body, None, None);
+    let target = Target::new(
+        &CopyColumns::new(&searcher),
+        address,
+        &article.body,
+        None,
+        None,
+    );
     let mut found = find(index, &searcher, &[&target])?
         .into_iter()
         .next()
@@ -1985,7 +1991,9 @@ mod tests {
             "word ".repeat(300).as_str(),
             " a\tb\n\nc  ".repeat(97).as_str(),
             "x".repeat(1000).as_str(),
-            "“Quoted,” she said\u{2014}twice — naïve ’tis".repeat(9).as_str(),
+            "“Quoted,” she said\u{2014}twice — naïve ’tis"
+                .repeat(9)
+                .as_str(),
             "a\u{85}b\u{a0}c\u{1680}d\u{2009}e\u{2028}f\u{202f}g\u{205f}h\u{3000}i",
         ] {
             assert_eq!(
@@ -1998,7 +2006,10 @@ mod tests {
 
     #[test]
     fn every_wide_space_is_told_and_no_other_character() {
-        for c in (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| !c.is_ascii()) {
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii())
+        {
             let text = format!("a{c}b");
             assert_eq!(has_wide_space(text.as_bytes()), c.is_whitespace(), "{c:?}");
             assert_eq!(

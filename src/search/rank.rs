@@ -286,7 +286,6 @@ fn ranked_kept(
     })
 }
 
-
 /// `bm25 × (0.1 + 0.9 × C²)`, `C` the article's [`ArticleMatch::concentration`].
 ///
 /// BM25 already weighs title and body (title ×2) over the whole article; `C` rewards the

@@ -23,9 +23,9 @@ use tantivy::DocId;
 use tantivy::index::SegmentId;
 
 use super::{ByteSpan, PassageMap, split, word_ranges};
-use crate::index::passages::MappedPassage;
 use crate::article::Article;
 use crate::index::analysis::{Normalizer, words};
+use crate::index::passages::MappedPassage;
 
 /// A body's words (`(position, start, end)`, as [`words`] gives them), the hash of each one's
 /// indexed form ([`stem_hash`]), and its passage spans.
