@@ -608,10 +608,11 @@ async fn api_copies_lists_an_articles_copies_and_search_collapses_them() {
     .await;
 }
 
-/// The server keeps the articles it reads with their cut bodies; a page asked about again is
-/// marked from what it kept. Each answer, first and again, is the one-shot `search --json`
-/// answer, which reads every body afresh: on short articles and on a long page cut into
-/// windows, for words, a phrase, an exclusion and by date.
+/// The server keeps the articles it reads with their cut bodies, or a long body's stored
+/// passage map; a page asked about again is marked from what it kept. Each answer, first and
+/// again, is the one-shot `search --json` answer: on short articles, on a page cut into
+/// windows and on one long enough to store its map, for words, a phrase, an exclusion and by
+/// date.
 #[test]
 fn kept_pages_answer_as_pages_read_afresh() {
     let corpus = archive();
@@ -630,6 +631,17 @@ fn kept_pages_answer_as_pages_read_afresh() {
                 paragraph.repeat(3)
             ),
         ),
+    );
+    // Long enough to store its passage map (`STORED_MAP_BYTES`).
+    let long = format!(
+        "{}\n\n{}",
+        paragraph.repeat(20),
+        paragraph.replace("Geneva", "Lisbon").repeat(8)
+    );
+    assert!(long.len() >= newsindex::index::passages::STORED_MAP_BYTES);
+    corpus.write(
+        "long.txt",
+        article("Harbour security", "1916-01-05", "The Sun", &long),
     );
     assert!(corpus.index().status.success());
     let (server, addr) = start_server(&corpus);
