@@ -50,71 +50,62 @@ pub fn score_passage(
             continue;
         }
         // A word concept's occurrences are its tokens, one each: counted, highlighted and
-        // placed in one pass, with no list per occurrence.
-        if let Target::Words(words) = target {
-            let mut positions: Vec<u32> = tokens
-                .iter()
-                .filter(|t| t.word.is_some_and(|w| words.contains(&w)))
-                .map(|t| t.position)
-                .collect();
-            if positions.is_empty() {
-                continue;
+        // placed in one pass, with no list per occurrence. A phrase's are found by alignment.
+        let (count, places) = match target {
+            Target::Words(words) => {
+                let positions: Vec<u32> = tokens
+                    .iter()
+                    .filter(|t| t.word.is_some_and(|w| words.contains(&w)))
+                    .map(|t| t.position)
+                    .collect();
+                highlights.extend_from_slice(&positions);
+                (positions.len(), Some(positions))
             }
-            found_weight += concept.weight;
-            parts.push(Part {
-                kind: PartKind::Concept(at),
-                count: positions.len() as u32,
-                weight: concept.weight,
-                score: concept.weight * saturate(positions.len()),
-            });
-            highlights.extend_from_slice(&positions);
-            positions.sort_unstable();
-            word_positions.push((concept.weight, positions));
-            continue;
-        }
-        let found = occurrences(concept, target, tokens);
-        if found.is_empty() {
-            if let (Pattern::Phrase { weights, .. }, Target::Phrase(words)) =
-                (&concept.pattern, target)
-            {
-                let mut score = 0.0;
-                for ((_, word), weight) in words.iter().zip(weights) {
-                    let count = tokens.iter().filter(|t| t.word == Some(*word)).count();
-                    if count > 0 {
-                        score += weight * saturate(count);
+            Target::Phrase(words) => {
+                // A phrase with a slop matches the way tantivy's does: each word may sit away
+                // from its written place, and the distances, summed over the words, stay
+                // within the slop.
+                let slop = match &concept.pattern {
+                    Pattern::Phrase { slop, .. } => *slop,
+                    Pattern::Words(_) => 0,
+                };
+                let found = phrase_occurrences(words, slop, tokens);
+                if found.is_empty() {
+                    if let Pattern::Phrase { weights, .. } = &concept.pattern {
+                        let mut score = 0.0;
+                        for ((_, word), weight) in words.iter().zip(weights) {
+                            let count = tokens.iter().filter(|t| t.word == Some(*word)).count();
+                            if count > 0 {
+                                score += weight * saturate(count);
+                            }
+                        }
+                        if score > 0.0 {
+                            parts.push(Part {
+                                kind: PartKind::Apart(at),
+                                count: 0,
+                                weight: concept.weight,
+                                score: PARTIAL_PHRASE * score,
+                            });
+                        }
                     }
+                    continue;
                 }
-                if score > 0.0 {
-                    parts.push(Part {
-                        kind: PartKind::Apart(at),
-                        count: 0,
-                        weight: concept.weight,
-                        score: PARTIAL_PHRASE * score,
-                    });
-                }
+                let tokens_found = found.iter().flatten().filter_map(|&i| tokens.get(i));
+                highlights.extend(tokens_found.map(|token| token.position));
+                (found.len(), None)
             }
+        };
+        if count == 0 {
             continue;
         }
         found_weight += concept.weight;
         parts.push(Part {
             kind: PartKind::Concept(at),
-            count: found.len() as u32,
+            count: count as u32,
             weight: concept.weight,
-            score: concept.weight * saturate(found.len()),
+            score: concept.weight * saturate(count),
         });
-        for occurrence in &found {
-            for &index in occurrence {
-                if let Some(token) = tokens.get(index) {
-                    highlights.push(token.position);
-                }
-            }
-        }
-        if matches!(target, Target::Words(_)) {
-            let mut positions: Vec<u32> = found
-                .iter()
-                .filter_map(|o| o.first().and_then(|&i| tokens.get(i)))
-                .map(|t| t.position)
-                .collect();
+        if let Some(mut positions) = places {
             positions.sort_unstable();
             word_positions.push((concept.weight, positions));
         }
@@ -173,29 +164,8 @@ fn closest(a: &[u32], b: &[u32]) -> Option<u32> {
     best
 }
 
-/// Each occurrence of `concept` (as `target`) in `tokens`, as the indices of its tokens.
-///
-/// A phrase with a slop matches the way tantivy's does: each word may sit away from its
-/// written place, and the distances, summed over the words, stay within the slop.
-fn occurrences(concept: &Concept, target: &Target, tokens: &[Token]) -> Vec<Vec<usize>> {
-    match target {
-        Target::Words(words) => tokens
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.word.is_some_and(|w| words.contains(&w)))
-            .map(|(i, _)| vec![i])
-            .collect(),
-        Target::Phrase(words) => {
-            let slop = match &concept.pattern {
-                Pattern::Phrase { slop, .. } => *slop,
-                Pattern::Words(_) => 0,
-            };
-            phrase_occurrences(words, slop, tokens)
-        }
-    }
-}
-
-/// The occurrences of the phrase `words` (`(offset, word)`) within `slop`.
+/// The occurrences of the phrase `words` (`(offset, word)`) within `slop`, each as the
+/// indices of its tokens in `tokens`.
 fn phrase_occurrences(words: &[(u32, WordId)], slop: u32, tokens: &[Token]) -> Vec<Vec<usize>> {
     let mut by_word: Vec<(WordId, Vec<usize>)> = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
