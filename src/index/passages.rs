@@ -151,6 +151,15 @@ impl PassageMap {
             .then(|| spans.iter().map(|span| (span.start, span.end)).collect())
     }
 
+    /// Whether every passage of the map is a span of `body` (in range, on character
+    /// boundaries): a map that does not fit its body (a damaged index) is not used, and the
+    /// body is read instead.
+    pub fn fits(&self, body: &str) -> bool {
+        self.passages
+            .iter()
+            .all(|p| body.get(p.span.start..p.span.end).is_some())
+    }
+
     /// Reads a map [`PassageMap::encode`] wrote; `None` when the bytes are not one.
     pub fn decode(bytes: &[u8]) -> Option<PassageMap> {
         let mut reader = Reader { bytes, at: 0 };

@@ -189,7 +189,10 @@ pub fn score(
     let map = index.fields().passage_map(&document);
     match passage::cache::keep(segment, address.doc_id, article, map) {
         Ok(kept) => ranked_kept(index, searcher, plan, bm25, address, &kept),
-        Err((article, mut map)) => {
+        Err((article, map)) => {
+            // A map that does not fit its body (a damaged index) is not used, as a server
+            // does not use it.
+            let mut map = map.filter(|map| map.fits(&article.body));
             let copy_passages = map
                 .as_mut()
                 .and_then(|map| map.take_copy_passages(&article.body));
@@ -265,16 +268,26 @@ fn ranked_kept(
     plan: &Plan,
     bm25: f32,
     address: DocAddress,
-    kept: &passage::cache::Kept,
+    kept: &Arc<passage::cache::Kept>,
 ) -> Result<Ranked> {
     let article = Arc::clone(&kept.article);
     let (title, body) = (&article.title, &article.body);
-    let matched = match &kept.cut {
+    let matched = match &kept.words {
         passage::cache::Words::Cut(cut) => passage::match_cut(title, body, cut, plan),
-        passage::cache::Words::Map(map) => match marks_in_body(index, searcher, plan, address)? {
-            Some(marks) => passage::match_map(title, map, &marks, plan),
-            None => passage::match_article(title, body, plan),
-        },
+        passage::cache::Words::Map(map, _) => {
+            match marks_in_body(index, searcher, plan, address)? {
+                Some(marks) => passage::match_map(title, map, &marks, plan),
+                // A query of more words than are looked up (a prefix's or fuzzy word's
+                // expansion) marks the body's cut, made once and kept with it.
+                None => {
+                    let segment = searcher.segment_reader(address.segment_ord).segment_id();
+                    match passage::cache::cut_of(segment, address.doc_id, kept) {
+                        Some(cut) => passage::match_cut(title, body, cut, plan),
+                        None => passage::match_article(title, body, plan),
+                    }
+                }
+            }
+        }
     };
     Ok(Ranked {
         address,

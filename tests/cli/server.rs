@@ -632,11 +632,15 @@ fn kept_pages_answer_as_pages_read_afresh() {
             ),
         ),
     );
-    // Long enough to store its passage map (`STORED_MAP_BYTES`).
+    // Long enough to store its passage map (`STORED_MAP_BYTES`); without Geneva, so that the
+    // exclusion below keeps it; with more words starting `sh` than a search looks up in the
+    // index, so that `sh*` marks its cut instead of its map.
+    let lisbon = paragraph.replace("Geneva", "Lisbon");
     let long = format!(
-        "{}\n\n{}",
-        paragraph.repeat(20),
-        paragraph.replace("Geneva", "Lisbon").repeat(8)
+        "{}\n\n{}Sheds, shelves, shells, shifts, shocks, shoes, shops, shorts, shots, shows, \
+         shades, sharks, sheep, shields, shirts, shores, shrubs and shawls lay about.",
+        lisbon.repeat(20),
+        lisbon.repeat(8)
     );
     assert!(long.len() >= newsindex::index::passages::STORED_MAP_BYTES);
     corpus.write(
@@ -645,7 +649,7 @@ fn kept_pages_answer_as_pages_read_afresh() {
     );
     assert!(corpus.index().status.success());
     let (server, addr) = start_server(&corpus);
-    let asked: [(&str, &[&str], &str); 5] = [
+    let asked: [(&str, &[&str], &str); 6] = [
         ("security talks", &["--passages", "3"], "&passages=3"),
         ("\"security talks\"", &["--passages", "3"], "&passages=3"),
         ("talks -geneva", &["--passages", "3"], "&passages=3"),
@@ -655,6 +659,7 @@ fn kept_pages_answer_as_pages_read_afresh() {
             "&sort=newest&passages=3",
         ),
         ("harbour ships", &["--passages", "2"], "&passages=2"),
+        ("sh* security", &["--passages", "3"], "&passages=3"),
     ];
     for round in 0..2 {
         for (query, flags, params) in asked {

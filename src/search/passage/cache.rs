@@ -12,7 +12,8 @@
 //! With each word's indexed form kept as a hash, marking the query's words in a kept page is
 //! one comparison per word: only a word whose hash is a query word's is analysed again, so the
 //! marks are exactly those of a fresh reading. Nothing is kept until [`enable`] is called, so a
-//! one-shot search pays nothing (it reads each body once, [`super::match_article`]).
+//! one-shot search pays nothing (it reads each body once, [`super::match_article`], or scores
+//! it from its stored map, [`super::match_map`]).
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hasher;
@@ -93,8 +94,8 @@ impl Cut {
 pub struct Kept {
     /// The article.
     pub article: Arc<Article>,
-    /// Its body, cut.
-    pub cut: Words,
+    /// How its body's words are found.
+    pub words: Words,
 }
 
 /// How a kept body's words are found.
@@ -103,8 +104,10 @@ pub enum Words {
     /// Cut here: each word with the hash of its indexed form.
     Cut(Cut),
     /// A long body's stored map: its query words come from the index's positions, as in a
-    /// one-shot search ([`super::match_map`]), and nothing of its words is kept.
-    Map(PassageMap),
+    /// one-shot search ([`super::match_map`]). Its cut is made only when a query has more
+    /// words than are looked up in the index (a prefix's or fuzzy word's expansion), then kept
+    /// with it ([`cut_of`]).
+    Map(PassageMap, OnceLock<Cut>),
 }
 
 impl Words {
@@ -112,20 +115,17 @@ impl Words {
     fn bytes(&self) -> usize {
         match self {
             Words::Cut(cut) => cut.bytes(),
-            Words::Map(map) => {
+            Words::Map(map, cut) => {
                 std::mem::size_of::<PassageMap>()
                     + map.passages.len() * std::mem::size_of::<MappedPassage>()
-                    + map
-                        .copy_passages
-                        .as_ref()
-                        .map_or(0, |spans| spans.len() * std::mem::size_of::<ByteSpan>())
+                    + cut.get().map_or(0, Cut::bytes)
             }
         }
     }
 }
 
 impl Kept {
-    /// Bytes it holds (its text and its cut; the article's other fields are small).
+    /// Bytes it holds (its text and its words; the article's other fields are small).
     fn bytes(&self) -> usize {
         let a = &self.article;
         a.body.len()
@@ -136,7 +136,7 @@ impl Kept {
             + a.byline.as_ref().map_or(0, String::len)
             + a.url.as_ref().map_or(0, String::len)
             + std::mem::size_of::<Kept>()
-            + self.cut.bytes()
+            + self.words.bytes()
     }
 }
 
@@ -148,6 +148,20 @@ struct Store {
     order: VecDeque<(SegmentId, DocId)>,
     /// The index's analysis, remembering the words it has seen.
     analysis: Normalizer,
+}
+
+impl Store {
+    /// Lets the oldest go until `room` more bytes fit the budget.
+    fn make_room(&mut self, room: usize) {
+        while self.bytes + room > self.budget {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(gone) = self.kept.remove(&oldest) {
+                self.bytes -= gone.bytes();
+            }
+        }
+    }
 }
 
 static STORE: OnceLock<Mutex<Store>> = OnceLock::new();
@@ -175,9 +189,9 @@ pub fn kept(segment: SegmentId, doc: DocId) -> Option<Arc<Kept>> {
 }
 
 /// Keeps `article` (document `doc` of segment `segment`) when it fits the budget, with `map`,
-/// its stored cut, when every passage of it is a span of the body, else cut here; gives the
-/// article and its map back when nothing is kept ([`enable`] was not called) or its body's
-/// offsets do not fit 32 bits.
+/// its stored cut, when the map fits the body ([`PassageMap::fits`]), else cut here; gives
+/// the article and its map back when nothing is kept ([`enable`] was not called) or the body
+/// to cut has offsets that do not fit 32 bits.
 pub fn keep(
     segment: SegmentId,
     doc: DocId,
@@ -187,36 +201,58 @@ pub fn keep(
     let Some(Ok(mut store)) = STORE.get().map(Mutex::lock) else {
         return Err((article, map));
     };
-    // A map that does not fit its body (a damaged index) is not used: the body is cut.
-    let fits = |map: &PassageMap| {
-        map.passages
-            .iter()
-            .all(|p| article.body.get(p.span.start..p.span.end).is_some())
-    };
-    let cut = match map {
-        Some(map) if fits(&map) => Words::Map(map),
+    // A map that does not fit its body (a damaged index) is not used: the body is cut. The
+    // copy passages a map may hold are not kept: a server keeps each page's passages with
+    // their keys itself (`copy_keys`).
+    let words = match map {
+        Some(mut map) if map.fits(&article.body) => {
+            map.copy_passages = None;
+            Words::Map(map, OnceLock::new())
+        }
         map => match Cut::of(&article.body, &mut store.analysis) {
             Some(cut) => Words::Cut(cut),
             None => return Err((article, map)),
         },
     };
-    let kept = Arc::new(Kept { article, cut });
+    let kept = Arc::new(Kept { article, words });
     let key = (segment, doc);
     let size = kept.bytes();
     if size <= store.budget && !store.kept.contains_key(&key) {
-        while store.bytes + size > store.budget {
-            let Some(oldest) = store.order.pop_front() else {
-                break;
-            };
-            if let Some(gone) = store.kept.remove(&oldest) {
-                store.bytes -= gone.bytes();
-            }
-        }
+        store.make_room(size);
         store.bytes += size;
         store.order.push_back(key);
         store.kept.insert(key, Arc::clone(&kept));
     }
     Ok(kept)
+}
+
+/// The cut of `kept` (document `doc` of segment `segment`): the one it was kept with, or for a
+/// body kept with its map, one made now from its text and kept with it, counted against the
+/// budget while the article is kept; `None` when its offsets do not fit 32 bits.
+pub fn cut_of<'a>(segment: SegmentId, doc: DocId, kept: &'a Arc<Kept>) -> Option<&'a Cut> {
+    let made = match &kept.words {
+        Words::Cut(cut) => return Some(cut),
+        Words::Map(_, made) => made,
+    };
+    if let Some(cut) = made.get() {
+        return Some(cut);
+    }
+    let mut store = STORE.get()?.lock().ok()?;
+    // Made under the store's lock: counted once, while the store holds this very article.
+    if made.get().is_none() {
+        let cut = Cut::of(&kept.article.body, &mut store.analysis)?;
+        let size = cut.bytes();
+        let _ = made.set(cut);
+        let held = store
+            .kept
+            .get(&(segment, doc))
+            .is_some_and(|held| Arc::ptr_eq(held, kept));
+        if held {
+            store.bytes += size;
+            store.make_room(0);
+        }
+    }
+    made.get()
 }
 
 #[cfg(test)]
@@ -236,7 +272,7 @@ mod tests {
         assert_eq!(first.article, article);
         let mut analysis = Normalizer::stemming();
         assert_eq!(
-            first.cut,
+            first.words,
             Words::Cut(Cut::of(&article.body, &mut analysis).unwrap())
         );
         assert!(Arc::ptr_eq(&first, &kept(segment, 0).unwrap()), "kept");
