@@ -229,7 +229,7 @@ pub fn keep(
 /// The cut of `kept` (document `doc` of segment `segment`): the one it was kept with, or for a
 /// body kept with its map, one made now from its text and kept with it, counted against the
 /// budget while the article is kept; `None` when its offsets do not fit 32 bits.
-pub fn cut_of<'a>(segment: SegmentId, doc: DocId, kept: &'a Arc<Kept>) -> Option<&'a Cut> {
+pub fn cut_of(segment: SegmentId, doc: DocId, kept: &Arc<Kept>) -> Option<&Cut> {
     let made = match &kept.words {
         Words::Cut(cut) => return Some(cut),
         Words::Map(_, made) => made,
