@@ -1081,8 +1081,8 @@ fn byte_span((start, end): (usize, usize)) -> passage::ByteSpan {
     passage::ByteSpan { start, end }
 }
 
-/// The words of `text` between whitespace, as `split_whitespace` counts them; an ASCII text
-/// (most OCR paragraphs) counted byte by byte.
+/// The words of `text` between whitespace, as `split_whitespace` counts them; a text with no
+/// white space outside ASCII (most OCR paragraphs, curly quotes or not) counted by its bytes.
 pub(crate) fn spaced_words(text: &str) -> usize {
     // Outside ASCII, only a white space character splits words differently from its bytes
     // read one by one (any other character's bytes are no space, and none starts a word after
