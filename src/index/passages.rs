@@ -145,19 +145,14 @@ impl PassageMap {
     /// cuts the body itself rather than slicing it where it cannot.
     pub fn take_copy_passages(&mut self, body: &str) -> Option<Vec<(usize, usize)>> {
         let spans = self.copy_passages.take()?;
-        spans
-            .iter()
-            .all(|span| body.get(span.start..span.end).is_some())
-            .then(|| spans.iter().map(|span| (span.start, span.end)).collect())
+        spans_of(&spans, body).then(|| spans.iter().map(|span| (span.start, span.end)).collect())
     }
 
     /// Whether every passage of the map is a span of `body` (in range, on character
     /// boundaries): a map that does not fit its body (a damaged index) is not used, and the
     /// body is read instead.
     pub fn fits(&self, body: &str) -> bool {
-        self.passages
-            .iter()
-            .all(|p| body.get(p.span.start..p.span.end).is_some())
+        self.passages.iter().all(|p| spans_of(&[p.span], body))
     }
 
     /// Reads a map [`PassageMap::encode`] wrote; `None` when the bytes are not one.
@@ -221,6 +216,13 @@ impl PassageMap {
             copy_passages,
         })
     }
+}
+
+/// Whether every one of `spans` is a span of `body`: in range, on character boundaries.
+fn spans_of(spans: &[ByteSpan], body: &str) -> bool {
+    spans
+        .iter()
+        .all(|span| body.get(span.start..span.end).is_some())
 }
 
 /// What lies between a stored passage and the one before it: how [`PassageMap::encode`]

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use tantivy::index::SegmentId;
 use tantivy::postings::Postings;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
@@ -180,7 +181,7 @@ pub fn score(
 ) -> Result<Ranked> {
     let segment = searcher.segment_reader(address.segment_ord).segment_id();
     if let Some(kept) = passage::cache::kept(segment, address.doc_id) {
-        return ranked_kept(index, searcher, plan, bm25, address, &kept);
+        return ranked_kept(index, searcher, plan, bm25, (segment, address), &kept);
     }
     let document: TantivyDocument = searcher.doc(address).map_err(|e| index.search_error(e))?;
     let article = Arc::new(index.fields().to_article(&document));
@@ -188,7 +189,7 @@ pub fn score(
     // passages without reading it into words; the answer is the same. A server keeps the map.
     let map = index.fields().passage_map(&document);
     match passage::cache::keep(segment, address.doc_id, article, map) {
-        Ok(kept) => ranked_kept(index, searcher, plan, bm25, address, &kept),
+        Ok(kept) => ranked_kept(index, searcher, plan, bm25, (segment, address), &kept),
         Err((article, map)) => {
             // A map that does not fit its body (a damaged index) is not used, as a server
             // does not use it.
@@ -260,14 +261,15 @@ fn marks_in_body(
     Ok(Some(marks))
 }
 
-/// A candidate scored from what the server kept of it ([`passage::cache`]): its cut, or its
-/// stored map with the index's positions of the query's words, as a one-shot search scores it.
+/// A candidate (at `address`, of segment `segment`) scored from what the server kept of it
+/// ([`passage::cache`]): its cut, or its stored map with the index's positions of the query's
+/// words, as a one-shot search scores it.
 fn ranked_kept(
     index: &NewsIndex,
     searcher: &Searcher,
     plan: &Plan,
     bm25: f32,
-    address: DocAddress,
+    (segment, address): (SegmentId, DocAddress),
     kept: &Arc<passage::cache::Kept>,
 ) -> Result<Ranked> {
     let article = Arc::clone(&kept.article);
@@ -279,13 +281,10 @@ fn ranked_kept(
                 Some(marks) => passage::match_map(title, map, &marks, plan),
                 // A query of more words than are looked up (a prefix's or fuzzy word's
                 // expansion) marks the body's cut, made once and kept with it.
-                None => {
-                    let segment = searcher.segment_reader(address.segment_ord).segment_id();
-                    match passage::cache::cut_of(segment, address.doc_id, kept) {
-                        Some(cut) => passage::match_cut(title, body, cut, plan),
-                        None => passage::match_article(title, body, plan),
-                    }
-                }
+                None => match passage::cache::cut_of(segment, address.doc_id, kept) {
+                    Some(cut) => passage::match_cut(title, body, cut, plan),
+                    None => passage::match_article(title, body, plan),
+                },
             }
         }
     };
