@@ -36,7 +36,7 @@ use rustc_hash::FxBuildHasher;
 
 use super::analysis::{self, MAX_WORD_BYTES, Normalizer};
 use super::passages::{ByteSpan, PassageMap, STORED_MAP_BYTES};
-use crate::parse::{is_space_byte, ocr_lines};
+use crate::parse::{OCR_MIN_LINES, is_space_byte, ocr_lines};
 
 /// Words per shingle.
 pub const SHINGLE: usize = 5;
@@ -156,6 +156,18 @@ pub struct Stored {
     pub map: Option<PassageMap>,
 }
 
+impl Stored {
+    /// What `body` stores with copy detection off: no signatures, only its passage map when
+    /// it is long enough to store one. The map spares a search cutting the body again; it is
+    /// no part of detection, so an index made without detection keeps it too.
+    pub fn map_only(body: &str) -> Stored {
+        Stored {
+            map: (body.len() >= STORED_MAP_BYTES).then(|| PassageMap::of(body)),
+            ..Stored::default()
+        }
+    }
+}
+
 /// The buffers [`stored`] reads a body into, kept by each thread from one body to the next
 /// (an index run reads thousands of bodies on each worker): its words, shingles and lines
 /// cost no allocation once the buffers have grown.
@@ -214,8 +226,13 @@ fn stored_with(body: &str, scratch: &mut Scratch) -> Stored {
         lines,
         lengths,
     } = scratch;
+    // Whether the body is a page is told from its lines alone, first: only a page's passages
+    // and a long body's map need to know where each word lies, and most bodies are neither.
+    lines_into(body, lines);
+    let page = is_page_of_lines(body, lines, lengths);
+    let placed = page || body.len() >= STORED_MAP_BYTES;
     // The body is read into words once; a passage's shingles are a slice of the body's.
-    words_into(body, words, folding);
+    read_words(body, words, folding, placed);
     shingles_into(&words.hashes, shingles);
     if let Some(signature) = Signature::of_shingles(shingles) {
         stored.article = signature.0.to_vec();
@@ -223,8 +240,7 @@ fn stored_with(body: &str, scratch: &mut Scratch) -> Stored {
     if body.len() >= STORED_MAP_BYTES {
         stored.map = Some(PassageMap::of_words(body, words.counted.iter().copied()));
     }
-    lines_into(body, lines);
-    if is_page_of_lines(body, lines, lengths) {
+    if page {
         // A paragraph is a passage when it has enough of the index's words, counted from
         // those read already rather than by reading it again ([`long_enough`]).
         let spans: Vec<(usize, usize)> = paragraphs(body, lines)
@@ -317,8 +333,12 @@ pub fn is_page(body: &str) -> bool {
 
 /// [`is_page`] of a body already cut into `lines` (`lengths`: a buffer).
 fn is_page_of_lines(body: &str, lines: &[Line], lengths: &mut Vec<usize>) -> bool {
-    ocr_lines(lines.iter().map(|line| &body[line.start..line.end]))
-        || is_column_text(lines, lengths)
+    // A line is blank for both tests when it has no character but white space (its `chars`
+    // are counted without it): a body with too few other lines is neither, and its letters
+    // need not be counted (most wire stories and web articles).
+    let filled = lines.iter().filter(|line| line.chars > 0).count();
+    (filled >= OCR_MIN_LINES && ocr_lines(lines.iter().map(|line| &body[line.start..line.end])))
+        || (filled >= COLUMN_LINES && is_column_text(lines, lengths))
 }
 
 /// A line of a body: its byte span, newline included, its length in characters without the
@@ -393,8 +413,8 @@ fn is_column_text(lines: &[Line], lengths: &mut Vec<usize>) -> bool {
     if lengths.len() < COLUMN_LINES || blank * 10 > lengths.len() {
         return false;
     }
-    lengths.sort_unstable();
-    lengths[lengths.len() / 2] < 55
+    let middle = lengths.len() / 2;
+    *lengths.select_nth_unstable(middle).1 < 55
 }
 
 /// Lines a text needs to be read as printed columns.
@@ -428,11 +448,49 @@ fn shingles_into(words: &[u64], shingles: &mut Vec<u64>) {
     }
     // The words' hashes are already mixed: a shingle's hash is a polynomial of them, mixed
     // once, instead of mixing after every word.
-    shingles.extend(words.windows(SHINGLE.min(words.len())).map(|window| {
-        mix(window.iter().fold(0x2545_f491_4f6c_dd1du64, |hash, word| {
-            hash.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(*word)
-        }))
-    }));
+    if words.len() < SHINGLE {
+        shingles.push(mix(polynomial(words)));
+        return;
+    }
+    // The polynomial of a window is rolled on to the next one (take out its first word's
+    // term, shift, add the next word), the same value with fewer multiplications, 2^64 being
+    // a ring: `polynomial(window) = SHINGLE_SEED * P^SHINGLE + rolled`.
+    const TOP: u64 = power(SHINGLE_FACTOR, SHINGLE - 1);
+    let base = SHINGLE_SEED.wrapping_mul(power(SHINGLE_FACTOR, SHINGLE));
+    let mut rolled = words[..SHINGLE].iter().fold(0u64, |hash, word| {
+        hash.wrapping_mul(SHINGLE_FACTOR).wrapping_add(*word)
+    });
+    shingles.reserve(words.len() + 1 - SHINGLE);
+    shingles.push(mix(base.wrapping_add(rolled)));
+    for (out, next) in words.iter().zip(&words[SHINGLE..]) {
+        rolled = rolled
+            .wrapping_sub(out.wrapping_mul(TOP))
+            .wrapping_mul(SHINGLE_FACTOR)
+            .wrapping_add(*next);
+        shingles.push(mix(base.wrapping_add(rolled)));
+    }
+}
+
+/// The seed and factor of a shingle's polynomial of its words' hashes.
+const SHINGLE_SEED: u64 = 0x2545_f491_4f6c_dd1d;
+const SHINGLE_FACTOR: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// A run of word hashes' polynomial: `((SEED * P + w0) * P + w1) * P + ...`, wrapping.
+fn polynomial(words: &[u64]) -> u64 {
+    words.iter().fold(SHINGLE_SEED, |hash, word| {
+        hash.wrapping_mul(SHINGLE_FACTOR).wrapping_add(*word)
+    })
+}
+
+/// `factor` to the power `exponent`, wrapping.
+const fn power(factor: u64, exponent: usize) -> u64 {
+    let mut value = 1u64;
+    let mut left = exponent;
+    while left > 0 {
+        value = value.wrapping_mul(factor);
+        left -= 1;
+    }
+    value
 }
 
 /// The exact Jaccard similarity of two shingle sets (0 when both are empty).
@@ -466,28 +524,36 @@ struct WordList {
     counted: Vec<(u32, usize, usize)>,
     /// The runs read so far, long ones included: the next run's position.
     runs: u32,
+    /// Whether only `hashes` is kept, not `starts` and `counted`.
+    bare: bool,
 }
 
 impl WordList {
-    fn clear(&mut self) {
+    fn clear(&mut self, placed: bool) {
         self.hashes.clear();
         self.starts.clear();
         self.counted.clear();
         self.runs = 0;
+        self.bare = !placed;
     }
 
+    #[inline]
     fn push(&mut self, hash: u64, start: usize) {
         self.hashes.push(hash);
-        self.starts.push(start);
+        if !self.bare {
+            self.starts.push(start);
+        }
     }
 
     /// One more run of letters and digits, `[start, end)`: counted as the index counts it.
     #[inline]
     fn run(&mut self, start: usize, end: usize) {
-        if end - start < MAX_WORD_BYTES {
-            self.counted.push((self.runs, start, end));
+        if !self.bare {
+            if end - start < MAX_WORD_BYTES {
+                self.counted.push((self.runs, start, end));
+            }
+            self.runs = self.runs.wrapping_add(1);
         }
-        self.runs = self.runs.wrapping_add(1);
     }
 
     /// How many of the index's words start in `[from, to)`.
@@ -520,7 +586,13 @@ impl WordList {
 /// around other characters by the decoding reader ([`decoded_words`]), whose folding analysis
 /// `folding` is kept from one text to the next.
 fn words_into(text: &str, words: &mut WordList, folding: &mut Folding) {
-    words.clear();
+    read_words(text, words, folding, true);
+}
+
+/// [`words_into`], keeping where each word lies (`WordList::starts`, `WordList::counted`)
+/// only when `placed`: the hashes alone are what an article's signature needs.
+fn read_words(text: &str, words: &mut WordList, folding: &mut Folding, placed: bool) {
+    words.clear(placed);
     let bytes = text.as_bytes();
     // Whitespace at `at` that ends a piece: not the line break of a hyphen at a line's end.
     let cuts = |at: usize| {
@@ -640,8 +712,10 @@ fn decoded_words(text: &str, offset: usize, words: &mut WordList, folding: &mut 
     // The piece's runs are numbered on from the runs read before it.
     let base = words.runs;
     let counted = |words: &mut WordList, (position, start, end): (u32, usize, usize)| {
-        let at = (base.wrapping_add(position), offset + start, offset + end);
-        words.counted.push(at);
+        if !words.bare {
+            let at = (base.wrapping_add(position), offset + start, offset + end);
+            words.counted.push(at);
+        }
     };
     let mut runs = analysis::words(text);
     let mut ahead = runs.next();
@@ -688,7 +762,9 @@ fn decoded_words(text: &str, offset: usize, words: &mut WordList, folding: &mut 
             words.push(mix(hash), offset + start);
         }
     }
-    words.runs = base.wrapping_add(runs.read());
+    if !words.bare {
+        words.runs = base.wrapping_add(runs.read());
+    }
 }
 
 /// The FNV-1a offset basis: a word's hash before its first byte.
@@ -859,6 +935,69 @@ fn counted_words(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Rolled shingle hashes are each window's polynomial, as the signatures stored by
+        /// every index so far were made.
+        #[test]
+        fn rolled_shingles_are_each_window_s_polynomial(
+            words in proptest::collection::vec(proptest::num::u64::ANY, 0..40),
+        ) {
+            let windows: Vec<u64> = words
+                .windows(SHINGLE.min(words.len().max(1)))
+                .map(|window| mix(polynomial(window)))
+                .collect();
+            let rolled = shingles_of(&words);
+            if words.is_empty() {
+                proptest::prop_assert!(rolled.is_empty());
+            } else {
+                proptest::prop_assert_eq!(rolled, windows);
+            }
+        }
+
+        /// ASCII texts are read byte-wise into the words the decoding reader reads: runs of
+        /// every length about [`MAX_WORD_BYTES`], hyphens at line ends.
+        #[test]
+        fn ascii_words_are_the_decoding_reader_s(
+            text in "([a-zA-Z0-9]{1,9}|[a-z]{36,44}|x{60,70}|[-.,' ]|-\n|\n|\t){0,150}",
+        ) {
+            let (mut ascii, mut decoded) = (WordList::default(), WordList::default());
+            ascii_words(text.as_bytes(), 7, &mut ascii);
+            decoded_words(&text, 7, &mut decoded, &mut Folding::default());
+            proptest::prop_assert_eq!(ascii.pairs(), decoded.pairs());
+            proptest::prop_assert_eq!(&ascii.counted, &decoded.counted);
+            proptest::prop_assert_eq!(ascii.runs, decoded.runs);
+        }
+
+        /// Counting the lines that are not blank first changes no answer: a body is a page
+        /// exactly when the OCR test or the column test, run whole, says so.
+        #[test]
+        fn a_page_is_told_as_both_tests_tell_it(
+            lines in proptest::collection::vec(
+                "([a-z]{1,12}|[A-Z0-9.,;:'|~-]{1,3}| {1,3}|\u{a0}|é){0,12}",
+                0..80,
+            ),
+        ) {
+            let body = lines.join("\n");
+            let cut = self::lines(&body);
+            let whole = ocr_lines(cut.iter().map(|line| &body[line.start..line.end]))
+                || is_column_text(&cut, &mut Vec::new());
+            proptest::prop_assert_eq!(is_page(&body), whole);
+        }
+
+        /// Words read without their places hash as those read with them.
+        #[test]
+        fn words_read_without_places_hash_alike(
+            text in "(?s)([a-zA-Zé0-9]{1,9}|[-.,' ]|-\n|\n|é-\nx|[a-z]{40,45}){0,120}",
+        ) {
+            let (mut placed, mut bare) = (WordList::default(), WordList::default());
+            read_words(&text, &mut placed, &mut Folding::default(), true);
+            read_words(&text, &mut bare, &mut Folding::default(), false);
+            proptest::prop_assert_eq!(&placed.hashes, &bare.hashes);
+            proptest::prop_assert_eq!(placed.starts.len(), placed.hashes.len());
+            proptest::prop_assert!(bare.starts.is_empty() && bare.counted.is_empty());
+        }
+    }
 
     /// [`lines_into`] against its definition (memchr's newlines, `str::trim`, characters
     /// counted one by one) on edge texts and every file of the sample corpus, whole and cut

@@ -237,8 +237,11 @@ pub fn ocr_lines<'a>(text_lines: impl Iterator<Item = &'a str>) -> bool {
             break;
         }
     }
-    lines >= 10 && ragged * 5 >= lines
+    lines >= OCR_MIN_LINES && ragged * 5 >= lines
 }
+
+/// Lines that are not blank [`ocr_lines`] needs to find OCR.
+pub(crate) const OCR_MIN_LINES: usize = 10;
 
 /// Whether an ASCII byte is whitespace as `char::is_whitespace` tells it: a space, or a byte
 /// from tab to carriage return (`u8::is_ascii_whitespace` leaves out the vertical tab).
@@ -253,15 +256,22 @@ const OCR_LINES: usize = 60;
 /// The characters of `line` that are not whitespace, and how many of them are letters (an
 /// ASCII line counted byte by byte).
 fn visible_and_letters(line: &str) -> (usize, usize) {
-    if line.is_ascii() && u32::try_from(line.len()).is_ok() {
-        // Branch-free counts the compiler turns into vector code; a letter is a-z once case
-        // is set aside.
-        let (mut spaces, mut letters) = (0u32, 0u32);
-        for &byte in line.as_bytes() {
-            spaces += u32::from(is_space_byte(byte));
-            letters += u32::from((byte | 0x20).wrapping_sub(b'a') < 26);
+    if line.is_ascii() {
+        // Branch-free counts the compiler turns into vector code, in blocks of at most 255
+        // bytes whose counts fit a byte (byte lanes, 16 or 32 bytes an instruction); a letter
+        // is a-z once case is set aside.
+        let (mut spaces, mut letters) = (0usize, 0usize);
+        for block in line.as_bytes().chunks(255) {
+            let count = |test: fn(u8) -> bool| {
+                block
+                    .iter()
+                    .map(|&byte| u8::from(test(byte)))
+                    .fold(0u8, u8::wrapping_add)
+            };
+            spaces += usize::from(count(is_space_byte));
+            letters += usize::from(count(|byte| (byte | 0x20).wrapping_sub(b'a') < 26));
         }
-        return (line.len() - spaces as usize, letters as usize);
+        return (line.len() - spaces, letters);
     }
     let (mut visible, mut letters) = (0usize, 0usize);
     for c in line.chars().filter(|c| !c.is_whitespace()) {

@@ -7,7 +7,7 @@ mod archive;
 mod fields;
 mod html;
 mod inference;
-pub(crate) use inference::{is_space_byte, ocr_lines};
+pub(crate) use inference::{OCR_MIN_LINES, is_space_byte, ocr_lines};
 mod json;
 mod markdown;
 mod sgml;

@@ -117,7 +117,7 @@ fn is_standalone_title(line: &str) -> bool {
 /// Splits at the first blank line: (header block, the rest).
 fn split_head(text: &str) -> (&str, &str) {
     let text = text.trim_start_matches('\u{feff}');
-    match text.find("\n\n") {
+    match memchr::memmem::find(text.as_bytes(), b"\n\n") {
         Some(at) => (&text[..at], &text[at + 2..]),
         None => (text, ""),
     }

@@ -895,6 +895,58 @@ fn without_copy_detection_no_article_is_a_copy() {
     assert_eq!(results.hits.len(), 2, "{results:#?}");
 }
 
+/// Turning detection off stores no signatures, but a long body still stores its passage map
+/// (a search reads its passages from it instead of cutting the body again): the same map as
+/// with detection, and the same answer.
+#[test]
+fn without_copy_detection_a_long_body_keeps_its_passage_map() {
+    use newsindex::index::NewsIndex;
+    use newsindex::index::passages::{PassageMap, STORED_MAP_BYTES};
+    use tantivy::TantivyDocument;
+
+    let corpus = TestCorpus::new();
+    let long: String = (1..=5)
+        .map(|part| format!("Part {part}.\n\n{}", story(None)))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    assert!(long.len() >= STORED_MAP_BYTES);
+    corpus.write(
+        "long.txt",
+        article("Cranes", "2024-03-01", "Coast Gazette", &long),
+    );
+    corpus.write(
+        "short.txt",
+        article("Crane", "2024-03-02", "Harbour Times", PARAGRAPHS[0]),
+    );
+    let maps = |options: &[&str]| {
+        corpus.index_with(options);
+        let index = NewsIndex::open(&corpus.index_dir()).unwrap();
+        let searcher = index.reader().searcher();
+        let mut maps = Vec::new();
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(4).unwrap();
+            for document in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+                let document = document.unwrap();
+                let body = index.fields().to_article(&document).body;
+                maps.push((body, index.fields().passage_map(&document)));
+            }
+        }
+        maps.sort_by(|a, b| a.0.cmp(&b.0));
+        let answer = corpus.search_json(&["cranes", "repairs", "--copies", "all"]);
+        (maps, format!("{:?}", answer.hits))
+    };
+    let (off, off_answer) = maps(&["--rebuild", "--no-copy-detection"]);
+    let (on, on_answer) = maps(&["--rebuild"]);
+    assert_eq!(off.len(), 2);
+    for (body, map) in &off {
+        let expected = (body.len() >= STORED_MAP_BYTES).then(|| PassageMap::of(body));
+        assert_eq!(map, &expected, "{} bytes", body.len());
+    }
+    assert!(off.iter().any(|(_, map)| map.is_some()));
+    assert_eq!(off, on);
+    assert_eq!(off_answer, on_answer);
+}
+
 #[test]
 fn a_server_collapses_copies_and_lists_reprints_as_the_command_line_does() {
     let test = "a_server_collapses_copies_and_lists_reprints_as_the_command_line_does";
