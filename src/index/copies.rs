@@ -156,18 +156,6 @@ pub struct Stored {
     pub map: Option<PassageMap>,
 }
 
-impl Stored {
-    /// What `body` stores with copy detection off: no signatures, only its passage map when
-    /// it is long enough to store one. The map spares a search cutting the body again; it is
-    /// no part of detection, so an index made without detection keeps it too.
-    pub fn map_only(body: &str) -> Stored {
-        Stored {
-            map: (body.len() >= STORED_MAP_BYTES).then(|| PassageMap::of(body)),
-            ..Stored::default()
-        }
-    }
-}
-
 /// The buffers [`stored`] reads a body into, kept by each thread from one body to the next
 /// (an index run reads thousands of bodies on each worker): its words, shingles and lines
 /// cost no allocation once the buffers have grown.

@@ -248,7 +248,8 @@ pub struct UpdateOptions {
     /// Threads for parsing and indexing.
     pub threads: usize,
     /// Store copy signatures ([`copies::stored`]); without them every article is a story of
-    /// its own. A long body's passage map is stored either way ([`copies::Stored::map_only`]).
+    /// its own. A long body's passage map is stored either way ([`Fields::to_document`] makes
+    /// it when detection has not).
     pub copy_detection: bool,
 }
 
@@ -1202,7 +1203,7 @@ impl Document for Pending {
 }
 
 /// Makes the documents of a file read on a worker (with what each article stores for finding
-/// its copies, only its passage map when detection is off), each holding its share of the bytes in flight,
+/// its copies, nothing when detection is off), each holding its share of the bytes in flight,
 /// taken from `in_flight` without waiting (the file's own bytes, taken before it was read, are
 /// given back by the caller). Returns the outcome and the bytes its documents hold.
 fn prepare(
@@ -1231,7 +1232,7 @@ fn prepare(
             let stored = if settings.copy_detection {
                 copies::stored(&article.body)
             } else {
-                copies::Stored::map_only(&article.body)
+                copies::Stored::default()
             };
             undated += u64::from(article.date.is_none());
             let bytes = Pending::estimate(article, &stored);

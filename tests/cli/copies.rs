@@ -896,8 +896,9 @@ fn without_copy_detection_no_article_is_a_copy() {
 }
 
 /// Turning detection off stores no signatures, but a long body still stores its passage map
-/// (a search reads its passages from it instead of cutting the body again): the same map as
-/// with detection, and the same answer.
+/// (a search reads its passages from it instead of cutting the body again): the map made from
+/// the body alone is the one detection makes from the words it reads, and the answer is the
+/// same.
 #[test]
 fn without_copy_detection_a_long_body_keeps_its_passage_map() {
     use newsindex::index::NewsIndex;
