@@ -848,7 +848,8 @@ fn find_moved_roots(
 }
 
 /// Re-points the articles of the folder `before` to `now`: each stored article is added again
-/// under its new path, unchanged (its id comes from its path inside the archive), and the old
+/// under its new path, unchanged (its id comes from its path inside the archive; it has copy
+/// signatures again exactly when it had them), and the old
 /// documents are deleted; `known` follows. Returns the number of files re-pointed.
 fn repoint_root(
     index: &Index,
@@ -866,6 +867,9 @@ fn repoint_root(
         let Some(paths) = segment.fast_fields().str(field::PATH)? else {
             continue;
         };
+        // An article stored without copy signatures (indexed with detection off) is added
+        // again without them.
+        let signed = segment.fast_fields().u64(schema::COPY_ARTICLE)?;
         let names = super::column_terms(&paths)?;
         for doc in segment.doc_ids_alive() {
             let Some(path) = paths
@@ -882,7 +886,10 @@ fn repoint_root(
             let address = tantivy::DocAddress::new(ordinal as u32, doc);
             let mut article = fields.to_article(&searcher.doc::<TantivyDocument>(address)?);
             article.path = new_path;
-            let stored = copies::stored(&article.body);
+            let stored = match signed.values_for_doc(doc).next() {
+                Some(_) => copies::stored(&article.body),
+                None => copies::Stored::default(),
+            };
             let document = fields.to_document(&article, &entry.state, &stored);
             writer.add_document(Pending::untracked(document))?;
         }

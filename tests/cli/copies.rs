@@ -895,6 +895,29 @@ fn without_copy_detection_no_article_is_a_copy() {
     assert_eq!(results.hits.len(), 2, "{results:#?}");
 }
 
+/// A folder indexed without detection and then moved is re-pointed as it was: its articles
+/// gain no signatures on the way, so they are still not grouped; one indexed with detection
+/// keeps its groups when moved.
+#[test]
+fn a_moved_folder_keeps_its_articles_signed_or_not() {
+    for (options, hits) in [(&["--no-copy-detection"][..], 5), (&[][..], 2)] {
+        let corpus = wire_archive();
+        let output = corpus.index_with(&[&["--rebuild"][..], options].concat());
+        assert!(output.status.success(), "{output:?}");
+        let query = ["terminal", "cranes", "--copies", "collapse"];
+        assert_eq!(corpus.search_json(&query).hits.len(), hits);
+        let moved = corpus.archive().parent().unwrap().join("moved");
+        std::fs::rename(corpus.archive(), &moved).unwrap();
+        let output = corpus.cmd().arg("index").arg(&moved).output().unwrap();
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{err}");
+        assert!(err.contains("re-pointed"), "{err}");
+        let results = corpus.search_json(&query);
+        assert_eq!(results.hits.len(), hits, "{options:?}: {results:#?}");
+        assert!(results.hits.iter().all(|h| h.path.contains("/moved/")));
+    }
+}
+
 /// Turning detection off stores no signatures, but a long body still stores its passage map
 /// (a search reads its passages from it instead of cutting the body again): the map made from
 /// the body alone is the one detection makes from the words it reads, and the answer is the
