@@ -321,12 +321,13 @@ pub fn is_page(body: &str) -> bool {
 
 /// [`is_page`] of a body already cut into `lines` (`lengths`: a buffer).
 fn is_page_of_lines(body: &str, lines: &[Line], lengths: &mut Vec<usize>) -> bool {
-    // A line is blank for both tests when it has no character but white space (its `chars`
-    // are counted without it): a body with too few other lines is neither, and its letters
-    // need not be counted (most wire stories and web articles).
+    // A line is blank for the OCR test when it has no character but white space (its `chars`
+    // are counted without it): a body with too few other lines is no OCR, and its letters
+    // need not be counted (most wire stories and web articles). The column test makes the
+    // same count of its own before anything dearer.
     let filled = lines.iter().filter(|line| line.chars > 0).count();
     (filled >= OCR_MIN_LINES && ocr_lines(lines.iter().map(|line| &body[line.start..line.end])))
-        || (filled >= COLUMN_LINES && is_column_text(lines, lengths))
+        || is_column_text(lines, lengths)
 }
 
 /// A line of a body: its byte span, newline included, its length in characters without the
