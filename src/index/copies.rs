@@ -36,7 +36,9 @@ use rustc_hash::FxBuildHasher;
 
 use super::analysis::{self, MAX_WORD_BYTES, Normalizer};
 use super::passages::{ByteSpan, PassageMap, STORED_MAP_BYTES};
-use crate::parse::{OCR_MIN_LINES, is_space_byte, ocr_lines};
+use crate::parse::{is_space_byte, ocr_lines_of};
+#[cfg(test)]
+use crate::parse::ocr_lines;
 
 /// Words per shingle.
 pub const SHINGLE: usize = 5;
@@ -80,7 +82,21 @@ impl Signature {
     /// The signature of a run of shingle hashes, repeats included (they change no minimum),
     /// or `None` below [`MIN_SHINGLES`] distinct shingles.
     fn of_shingles(shingles: &[u64]) -> Option<Signature> {
-        let mins = one_permutation::<ARTICLE_HASHES>(shingles, ARTICLE_SALT)?;
+        Some(Signature::of_mins(one_permutation(shingles, ARTICLE_SALT)?))
+    }
+
+    /// [`Signature::of_shingles`] of the shingles of a run of word hashes, each shingle put in
+    /// its bin as it is rolled, without a list of them (which only a text too short to fill
+    /// [`MIN_SHINGLES`] bins is read into, to count them).
+    fn of_words(words: &[u64]) -> Option<Signature> {
+        let mut bins = Bins::<ARTICLE_HASHES>::new(ARTICLE_SALT);
+        each_shingle(words, |shingle| bins.add(shingle));
+        let mins = bins.finish(|| distinct(&shingles_of(words)))?;
+        Some(Signature::of_mins(mins))
+    }
+
+    /// The signature of an article's minimum hashes, [`ROWS`] to a band.
+    fn of_mins(mins: [u64; ARTICLE_HASHES]) -> Signature {
         let mut bands = [0u64; BANDS];
         for (band, value) in bands.iter_mut().enumerate() {
             let mut packed = 0u64;
@@ -89,7 +105,7 @@ impl Signature {
             }
             *value = ((band as u64) << 60) | packed;
         }
-        Some(Signature(bands))
+        Signature(bands)
     }
 
     /// Reads a signature back from the values of `copy_article` (in any order).
@@ -221,8 +237,16 @@ fn stored_with(body: &str, scratch: &mut Scratch) -> Stored {
     let placed = page || body.len() >= STORED_MAP_BYTES;
     // The body is read into words once; a passage's shingles are a slice of the body's.
     read_words(body, words, folding, placed);
-    shingles_into(&words.hashes, shingles);
-    if let Some(signature) = Signature::of_shingles(shingles) {
+    // Only a page's passages need the list of shingles: an article's signature is made as
+    // they are rolled.
+    let signature = match page {
+        true => {
+            shingles_into(&words.hashes, shingles);
+            Signature::of_shingles(shingles)
+        }
+        false => Signature::of_words(&words.hashes),
+    };
+    if let Some(signature) = signature {
         stored.article = signature.0.to_vec();
     }
     if body.len() >= STORED_MAP_BYTES {
@@ -323,10 +347,11 @@ pub fn is_page(body: &str) -> bool {
 fn is_page_of_lines(body: &str, lines: &[Line], lengths: &mut Vec<usize>) -> bool {
     // A line is blank for the OCR test when it has no character but white space (its `chars`
     // are counted without it): a body with too few other lines is no OCR, and its letters
-    // need not be counted (most wire stories and web articles). The column test makes the
-    // same count of its own before anything dearer.
+    // need not be counted (most wire stories and web articles), nor those of the lines after
+    // the answer is known. The column test makes the same count of its own before anything
+    // dearer.
     let filled = lines.iter().filter(|line| line.chars > 0).count();
-    (filled >= OCR_MIN_LINES && ocr_lines(lines.iter().map(|line| &body[line.start..line.end])))
+    ocr_lines_of(lines.iter().map(|line| &body[line.start..line.end]), filled)
         || is_column_text(lines, lengths)
 }
 
@@ -432,13 +457,21 @@ fn shingles_of(words: &[u64]) -> Vec<u64> {
 /// [`shingles_of`] into `shingles` (cleared first).
 fn shingles_into(words: &[u64], shingles: &mut Vec<u64>) {
     shingles.clear();
+    shingles.reserve((words.len() + 1).saturating_sub(SHINGLE).max(1));
+    each_shingle(words, |shingle| shingles.push(shingle));
+}
+
+/// Calls `each` with the hash of each shingle of a run of word hashes, in order (a run
+/// shorter than [`SHINGLE`] words has one, of all its words, unless it has none).
+#[inline]
+fn each_shingle(words: &[u64], mut each: impl FnMut(u64)) {
     if words.is_empty() {
         return;
     }
     // The words' hashes are already mixed: a shingle's hash is a polynomial of them, mixed
     // once, instead of mixing after every word.
     if words.len() < SHINGLE {
-        shingles.push(mix(polynomial(words)));
+        each(mix(polynomial(words)));
         return;
     }
     // The polynomial of a window is rolled on to the next one (take out its first word's
@@ -449,14 +482,13 @@ fn shingles_into(words: &[u64], shingles: &mut Vec<u64>) {
     let mut rolled = words[..SHINGLE].iter().fold(0u64, |hash, word| {
         hash.wrapping_mul(SHINGLE_FACTOR).wrapping_add(*word)
     });
-    shingles.reserve(words.len() + 1 - SHINGLE);
-    shingles.push(mix(base.wrapping_add(rolled)));
+    each(mix(base.wrapping_add(rolled)));
     for (out, next) in words.iter().zip(&words[SHINGLE..]) {
         rolled = rolled
             .wrapping_sub(out.wrapping_mul(TOP))
             .wrapping_mul(SHINGLE_FACTOR)
             .wrapping_add(*next);
-        shingles.push(mix(base.wrapping_add(rolled)));
+        each(mix(base.wrapping_add(rolled)));
     }
 }
 
@@ -633,10 +665,19 @@ struct Folding {
 
 /// [`words_into`] of an ASCII text, read byte by byte: a word is a run of ASCII letters and
 /// digits, as [`analysis::words`] cuts an ASCII text, lower-cased while it is hashed.
+///
+/// Both loops index the text only below its length, so the compiler checks no bound in
+/// them; a hyphen's join is tested only where a run ends at a `-`.
 fn ascii_words(bytes: &[u8], offset: usize, words: &mut WordList) {
     let mut at = 0;
-    while let Some(skip) = bytes[at..].iter().position(|&b| LOWER[usize::from(b)] != 0) {
-        let start = at + skip;
+    loop {
+        while at < bytes.len() && LOWER[usize::from(bytes[at])] == 0 {
+            at += 1;
+        }
+        if at == bytes.len() {
+            break;
+        }
+        let start = at;
         let (mut hash, mut end) = hash_run(bytes, start, FNV_OFFSET);
         at = end;
         words.run(offset + start, offset + end);
@@ -647,7 +688,8 @@ fn ascii_words(bytes: &[u8], offset: usize, words: &mut WordList) {
         let mut length = end - start;
         // A hyphen at the line's end, then a lower-case letter: the next run goes on the word,
         // unless it is too long to be a word itself (then it is left for the next turn).
-        while bytes.get(end..end + 2) == Some(b"-\n")
+        while bytes.get(end) == Some(&b'-')
+            && bytes.get(end + 1) == Some(&b'\n')
             && bytes.get(end + 2).is_some_and(u8::is_ascii_lowercase)
         {
             let (joined, next_end) = hash_run(bytes, end + 2, hash);
@@ -665,19 +707,20 @@ fn ascii_words(bytes: &[u8], offset: usize, words: &mut WordList) {
 }
 
 /// Goes on with an FNV-1a `hash` over the lower-cased run of ASCII letters and digits that
-/// starts at `from`, scanned and hashed in one pass; returns the hash and where the run ends.
+/// starts at `from` (at most the text's length), scanned and hashed in one pass; returns the
+/// hash and where the run ends.
 #[inline]
 fn hash_run(bytes: &[u8], from: usize, mut hash: u64) -> (u64, usize) {
-    let mut at = from;
-    while let Some(&byte) = bytes.get(at) {
+    let mut taken = 0;
+    for &byte in &bytes[from..] {
         let lower = LOWER[usize::from(byte)];
         if lower == 0 {
             break;
         }
         hash = fnv(hash, lower);
-        at += 1;
+        taken += 1;
     }
-    (hash, at)
+    (hash, from + taken)
 }
 
 /// Each ASCII letter or digit lower-cased, every other byte 0: one load tells a byte of a word
@@ -782,43 +825,77 @@ const PASSAGE_SALT: u64 = 0xd6e8_feb8_6659_fd93;
 /// The `N` bins of a one-permutation MinHash of the shingles (repeats included), densified,
 /// each kept to [`BITS`] bits; `None` when there are fewer than [`MIN_SHINGLES`] distinct
 /// shingles.
+fn one_permutation<const N: usize>(shingles: &[u64], salt: u64) -> Option<[u64; N]> {
+    let mut bins = Bins::<N>::new(salt);
+    for &shingle in shingles {
+        bins.add(shingle);
+    }
+    bins.finish(|| distinct(shingles))
+}
+
+/// How many distinct values `values` holds.
+fn distinct(values: &[u64]) -> usize {
+    let mut distinct = values.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.len()
+}
+
+/// A one-permutation MinHash being filled: `N` bins and their minimums so far.
 ///
 /// A shingle's hash under `salt` picks its bin by its top bits and competes for the bin's
 /// minimum with the rest. An empty bin `i` takes the value of the first non-empty bin on its
 /// own probe sequence `h(i, 1), h(i, 2), ...` (optimal densification), so two texts fill an
 /// empty bin alike when they fill the bins it probes alike.
-fn one_permutation<const N: usize>(shingles: &[u64], salt: u64) -> Option<[u64; N]> {
-    let bits = N.trailing_zeros();
-    let mut mins = [u64::MAX; N];
-    for &shingle in shingles {
-        let value = mix(shingle ^ salt);
+struct Bins<const N: usize> {
+    mins: [u64; N],
+    salt: u64,
+}
+
+impl<const N: usize> Bins<N> {
+    fn new(salt: u64) -> Self {
+        Bins {
+            mins: [u64::MAX; N],
+            salt,
+        }
+    }
+
+    /// One shingle more.
+    #[inline]
+    fn add(&mut self, shingle: u64) {
+        let bits = N.trailing_zeros();
+        let value = mix(shingle ^ self.salt);
         let bin = (value >> (64 - bits)) as usize;
         let rest = value << bits;
-        if rest < mins[bin] {
-            mins[bin] = rest;
+        if let Some(min) = self.mins.get_mut(bin)
+            && rest < *min
+        {
+            *min = rest;
         }
     }
-    let filled = mins.iter().filter(|&&m| m != u64::MAX).count();
-    if filled < MIN_SHINGLES {
-        let mut distinct = shingles.to_vec();
-        distinct.sort_unstable();
-        distinct.dedup();
-        if distinct.len() < MIN_SHINGLES {
+
+    /// The bins' minimums, densified and kept to [`BITS`] bits; `None` when fewer than
+    /// [`MIN_SHINGLES`] bins are filled and `distinct`, the number of distinct shingles, is
+    /// below it too (it is counted only then).
+    fn finish(self, distinct: impl FnOnce() -> usize) -> Option<[u64; N]> {
+        let Bins { mins, salt } = self;
+        let filled = mins.iter().filter(|&&m| m != u64::MAX).count();
+        if filled == 0 || (filled < MIN_SHINGLES && distinct() < MIN_SHINGLES) {
             return None;
         }
-    }
-    let mut out = [0u64; N];
-    for (i, slot) in out.iter_mut().enumerate() {
-        let mut min = mins[i];
-        let mut attempt = 1u64;
-        while min == u64::MAX {
-            let probe = mix(((i as u64) << 32) ^ attempt ^ salt) as usize % N;
-            min = mins[probe];
-            attempt += 1;
+        let mut out = [0u64; N];
+        for (i, slot) in out.iter_mut().enumerate() {
+            let mut min = mins[i];
+            let mut attempt = 1u64;
+            while min == u64::MAX {
+                let probe = mix(((i as u64) << 32) ^ attempt ^ salt) as usize % N;
+                min = mins[probe];
+                attempt += 1;
+            }
+            *slot = mix(min) & MASK;
         }
-        *slot = mix(min) & MASK;
+        Some(out)
     }
-    Some(out)
 }
 
 /// The passages of an OCR page compared for reprints, as byte spans: paragraphs, a paragraph

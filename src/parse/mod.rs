@@ -7,7 +7,9 @@ mod archive;
 mod fields;
 mod html;
 mod inference;
-pub(crate) use inference::{OCR_MIN_LINES, is_space_byte, ocr_lines};
+pub(crate) use inference::{is_space_byte, ocr_lines_of};
+#[cfg(test)]
+pub(crate) use inference::ocr_lines;
 mod json;
 mod markdown;
 mod sgml;
