@@ -36,9 +36,9 @@ use rustc_hash::FxBuildHasher;
 
 use super::analysis::{self, MAX_WORD_BYTES, Normalizer};
 use super::passages::{ByteSpan, PassageMap, STORED_MAP_BYTES};
-use crate::parse::{is_space_byte, ocr_lines_of};
 #[cfg(test)]
 use crate::parse::ocr_lines;
+use crate::parse::{is_space_byte, ocr_lines_of};
 
 /// Words per shingle.
 pub const SHINGLE: usize = 5;
@@ -86,8 +86,8 @@ impl Signature {
     }
 
     /// [`Signature::of_shingles`] of the shingles of a run of word hashes, each shingle put in
-    /// its bin as it is rolled, without a list of them (which only a text too short to fill
-    /// [`MIN_SHINGLES`] bins is read into, to count them).
+    /// its bin as it is rolled, without a list of them (which only a text whose shingles fill
+    /// fewer than [`MIN_SHINGLES`] bins is read into, to count them).
     fn of_words(words: &[u64]) -> Option<Signature> {
         let mut bins = Bins::<ARTICLE_HASHES>::new(ARTICLE_SALT);
         each_shingle(words, |shingle| bins.add(shingle));
@@ -863,6 +863,8 @@ impl<const N: usize> Bins<N> {
     /// One shingle more.
     #[inline]
     fn add(&mut self, shingle: u64) {
+        // A bin is told by the top bits: a power of two of at least two bins.
+        const { assert!(N.is_power_of_two() && N > 1) };
         let bits = N.trailing_zeros();
         let value = mix(shingle ^ self.salt);
         let bin = (value >> (64 - bits)) as usize;
@@ -1001,6 +1003,7 @@ fn counted_words(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     proptest::proptest! {
         /// Rolled shingle hashes are each window's polynomial, as the signatures stored by
@@ -1049,6 +1052,26 @@ mod tests {
             let whole = ocr_lines(cut.iter().map(|line| &body[line.start..line.end]))
                 || is_column_text(&cut, &mut Vec::new());
             proptest::prop_assert_eq!(is_page(&body), whole);
+        }
+
+        /// An article's signature made as its shingles are rolled is the one made from the
+        /// list of them: texts of every length, and repeated cycles of five to seven words,
+        /// whose five to seven shingles often fill fewer bins than [`MIN_SHINGLES`].
+        #[test]
+        fn signatures_of_rolled_shingles_are_those_of_their_list(
+            words in proptest::prop_oneof![
+                proptest::collection::vec(proptest::num::u64::ANY, 0..60),
+                proptest::collection::vec(0u64..3, 0..60),
+                (proptest::collection::vec(proptest::num::u64::ANY, 5..8), 9usize..40)
+                    .prop_map(|(cycle, length)| {
+                        cycle.iter().copied().cycle().take(length).collect::<Vec<u64>>()
+                    }),
+            ],
+        ) {
+            proptest::prop_assert_eq!(
+                Signature::of_words(&words),
+                Signature::of_shingles(&shingles_of(&words))
+            );
         }
 
         /// Words read without their places hash as those read with them.

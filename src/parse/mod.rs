@@ -7,9 +7,9 @@ mod archive;
 mod fields;
 mod html;
 mod inference;
-pub(crate) use inference::{is_space_byte, ocr_lines_of};
 #[cfg(test)]
 pub(crate) use inference::ocr_lines;
+pub(crate) use inference::{is_space_byte, ocr_lines_of};
 mod json;
 mod markdown;
 mod sgml;
