@@ -226,16 +226,9 @@ pub fn looks_like_ocr(text: &str) -> bool {
 /// [`looks_like_ocr`] of a text already cut into lines (with or without their line breaks).
 pub fn ocr_lines<'a>(text_lines: impl Iterator<Item = &'a str>) -> bool {
     let (mut lines, mut ragged) = (0usize, 0usize);
-    for line in text_lines {
-        let (visible, letters) = visible_and_letters(line);
-        if visible == 0 {
-            continue;
-        }
+    for is_ragged in ragged_lines(text_lines).take(OCR_LINES) {
         lines += 1;
-        ragged += usize::from(is_ragged(visible, letters));
-        if lines == OCR_LINES {
-            break;
-        }
+        ragged += usize::from(is_ragged);
     }
     lines >= OCR_MIN_LINES && ragged * 5 >= lines
 }
@@ -250,14 +243,9 @@ pub(crate) fn ocr_lines_of<'a>(text_lines: impl Iterator<Item = &'a str>, filled
     }
     // `ragged * 5 >= read`, as a count of ragged lines.
     let needed = read.div_ceil(5);
-    let (mut lines, mut ragged) = (0usize, 0usize);
-    for line in text_lines {
-        let (visible, letters) = visible_and_letters(line);
-        if visible == 0 {
-            continue;
-        }
-        lines += 1;
-        ragged += usize::from(is_ragged(visible, letters));
+    let mut ragged = 0usize;
+    for (lines, is_ragged) in (1usize..).zip(ragged_lines(text_lines)) {
+        ragged += usize::from(is_ragged);
         if ragged >= needed {
             return true;
         }
@@ -266,6 +254,14 @@ pub(crate) fn ocr_lines_of<'a>(text_lines: impl Iterator<Item = &'a str>, filled
         }
     }
     false
+}
+
+/// For each line that is not blank, in order, whether it is ragged ([`is_ragged`]).
+fn ragged_lines<'a>(text_lines: impl Iterator<Item = &'a str>) -> impl Iterator<Item = bool> {
+    text_lines.filter_map(|line| {
+        let (visible, letters) = visible_and_letters(line);
+        (visible > 0).then(|| is_ragged(visible, letters))
+    })
 }
 
 /// A line of OCR's kind: a fragment of a few characters, or mostly not letters.
