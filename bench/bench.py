@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -309,6 +310,46 @@ def wait_for_quiet(smoke, limit=1.0, patience=300):
     return os.getloadavg()[0]
 
 
+def median_interval(ratios, resamples=2000, seed=17):
+    """The median of `ratios` and a 95% percentile-bootstrap interval of it (fixed seed)."""
+    rng = random.Random(seed)
+    medians = sorted(
+        statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(resamples)
+    )
+    low, high = medians[int(0.025 * resamples)], medians[int(0.975 * resamples) - 1]
+    return {"median": round(statistics.median(ratios), 3),
+            "interval_95": [round(low, 3), round(high, 3)],
+            "min": round(min(ratios), 3), "max": round(max(ratios), 3)}
+
+
+def paired_builds(ours, theirs, folder, jsonl, pairs, quiet_below=1.0):
+    """Builds `folder` with newsindex (`ours`) and tantivy-cli (`theirs`, the same articles as
+    JSON lines) in `pairs` pairs, the order alternating, each pair started once the load average
+    is below `quiet_below`: tantivy-cli's time over newsindex's per pair (its throughput ratio,
+    above 1 when newsindex is faster), wall and CPU, as the median with a 95% bootstrap interval,
+    and newsindex's peak RSS over tantivy-cli's the same way. One run per tool cannot tell a few
+    percent apart on a 2-core machine; the median of paired ratios can, and its interval says
+    how well."""
+    runs = {ours.name: [], theirs.name: []}
+    loads = []
+    for pair in range(pairs):
+        loads.append(round(wait_for_quiet(False, quiet_below), 2))
+        for tool in ([ours, theirs] if pair % 2 == 0 else [theirs, ours]):
+            runs[tool.name].append(tool.build(folder, jsonl))
+    both = list(zip(runs[ours.name], runs[theirs.name]))
+    return {
+        "pairs": pairs,
+        "load_before_each_pair": [min(loads), max(loads)],
+        "throughput": {"wall": median_interval([t["wall"] / n["wall"] for n, t in both]),
+                       "cpu": median_interval([t["cpu"] / n["cpu"] for n, t in both])},
+        "rss": median_interval([n["rss_mb"] / t["rss_mb"] for n, t in both]),
+        "median_wall_s": {name: round(statistics.median(r["wall"] for r in rs), 3)
+                          for name, rs in runs.items()},
+        "median_rss_mb": {name: round(statistics.median(r["rss_mb"] for r in rs), 1)
+                          for name, rs in runs.items()},
+    }
+
+
 def bench_corpus(name, folder, jsonl, args, binaries, work):
     result = {"corpus": name, "files": sum(1 for p in folder.rglob("*") if p.is_file()),
               "bytes": dir_bytes(folder), "tools": {}, "floors": {}}
@@ -347,6 +388,11 @@ def bench_corpus(name, folder, jsonl, args, binaries, work):
             entry["warm"] = warm(tool.bin, tool.index, query_set, rounds=args.reps)
             if not args.smoke:
                 entry["server"] = server_load(tool.bin, tool.index, query_set, work, args.server_seconds)
+    ours, theirs = tools[0], next((t for t in tools if isinstance(t, TantivyCli)), None)
+    if (args.build_pairs and not args.smoke and isinstance(ours, Newsindex) and theirs is not None
+            and theirs.available() and jsonl is not None):
+        print(f"  {args.build_pairs} builds of newsindex and tantivy-cli in alternating pairs", flush=True)
+        result["paired_build"] = paired_builds(ours, theirs, folder, jsonl, args.build_pairs)
     return result
 
 
@@ -396,6 +442,8 @@ def main():
     parser.add_argument("--newsindex", default=str(ROOT / "target" / "release" / "newsindex"))
     parser.add_argument("--tantivy-cli", default=shutil.which("tantivy"))
     parser.add_argument("--results", help="write results JSON here (default: WORK/results.json)")
+    parser.add_argument("--build-pairs", type=int, default=11,
+                        help="builds of newsindex and tantivy-cli in alternating pairs, for the build goals (0: none)")
     args = parser.parse_args()
     work = Path(args.work)
     shared = ROOT.parent / "shared" / "corpora"

@@ -24,14 +24,13 @@ average is below LOAD, and the loads seen are reported.
 import argparse
 import json
 import os
-import random
 import resource
 import shutil
 import statistics
 import subprocess
 import time
 
-from bench import wait_for_quiet
+from bench import median_interval, wait_for_quiet
 
 QUERIES = [
     "oil prices", "bank rate", "trade deficit", "wheat", "dollar", "opec", "merger",
@@ -69,18 +68,6 @@ def searches(binary, index, mode):
             stdout=subprocess.DEVNULL,
         )
     return time.perf_counter() - start
-
-
-def median_interval(ratios, resamples=2000, seed=17):
-    """The median of `ratios` and a 95% percentile-bootstrap interval of it."""
-    rng = random.Random(seed)
-    medians = sorted(
-        statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(resamples)
-    )
-    low, high = medians[int(0.025 * resamples)], medians[int(0.975 * resamples) - 1]
-    return {"median": round(statistics.median(ratios), 3),
-            "interval_95": [round(low, 3), round(high, 3)],
-            "min": round(min(ratios), 3), "max": round(max(ratios), 3)}
 
 
 def main():

@@ -101,7 +101,7 @@ def goals(results):
     rows = []
 
     def goal(text, corpus, figure, met):
-        verdict = "n/a" if met is None else ("met" if met else "**missed**")
+        verdict = {None: "n/a", "spread": "within the spread", True: "met", False: "**missed**"}[met]
         rows.append(f"| {text} | {corpus} | {figure} | {verdict} |")
 
     for corpus in results["corpora"]:
@@ -110,14 +110,41 @@ def goals(results):
         peer = corpus["tools"].get("tantivy-cli") or {}
         if not ours.get("build"):
             continue
-        if peer.get("build"):
+        paired = corpus.get("paired_build")
+        if paired:
+            # Medians of alternating pairs, with their 95% intervals: a goal is met when the
+            # whole interval is on its side, missed when it is wholly on the other, and else
+            # said to be within the spread.
+            speed, rss = paired["throughput"]["wall"], paired["rss"]
+            mb = paired["median_rss_mb"]
+
+            def verdict(ratio, bound, above):
+                low, high = ratio["interval_95"]
+                if (low >= bound) if above else (high <= bound):
+                    return True
+                if (high < bound) if above else (low > bound):
+                    return False
+                return "spread"
+
+            def shown(ratio):
+                low, high = ratio["interval_95"]
+                return f"{ratio['median']:.2f}x (95%: {low:.2f}–{high:.2f}, {paired['pairs']} pairs)"
+
+            goal("index build ≥ 1.0x tantivy-cli's throughput, our file reads counted", name, shown(speed),
+                 verdict(speed, 1.0, True))
+            goal("index build ≥ 1.5x tantivy-cli's throughput (the goal)", name, shown(speed),
+                 verdict(speed, 1.5, True))
+            goal("peak RSS ≤ tantivy-cli's", name, f"{mb['newsindex']:.0f} / {mb['tantivy-cli']:.0f} MB, "
+                 + shown(rss), verdict(rss, 1.0, False))
+        elif peer.get("build"):
             speed = peer["build"]["wall"] / ours["build"]["wall"]
-            goal("index build ≥ 1.0x tantivy-cli's throughput, our file reads counted", name, f"{speed:.2f}x",
+            goal("index build ≥ 1.0x tantivy-cli's throughput, our file reads counted", name, f"{speed:.2f}x (one run)",
                  speed >= 1.0)
-            goal("index build ≥ 1.5x tantivy-cli's throughput (the goal)", name, f"{speed:.2f}x", speed >= 1.5)
+            goal("index build ≥ 1.5x tantivy-cli's throughput (the goal)", name, f"{speed:.2f}x (one run)",
+                 speed >= 1.5)
             rss = ours["build"]["rss_mb"] / peer["build"]["rss_mb"]
             goal("peak RSS ≤ tantivy-cli's", name, f"{ours['build']['rss_mb']:.0f} / {peer['build']['rss_mb']:.0f} MB "
-                 f"= {rss:.2f}x", rss <= 1.0)
+                 f"= {rss:.2f}x (one run)", rss <= 1.0)
         else:
             goal("index build ≥ 1.0x / 1.5x tantivy-cli's throughput", name, "tantivy-cli not run", None)
         measured = [q for q in ours.get("queries", {}).values() if q]
