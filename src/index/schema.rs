@@ -335,11 +335,12 @@ pub struct FileState {
 /// Reuters (0.2% on the pages); 4 KiB blocks saved a few points more on Reuters for 5.6%
 /// (BENCHMARKS.md).
 ///
-/// Each indexing thread compresses its own blocks rather than handing them to a thread of
-/// their own (tantivy's default): on a machine with no core to spare, the hand-over of every
-/// block between threads costs more than it overlaps. Builds took 1.6–1.7% less wall and CPU
-/// time on both benchmark corpora, measured in alternating pairs (BENCHMARKS.md). The setting
-/// is kept in the index's `meta.json`, so it applies to indexes created from now on.
+/// Each indexing thread (and each merge) compresses its own blocks rather than handing them
+/// to a thread of their own (tantivy's default): on a machine with no core to spare, the
+/// hand-over of every block between threads costs more than it overlaps. Builds took 1.6–1.9%
+/// less wall and CPU time on both benchmark corpora, measured in alternating pairs (on
+/// Reuters-21578 the wall-time interval reaches no change; BENCHMARKS.md). The setting is
+/// kept in the index's `meta.json`, so it applies to indexes created from now on.
 pub fn index_settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
