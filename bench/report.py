@@ -96,6 +96,23 @@ def render(results):
     return "\n".join(lines)
 
 
+def verdict(ratio, bound, above):
+    """A goal on the median of alternating pairs with its 95% interval: met (True) when the
+    whole interval is on the goal's side of `bound` (`above` it, or else below it), missed
+    (False) when it is wholly on the other, else "spread": within the spread."""
+    low, high = ratio["interval_95"]
+    if (low >= bound) if above else (high <= bound):
+        return True
+    if (high < bound) if above else (low > bound):
+        return False
+    return "spread"
+
+
+def interval_text(ratio, pairs):
+    low, high = ratio["interval_95"]
+    return f"{ratio['median']:.2f}x (95%: {low:.2f}–{high:.2f}, {pairs} pairs)"
+
+
 def goals(results):
     """Each goal of issue 17 with its measured figure and whether the run met it."""
     rows = []
@@ -112,30 +129,14 @@ def goals(results):
             continue
         paired = corpus.get("paired_build")
         if paired:
-            # Medians of alternating pairs, with their 95% intervals: a goal is met when the
-            # whole interval is on its side, missed when it is wholly on the other, and else
-            # said to be within the spread.
-            speed, rss = paired["throughput"]["wall"], paired["rss"]
+            speed, rss, pairs = paired["throughput"]["wall"], paired["rss"], paired["pairs"]
             mb = paired["median_rss_mb"]
-
-            def verdict(ratio, bound, above):
-                low, high = ratio["interval_95"]
-                if (low >= bound) if above else (high <= bound):
-                    return True
-                if (high < bound) if above else (low > bound):
-                    return False
-                return "spread"
-
-            def shown(ratio):
-                low, high = ratio["interval_95"]
-                return f"{ratio['median']:.2f}x (95%: {low:.2f}–{high:.2f}, {paired['pairs']} pairs)"
-
-            goal("index build ≥ 1.0x tantivy-cli's throughput, our file reads counted", name, shown(speed),
-                 verdict(speed, 1.0, True))
-            goal("index build ≥ 1.5x tantivy-cli's throughput (the goal)", name, shown(speed),
+            goal("index build ≥ 1.0x tantivy-cli's throughput, our file reads counted", name,
+                 interval_text(speed, pairs), verdict(speed, 1.0, True))
+            goal("index build ≥ 1.5x tantivy-cli's throughput (the goal)", name, interval_text(speed, pairs),
                  verdict(speed, 1.5, True))
             goal("peak RSS ≤ tantivy-cli's", name, f"{mb['newsindex']:.0f} / {mb['tantivy-cli']:.0f} MB, "
-                 + shown(rss), verdict(rss, 1.0, False))
+                 + interval_text(rss, pairs), verdict(rss, 1.0, False))
         elif peer.get("build"):
             speed = peer["build"]["wall"] / ours["build"]["wall"]
             goal("index build ≥ 1.0x tantivy-cli's throughput, our file reads counted", name, f"{speed:.2f}x (one run)",
