@@ -92,6 +92,16 @@ def render(results):
                      f"a tokenize pass (`wc -w`) {floors['tokenize (wc -w)']['wall']:.2f} s; "
                      f"process spawn (`true`) p50 {floors['spawn']['p50']:.1f} ms.")
         lines.append("")
+        paired = corpus.get("paired_build")
+        if paired:
+            wall, cpu = paired["throughput"]["wall"], paired["throughput"]["cpu"]
+            median = paired["median_wall_s"]
+            lines.append(f"The build rows above are one run of each tool. In {paired['pairs']} alternating pairs "
+                         f"after them: newsindex {median['newsindex']:.2f} s and tantivy-cli "
+                         f"{median['tantivy-cli']:.2f} s (medians); newsindex's throughput against "
+                         f"tantivy-cli's {interval_text(wall)} in wall time and "
+                         f"{interval_text(cpu)} in CPU time.")
+            lines.append("")
     lines += goals(results)
     return "\n".join(lines)
 
@@ -108,9 +118,11 @@ def verdict(ratio, bound, above):
     return "spread"
 
 
-def interval_text(ratio, pairs):
+def interval_text(ratio, pairs=None):
+    """A paired median with its 95% interval (and the number of pairs, when given)."""
     low, high = ratio["interval_95"]
-    return f"{ratio['median']:.2f}x (95%: {low:.2f}–{high:.2f}, {pairs} pairs)"
+    count = f", {pairs} pairs" if pairs else ""
+    return f"{ratio['median']:.2f}x (95%: {low:.2f}–{high:.2f}{count})"
 
 
 def goals(results):
