@@ -6,11 +6,15 @@
 //! copies when the Jaccard similarity of their shingle sets is at least [`THRESHOLD`].
 //!
 //! Each article with a body of at least [`MIN_SHINGLES`] shingles stores a MinHash
-//! signature of [`ARTICLE_HASHES`] hashes, 15 bits each (b-bit MinHash), packed [`ROWS`] to
-//! a `u64`: each packed value is one locality-sensitive-hashing band, tagged with its band
-//! number, so two articles are candidate copies when any band value is equal (probability
-//! `1 - (1 - J^4)^8`: 0.985 at J = 0.8, 0.9998 at 0.9, 0.04 at 0.3), and the share of equal
-//! hashes estimates J. The values live in the multi-valued fast field `copy_article`.
+//! signature of [`ARTICLE_HASHES`] hashes, [`ARTICLE_BITS`] bits each (b-bit MinHash: Li and
+//! König, "b-Bit Minwise Hashing", WWW 2010), [`ROWS`] to a locality-sensitive-hashing band:
+//! two articles are candidate copies when any band is equal (probability `1 - (1 - p^4)^8`
+//! with `p = J + (1 - J) / 128`, the chance that two hashes agree: 0.985 at J = 0.8, 0.9998
+//! at 0.9, 0.04 at 0.3), and the share of equal hashes, less the agreement of chance,
+//! estimates J. In memory a band is a `u64` tagged with its band number
+//! ([`Signature`]); the index stores two bands to a value of the multi-valued fast field
+//! `copy_article` ([`Signature::stored_values`], read back by [`bands_of_value`]), half the
+//! values tantivy would take and write for eight.
 //!
 //! The signature is a one-permutation MinHash (Li, Owen and Zhang, "One Permutation Hashing",
 //! NIPS 2012): each shingle is hashed once, the hash's top bits choose one of the
@@ -61,9 +65,16 @@ pub const PASSAGE_HASHES: usize = 8;
 pub const PASSAGE_ROWS: usize = 2;
 /// Bands per passage.
 pub const PASSAGE_BANDS: usize = PASSAGE_HASHES / PASSAGE_ROWS;
-/// Bits kept of each minimum hash.
+/// Bits kept of each minimum hash of a passage.
 const BITS: u32 = 15;
-const MASK: u64 = (1 << BITS) - 1;
+/// Bits kept of each minimum hash of an article: two bands of [`ROWS`] such hashes fit one
+/// stored value.
+pub const ARTICLE_BITS: u32 = 7;
+/// Bits of an article's band.
+const BAND_BITS: u32 = ARTICLE_BITS * ROWS as u32;
+const BAND_MASK: u64 = (1 << BAND_BITS) - 1;
+/// Values an article stores in `copy_article`: two bands each.
+pub const ARTICLE_VALUES: usize = BANDS / 2;
 
 /// A text's set of shingle hashes. The hashes are mixed already, so the set hashes them by
 /// one multiplication (FxHash) rather than the standard library's SipHash.
@@ -82,14 +93,18 @@ impl Signature {
     /// The signature of a run of shingle hashes, repeats included (they change no minimum),
     /// or `None` below [`MIN_SHINGLES`] distinct shingles.
     fn of_shingles(shingles: &[u64]) -> Option<Signature> {
-        Some(Signature::of_mins(one_permutation(shingles, ARTICLE_SALT)?))
+        Some(Signature::of_mins(one_permutation(
+            shingles,
+            ARTICLE_SALT,
+            ARTICLE_BITS,
+        )?))
     }
 
     /// [`Signature::of_shingles`] of the shingles of a run of word hashes, each shingle put in
     /// its bin as it is rolled, without a list of them (which only a text whose shingles fill
     /// fewer than [`MIN_SHINGLES`] bins is read into, to count them).
     fn of_words(words: &[u64]) -> Option<Signature> {
-        let mut bins = Bins::<ARTICLE_HASHES>::new(ARTICLE_SALT);
+        let mut bins = Bins::<ARTICLE_HASHES>::new(ARTICLE_SALT, ARTICLE_BITS);
         each_shingle(words, |shingle| bins.add(shingle));
         let mins = bins.finish(|| distinct(&shingles_of(words)))?;
         Some(Signature::of_mins(mins))
@@ -101,11 +116,22 @@ impl Signature {
         for (band, value) in bands.iter_mut().enumerate() {
             let mut packed = 0u64;
             for row in 0..ROWS {
-                packed = (packed << BITS) | mins[band * ROWS + row];
+                packed = (packed << ARTICLE_BITS) | mins[band * ROWS + row];
             }
             *value = ((band as u64) << 60) | packed;
         }
         Signature(bands)
+    }
+
+    /// The values the article stores in `copy_article`: bands `2i` and `2i + 1` in value `i`,
+    /// `i` in the top two bits.
+    pub fn stored_values(&self) -> [u64; ARTICLE_VALUES] {
+        let mut values = [0u64; ARTICLE_VALUES];
+        for (pair, value) in values.iter_mut().enumerate() {
+            let (first, second) = (self.0[2 * pair] & BAND_MASK, self.0[2 * pair + 1] & BAND_MASK);
+            *value = ((pair as u64) << 62) | (first << BAND_BITS) | second;
+        }
+        values
     }
 
     /// Reads a signature back from the values of `copy_article` (in any order).
@@ -113,33 +139,50 @@ impl Signature {
         let mut bands = [0u64; BANDS];
         let mut seen = 0usize;
         for value in values {
-            let band = (value >> 60) as usize;
-            if let Some(slot) = bands.get_mut(band) {
-                *slot = value;
-                seen |= 1 << band;
+            for band_value in bands_of_value(value) {
+                let band = (band_value >> 60) as usize;
+                if let Some(slot) = bands.get_mut(band) {
+                    *slot = band_value;
+                    seen |= 1 << band;
+                }
             }
         }
         (seen == (1 << BANDS) - 1).then_some(Signature(bands))
     }
 
-    /// The share of equal hashes: an estimate of the two texts' Jaccard similarity.
+    /// An estimate of the two texts' Jaccard similarity: the share of equal hashes, less
+    /// the share that [`ARTICLE_BITS`]-bit hashes of different minimums have in common by
+    /// chance (b-bit MinHash's estimator), at least 0.
     pub fn estimate(&self, other: &Signature) -> f64 {
+        const HASH_MASK: u64 = (1 << ARTICLE_BITS) - 1;
         let mut equal = 0usize;
         for (a, b) in self.0.iter().zip(&other.0) {
             for row in 0..ROWS {
-                let shift = row as u32 * BITS;
-                if (a >> shift) & MASK == (b >> shift) & MASK {
+                let shift = row as u32 * ARTICLE_BITS;
+                if (a >> shift) & HASH_MASK == (b >> shift) & HASH_MASK {
                     equal += 1;
                 }
             }
         }
-        equal as f64 / ARTICLE_HASHES as f64
+        let chance = 1.0 / f64::from(1u32 << ARTICLE_BITS);
+        let share = equal as f64 / ARTICLE_HASHES as f64;
+        ((share - chance) / (1.0 - chance)).max(0.0)
     }
 
     /// True when the two share a band: candidate copies.
     pub fn shares_band(&self, other: &Signature) -> bool {
         self.0.iter().zip(&other.0).any(|(a, b)| a == b)
     }
+}
+
+/// The two band values (as [`Signature`] holds them) of one stored `copy_article` value
+/// ([`Signature::stored_values`]).
+pub fn bands_of_value(value: u64) -> [u64; 2] {
+    let first = (value >> 62) * 2;
+    [
+        (first << 60) | ((value >> BAND_BITS) & BAND_MASK),
+        ((first + 1) << 60) | (value & BAND_MASK),
+    ]
 }
 
 /// The band keys of one passage's signature ([`PASSAGE_BANDS`] tagged 32-bit values), or
@@ -150,7 +193,7 @@ pub fn passage_keys(shingles: &Shingles) -> Option<[u64; PASSAGE_BANDS]> {
 
 /// [`passage_keys`] of a run of shingle hashes, repeats included.
 fn passage_keys_of(shingles: &[u64]) -> Option<[u64; PASSAGE_BANDS]> {
-    let mins = one_permutation::<PASSAGE_HASHES>(shingles, PASSAGE_SALT)?;
+    let mins = one_permutation::<PASSAGE_HASHES>(shingles, PASSAGE_SALT, BITS)?;
     let mut keys = [0u64; PASSAGE_BANDS];
     for (band, key) in keys.iter_mut().enumerate() {
         let packed = (mins[band * PASSAGE_ROWS] << BITS) | mins[band * PASSAGE_ROWS + 1];
@@ -247,7 +290,7 @@ fn stored_with(body: &str, scratch: &mut Scratch) -> Stored {
         false => Signature::of_words(&words.hashes),
     };
     if let Some(signature) = signature {
-        stored.article = signature.0.to_vec();
+        stored.article = signature.stored_values().to_vec();
     }
     if body.len() >= STORED_MAP_BYTES {
         stored.map = Some(PassageMap::of_words(body, words.counted.iter().copied()));
@@ -823,10 +866,10 @@ const ARTICLE_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
 const PASSAGE_SALT: u64 = 0xd6e8_feb8_6659_fd93;
 
 /// The `N` bins of a one-permutation MinHash of the shingles (repeats included), densified,
-/// each kept to [`BITS`] bits; `None` when there are fewer than [`MIN_SHINGLES`] distinct
+/// each kept to `bits` bits; `None` when there are fewer than [`MIN_SHINGLES`] distinct
 /// shingles.
-fn one_permutation<const N: usize>(shingles: &[u64], salt: u64) -> Option<[u64; N]> {
-    let mut bins = Bins::<N>::new(salt);
+fn one_permutation<const N: usize>(shingles: &[u64], salt: u64, bits: u32) -> Option<[u64; N]> {
+    let mut bins = Bins::<N>::new(salt, bits);
     for &shingle in shingles {
         bins.add(shingle);
     }
@@ -850,13 +893,16 @@ fn distinct(values: &[u64]) -> usize {
 struct Bins<const N: usize> {
     mins: [u64; N],
     salt: u64,
+    /// Bits kept of each minimum.
+    bits: u32,
 }
 
 impl<const N: usize> Bins<N> {
-    fn new(salt: u64) -> Self {
+    fn new(salt: u64, bits: u32) -> Self {
         Bins {
             mins: [u64::MAX; N],
             salt,
+            bits,
         }
     }
 
@@ -876,11 +922,11 @@ impl<const N: usize> Bins<N> {
         }
     }
 
-    /// The bins' minimums, densified and kept to [`BITS`] bits; `None` when fewer than
+    /// The bins' minimums, densified and kept to their `bits` bits; `None` when fewer than
     /// [`MIN_SHINGLES`] bins are filled and `distinct`, the number of distinct shingles, is
     /// below it too (it is counted only then).
     fn finish(self, distinct: impl FnOnce() -> usize) -> Option<[u64; N]> {
-        let Bins { mins, salt } = self;
+        let Bins { mins, salt, bits } = self;
         let filled = mins.iter().filter(|&&m| m != u64::MAX).count();
         if filled == 0 || (filled < MIN_SHINGLES && distinct() < MIN_SHINGLES) {
             return None;
@@ -894,7 +940,7 @@ impl<const N: usize> Bins<N> {
                 min = mins[probe];
                 attempt += 1;
             }
-            *slot = mix(min) & MASK;
+            *slot = mix(min) & ((1 << bits) - 1);
         }
         Some(out)
     }
@@ -1323,7 +1369,10 @@ mod tests {
         };
         assert!(sa.estimate(&so) < 0.2);
         assert!(!sa.shares_band(&so));
-        assert_eq!(Signature::from_values(sa.0.iter().rev().copied()), Some(sa));
+        assert_eq!(
+            Signature::from_values(sa.stored_values().iter().rev().copied()),
+            Some(sa)
+        );
     }
 
     #[test]
@@ -1428,7 +1477,7 @@ mod tests {
         expected.sort_unstable();
         assert!(!expected.is_empty());
         assert_eq!(stored(&page).passages, expected);
-        let whole = Signature::of(&shingles(&page)).map(|s| s.0.to_vec());
+        let whole = Signature::of(&shingles(&page)).map(|s| s.stored_values().to_vec());
         assert_eq!(Some(stored(&page).article), whole);
         // The keys a server keeps per passage are those of each passage read alone.
         let alone: Vec<KeyedPassage> = passages(&page)

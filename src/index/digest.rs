@@ -19,8 +19,8 @@
 //! Layout, little-endian: [`MAGIC`]; the checksum of the rest (u64, see `checksum`); the
 //! number of segments (u32); per segment its id (32 hex characters), its `max_doc`, and the
 //! number of listed article and passage values (three u32); then per segment, in that order,
-//! the article values (u64, sorted), their documents (u32), the passage values and their
-//! documents.
+//! the article band values (u64, sorted; two to each stored value), their documents (u32),
+//! the passage values and their documents.
 
 use std::path::Path;
 
@@ -29,12 +29,13 @@ use tantivy::directory::OwnedBytes;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher};
 
+use super::copies::bands_of_value;
 use super::schema::{COPY_ARTICLE, COPY_PASSAGE};
 
 /// The digest's file name in the index folder.
 pub const FILE: &str = "newsindex-copies.digest";
 /// The first bytes of a digest (a new layout changes the version).
-pub const MAGIC: &[u8] = b"newsindex copy digest 2\n";
+pub const MAGIC: &[u8] = b"newsindex copy digest 3\n";
 /// Bytes of the checksum after [`MAGIC`].
 const CHECKSUM: usize = 8;
 
@@ -227,16 +228,25 @@ pub fn build(searcher: &Searcher, budget: usize) -> tantivy::Result<Option<Vec<u
             .iter()
             .map(|segment| segment.fast_fields().u64(name))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        let count: usize = columns.iter().map(|c| c.values.num_vals() as usize).sum();
+        // An article's stored value holds two band values, each listed on its own.
+        let per_value = match kind {
+            Kind::Article => 2,
+            Kind::Passage => 1,
+        };
+        let stored: usize = columns.iter().map(|c| c.values.num_vals() as usize).sum();
+        let count = stored.saturating_mul(per_value);
         if count.saturating_mul(8) > budget {
             return Ok(None);
         }
-        let mut all: Vec<u64> = vec![0; count];
+        let mut all: Vec<u64> = vec![0; stored];
         let mut at = 0;
         for column in &columns {
             let len = column.values.num_vals() as usize;
             column.values.get_range(0, &mut all[at..at + len]);
             at += len;
+        }
+        if kind == Kind::Article {
+            all = all.into_iter().flat_map(bands_of_value).collect();
         }
         all.sort_unstable();
         let mut shared: Vec<u64> = Vec::new();
@@ -252,9 +262,16 @@ pub fn build(searcher: &Searcher, budget: usize) -> tantivy::Result<Option<Vec<u
             .map(|(segment, column)| {
                 let mut listed: Vec<(u64, DocId)> = Vec::new();
                 for doc in 0..segment.max_doc() {
-                    for value in column.values_for_doc(doc) {
-                        if shared.binary_search(&value).is_ok() {
-                            listed.push((value, doc));
+                    for stored in column.values_for_doc(doc) {
+                        let bands = bands_of_value(stored);
+                        let values = match kind {
+                            Kind::Article => &bands[..],
+                            Kind::Passage => std::slice::from_ref(&stored),
+                        };
+                        for &value in values {
+                            if shared.binary_search(&value).is_ok() {
+                                listed.push((value, doc));
+                            }
                         }
                     }
                 }
@@ -351,11 +368,14 @@ mod tests {
         );
         let index = Index::create_in_dir(dir.path(), builder.build()).unwrap();
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        add(&writer, fields, &[1, 2], &[]);
-        add(&writer, fields, &[2, 3], &[]);
-        add(&writer, fields, &[4], &[]);
+        // A stored article value holding band value `x` (band 0) and `1 << 60 | x` (band 1).
+        let article = |x: u64| (x << 28) | x;
+        assert_eq!(bands_of_value(article(2)), [2, 1 << 60 | 2]);
+        add(&writer, fields, &[article(1), article(2)], &[]);
+        add(&writer, fields, &[article(2), article(3)], &[]);
+        add(&writer, fields, &[article(4)], &[]);
         writer.commit().unwrap();
-        add(&writer, fields, &[3, 9], &[]);
+        add(&writer, fields, &[article(3), article(9)], &[]);
         add(&writer, fields, &[], &[7]);
         add(&writer, fields, &[u64::MAX], &[7, 8]);
         writer.commit().unwrap();
@@ -394,13 +414,15 @@ mod tests {
         }
         assert_eq!(holders(&second, Kind::Passage, 7), vec![1, 2]);
         assert_eq!(holders(&second, Kind::Passage, 8), Vec::<DocId>::new());
+        assert_eq!(holders(&first, Kind::Article, 1 << 60 | 2), vec![0, 1]);
+        // Each shared stored value lists both its bands.
         assert_eq!(
             first.listed(Kind::Article).collect::<Vec<_>>(),
-            vec![0, 1, 1]
+            vec![0, 1, 1, 0, 1, 1]
         );
 
         // A commit since makes a segment the digest lacks; writing again covers it.
-        add(&writer, fields, &[9], &[]);
+        add(&writer, fields, &[article(9)], &[]);
         writer.commit().unwrap();
         reader.reload().unwrap();
         let searcher = reader.searcher();

@@ -364,7 +364,7 @@ fn scan(
         let fast = segment.fast_fields();
         if !article_keys.is_empty() {
             let column = fast.u64(COPY_ARTICLE).map_err(|e| index.search_error(e))?;
-            for (doc, value) in holders(segment, &column, &article_filter, |value| {
+            for (doc, value) in holders(segment, &column, true, &article_filter, |value| {
                 article_keys.contains_key(&value)
             }) {
                 for &t in article_keys.get(&value).map_or(&[][..], Vec::as_slice) {
@@ -374,7 +374,7 @@ fn scan(
         }
         if !passage_keys.is_empty() {
             let column = fast.u64(COPY_PASSAGE).map_err(|e| index.search_error(e))?;
-            for (doc, value) in holders(segment, &column, &passage_filter, |value| {
+            for (doc, value) in holders(segment, &column, false, &passage_filter, |value| {
                 passage_keys.contains(&value)
             }) {
                 key_holders.entry(value).or_default().push(address(doc));
@@ -391,9 +391,12 @@ fn scan(
 /// The live documents of `segment` holding a value of `column` that `wanted` accepts, with
 /// the value: the column's values are read in blocks straight from its bit-packed store (a
 /// filter on the low bits first), and only a value that passes is traced back to its document.
+/// With `bands`, the column is `copy_article` and each stored value is read as its two band
+/// values ([`signatures::bands_of_value`]).
 fn holders(
     segment: &SegmentReader,
     column: &Column<u64>,
+    bands: bool,
     filter: &KeyFilter,
     wanted: impl Fn(u64) -> bool,
 ) -> Vec<(DocId, u64)> {
@@ -406,9 +409,16 @@ fn holders(
     while at < count {
         let len = BLOCK.min(count - at);
         values.get_range(at as u64, &mut block[..len]);
-        for (offset, &value) in block[..len].iter().enumerate() {
-            if filter.may_hold(value) && wanted(value) {
-                rows.push(((at + offset) as u32, value));
+        for (offset, &stored) in block[..len].iter().enumerate() {
+            let row = (at + offset) as u32;
+            if bands {
+                for value in signatures::bands_of_value(stored) {
+                    if filter.may_hold(value) && wanted(value) {
+                        rows.push((row, value));
+                    }
+                }
+            } else if filter.may_hold(stored) && wanted(stored) {
+                rows.push((row, stored));
             }
         }
         at += len;
@@ -1410,11 +1420,12 @@ impl Pending {
             let (start, end) = (starts.get(rank), starts.get(rank + 1));
             let mut seen = 0usize;
             for row in start..end {
-                let value = values.get(row);
-                let band = (value >> 60) as usize;
-                if let Some(slot) = signature.get_mut(band) {
-                    *slot = value;
-                    seen |= 1 << band;
+                for value in signatures::bands_of_value(values.get(row)) {
+                    let band = (value >> 60) as usize;
+                    if let Some(slot) = signature.get_mut(band) {
+                        *slot = value;
+                        seen |= 1 << band;
+                    }
                 }
             }
             each((seen == (1 << signatures::BANDS) - 1).then_some(Signature(signature)));

@@ -21,7 +21,7 @@ use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SegmentReader};
 
-use crate::index::copies::{PASSAGE_BANDS, passages_with_keys};
+use crate::index::copies::{PASSAGE_BANDS, bands_of_value, passages_with_keys};
 use crate::index::digest::{Digest, Kind};
 use crate::index::schema::{COPY_ARTICLE, COPY_PASSAGE};
 
@@ -51,16 +51,22 @@ const BUCKET_BITS: u32 = 16;
 const SCRAMBLE: u64 = 0x9e37_79b9_7f4a_7c15;
 
 impl Table {
-    fn of(segment: &SegmentReader, column: &Column<u64>) -> Option<Table> {
-        let count = column.values.num_vals() as usize;
+    /// The table of `column`'s values; with `bands` (`copy_article`), of the two band values
+    /// each stored value holds.
+    fn of(segment: &SegmentReader, column: &Column<u64>, bands: bool) -> Option<Table> {
+        let count = column.values.num_vals() as usize * if bands { 2 } else { 1 };
         u32::try_from(count).ok()?;
         let mut pairs: Vec<(u64, DocId)> = Vec::with_capacity(count);
         for doc in 0..segment.max_doc() {
-            pairs.extend(
-                column
-                    .values_for_doc(doc)
-                    .map(|value| (value.wrapping_mul(SCRAMBLE), doc)),
-            );
+            for stored in column.values_for_doc(doc) {
+                if bands {
+                    let [first, second] = bands_of_value(stored);
+                    pairs.push((first.wrapping_mul(SCRAMBLE), doc));
+                    pairs.push((second.wrapping_mul(SCRAMBLE), doc));
+                } else {
+                    pairs.push((stored.wrapping_mul(SCRAMBLE), doc));
+                }
+            }
         }
         pairs.sort_unstable();
         let mut starts = Vec::with_capacity((1 << BUCKET_BITS) + 1);
@@ -102,8 +108,8 @@ impl Sorted {
     fn of(segment: &SegmentReader) -> Option<Sorted> {
         let fast = segment.fast_fields();
         Some(Sorted {
-            articles: Table::of(segment, &fast.u64(COPY_ARTICLE).ok()?)?,
-            passages: Table::of(segment, &fast.u64(COPY_PASSAGE).ok()?)?,
+            articles: Table::of(segment, &fast.u64(COPY_ARTICLE).ok()?, true)?,
+            passages: Table::of(segment, &fast.u64(COPY_PASSAGE).ok()?, false)?,
         })
     }
 
@@ -218,7 +224,8 @@ pub fn sorted(searcher: &Searcher, segment: &SegmentReader) -> Option<Arc<Sorted
     if let Some(sorted) = store.kept.get(&id) {
         return Some(Arc::clone(sorted));
     }
-    let values = segment
+    // Each stored article value holds two bands.
+    let values = 2 * segment
         .fast_fields()
         .u64(COPY_ARTICLE)
         .map(|c| c.values.num_vals())
@@ -414,7 +421,7 @@ mod tests {
         let searcher = index.reader().unwrap().searcher();
         let segment = &searcher.segment_readers()[0];
         let column = segment.fast_fields().u64(COPY_ARTICLE).unwrap();
-        let table = Table::of(segment, &column).unwrap();
+        let table = Table::of(segment, &column, false).unwrap();
         let holders = |value| table.holders(value).collect::<Vec<DocId>>();
         assert_eq!(holders(5), vec![0, 2, 4]);
         assert_eq!(holders(3), vec![0]);
