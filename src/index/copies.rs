@@ -9,8 +9,8 @@
 //! signature of [`ARTICLE_HASHES`] hashes, [`ARTICLE_BITS`] bits each (b-bit MinHash: Li and
 //! König, "b-Bit Minwise Hashing", WWW 2010), [`ROWS`] to a locality-sensitive-hashing band:
 //! two articles are candidate copies when any band is equal (probability `1 - (1 - p^4)^8`
-//! with `p = J + (1 - J) / 128`, the chance that two hashes agree: 0.985 at J = 0.8, 0.9998
-//! at 0.9, 0.04 at 0.3), and the share of equal hashes, less the agreement of chance,
+//! with `p = J + (1 - J) / 128`, the chance that two hashes agree: 0.986 at J = 0.8, 0.99998
+//! at 0.9, 0.07 at 0.3), and the share of equal hashes, less the agreement of chance,
 //! estimates J. In memory a band is a `u64` tagged with its band number
 //! ([`Signature`]); the index stores two bands to a value of the multi-valued fast field
 //! `copy_article` ([`Signature::stored_values`], read back by [`bands_of_value`]), half the
@@ -80,7 +80,8 @@ pub const ARTICLE_VALUES: usize = BANDS / 2;
 /// one multiplication (FxHash) rather than the standard library's SipHash.
 pub type Shingles = HashSet<u64, FxBuildHasher>;
 
-/// An article's signature: [`BANDS`] packed bands of [`ROWS`] 15-bit minimum hashes.
+/// An article's signature: [`BANDS`] packed bands of [`ROWS`] [`ARTICLE_BITS`]-bit minimum
+/// hashes, each band tagged with its number in its top bits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Signature(pub [u64; BANDS]);
 
@@ -128,7 +129,10 @@ impl Signature {
     pub fn stored_values(&self) -> [u64; ARTICLE_VALUES] {
         let mut values = [0u64; ARTICLE_VALUES];
         for (pair, value) in values.iter_mut().enumerate() {
-            let (first, second) = (self.0[2 * pair] & BAND_MASK, self.0[2 * pair + 1] & BAND_MASK);
+            let (first, second) = (
+                self.0[2 * pair] & BAND_MASK,
+                self.0[2 * pair + 1] & BAND_MASK,
+            );
             *value = ((pair as u64) << 62) | (first << BAND_BITS) | second;
         }
         values
@@ -202,11 +206,11 @@ fn passage_keys_of(shingles: &[u64]) -> Option<[u64; PASSAGE_BANDS]> {
     Some(keys)
 }
 
-/// What an article stores from the reading of its words: its signature's bands, its
-/// passages' band keys, and a long body's passage map.
+/// What an article stores from the reading of its words: its signature (two bands to a
+/// value), its passages' band keys, and a long body's passage map.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stored {
-    /// `copy_article` values.
+    /// `copy_article` values ([`Signature::stored_values`]).
     pub article: Vec<u64>,
     /// `copy_passage` values (empty unless the body is an OCR page).
     pub passages: Vec<u64>,

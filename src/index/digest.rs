@@ -19,8 +19,8 @@
 //! Layout, little-endian: [`MAGIC`]; the checksum of the rest (u64, see `checksum`); the
 //! number of segments (u32); per segment its id (32 hex characters), its `max_doc`, and the
 //! number of listed article and passage values (three u32); then per segment, in that order,
-//! the article band values (u64, sorted; two to each stored value), their documents (u32),
-//! the passage values and their documents.
+//! the article band values (u64, sorted; each stored value read as its two bands, listed
+//! one by one), their documents (u32), the passage values and their documents.
 
 use std::path::Path;
 
@@ -238,15 +238,23 @@ pub fn build(searcher: &Searcher, budget: usize) -> tantivy::Result<Option<Vec<u
         if count.saturating_mul(8) > budget {
             return Ok(None);
         }
-        let mut all: Vec<u64> = vec![0; stored];
-        let mut at = 0;
+        // Read in blocks, so that no more than the band values are held at once.
+        let mut all: Vec<u64> = Vec::with_capacity(count);
+        let mut block = [0u64; 1024];
         for column in &columns {
             let len = column.values.num_vals() as usize;
-            column.values.get_range(0, &mut all[at..at + len]);
-            at += len;
-        }
-        if kind == Kind::Article {
-            all = all.into_iter().flat_map(bands_of_value).collect();
+            let mut at = 0;
+            while at < len {
+                let read = block.len().min(len - at);
+                column.values.get_range(at as u64, &mut block[..read]);
+                for &value in &block[..read] {
+                    match kind {
+                        Kind::Article => all.extend(bands_of_value(value)),
+                        Kind::Passage => all.push(value),
+                    }
+                }
+                at += read;
+            }
         }
         all.sort_unstable();
         let mut shared: Vec<u64> = Vec::new();
@@ -371,6 +379,11 @@ mod tests {
         // A stored article value holding band value `x` (band 0) and `1 << 60 | x` (band 1).
         let article = |x: u64| (x << 28) | x;
         assert_eq!(bands_of_value(article(2)), [2, 1 << 60 | 2]);
+        // A value of the third pair, its halves told apart: bands 4 and 5.
+        assert_eq!(
+            bands_of_value(2 << 62 | 5 << 28 | 6),
+            [4 << 60 | 5, 5 << 60 | 6]
+        );
         add(&writer, fields, &[article(1), article(2)], &[]);
         add(&writer, fields, &[article(2), article(3)], &[]);
         add(&writer, fields, &[article(4)], &[]);

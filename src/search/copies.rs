@@ -1553,9 +1553,9 @@ impl Stories {
         }
     }
 
-    /// How many stories the articles make: articles join when they share a MinHash band and at
-    /// least [`COUNT_ESTIMATE`] of their hashes (an estimate from the stored signatures; no
-    /// text is read). Articles without a signature count one each.
+    /// How many stories the articles make: articles join when they share a MinHash band and
+    /// their signatures estimate a similarity of at least [`COUNT_ESTIMATE`]
+    /// ([`Signature::estimate`]; no text is read). Articles without a signature count one each.
     pub fn count(&self) -> u64 {
         self.count_keeping(KEPT_SIGNATURES)
     }

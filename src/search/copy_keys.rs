@@ -422,6 +422,14 @@ mod tests {
         let segment = &searcher.segment_readers()[0];
         let column = segment.fast_fields().u64(COPY_ARTICLE).unwrap();
         let table = Table::of(segment, &column, false).unwrap();
+        // Read as `copy_article` band values, two to each stored value: 5 is bands 0 and
+        // `1 << 60 | 5`; `1 << 63` (the third pair) is bands `4 << 60` and `5 << 60`.
+        let bands = Table::of(segment, &column, true).unwrap();
+        let band_holders = |value| bands.holders(value).collect::<Vec<DocId>>();
+        assert_eq!(band_holders(1 << 60 | 5), vec![0, 2, 4]);
+        assert_eq!(band_holders(4 << 60), vec![4]);
+        assert_eq!(band_holders(5 << 60), vec![4]);
+        assert_eq!(band_holders(5), Vec::<DocId>::new());
         let holders = |value| table.holders(value).collect::<Vec<DocId>>();
         assert_eq!(holders(5), vec![0, 2, 4]);
         assert_eq!(holders(3), vec![0]);
