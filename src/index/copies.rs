@@ -73,8 +73,10 @@ pub const ARTICLE_BITS: u32 = 7;
 /// Bits of an article's band.
 const BAND_BITS: u32 = ARTICLE_BITS * ROWS as u32;
 const BAND_MASK: u64 = (1 << BAND_BITS) - 1;
-/// Values an article stores in `copy_article`: two bands each.
-pub const ARTICLE_VALUES: usize = BANDS / 2;
+/// Band values in each value an article stores in `copy_article`.
+pub const BANDS_PER_VALUE: usize = 2;
+/// Values an article stores in `copy_article`.
+pub const ARTICLE_VALUES: usize = BANDS / BANDS_PER_VALUE;
 
 /// A text's set of shingle hashes. The hashes are mixed already, so the set hashes them by
 /// one multiplication (FxHash) rather than the standard library's SipHash.
@@ -187,6 +189,18 @@ pub fn bands_of_value(value: u64) -> [u64; 2] {
         (first << 60) | ((value >> BAND_BITS) & BAND_MASK),
         ((first + 1) << 60) | (value & BAND_MASK),
     ]
+}
+
+/// The keys a value of a copy column holds: with `bands` (the column is `copy_article`), its
+/// two band values ([`bands_of_value`]); else (`copy_passage`) the value itself. What the
+/// digest, a server's tables and a search's column scan look up.
+#[inline]
+pub fn keys_of_value(value: u64, bands: bool) -> impl Iterator<Item = u64> {
+    let (keys, count) = match bands {
+        true => (bands_of_value(value), BANDS_PER_VALUE),
+        false => ([value, value], 1),
+    };
+    keys.into_iter().take(count)
 }
 
 /// The band keys of one passage's signature ([`PASSAGE_BANDS`] tagged 32-bit values), or

@@ -29,7 +29,7 @@ use tantivy::directory::OwnedBytes;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher};
 
-use super::copies::bands_of_value;
+use super::copies::{BANDS_PER_VALUE, keys_of_value};
 use super::schema::{COPY_ARTICLE, COPY_PASSAGE};
 
 /// The digest's file name in the index folder.
@@ -229,10 +229,8 @@ pub fn build(searcher: &Searcher, budget: usize) -> tantivy::Result<Option<Vec<u
             .map(|segment| segment.fast_fields().u64(name))
             .collect::<tantivy::Result<Vec<_>>>()?;
         // An article's stored value holds two band values, each listed on its own.
-        let per_value = match kind {
-            Kind::Article => 2,
-            Kind::Passage => 1,
-        };
+        let bands = kind == Kind::Article;
+        let per_value = if bands { BANDS_PER_VALUE } else { 1 };
         let stored: usize = columns.iter().map(|c| c.values.num_vals() as usize).sum();
         let count = stored.saturating_mul(per_value);
         if count.saturating_mul(8) > budget {
@@ -248,10 +246,7 @@ pub fn build(searcher: &Searcher, budget: usize) -> tantivy::Result<Option<Vec<u
                 let read = block.len().min(len - at);
                 column.values.get_range(at as u64, &mut block[..read]);
                 for &value in &block[..read] {
-                    match kind {
-                        Kind::Article => all.extend(bands_of_value(value)),
-                        Kind::Passage => all.push(value),
-                    }
+                    all.extend(keys_of_value(value, bands));
                 }
                 at += read;
             }
@@ -270,16 +265,12 @@ pub fn build(searcher: &Searcher, budget: usize) -> tantivy::Result<Option<Vec<u
             .map(|(segment, column)| {
                 let mut listed: Vec<(u64, DocId)> = Vec::new();
                 for doc in 0..segment.max_doc() {
-                    for stored in column.values_for_doc(doc) {
-                        let bands = bands_of_value(stored);
-                        let values = match kind {
-                            Kind::Article => &bands[..],
-                            Kind::Passage => std::slice::from_ref(&stored),
-                        };
-                        for &value in values {
-                            if shared.binary_search(&value).is_ok() {
-                                listed.push((value, doc));
-                            }
+                    for value in column
+                        .values_for_doc(doc)
+                        .flat_map(|stored| keys_of_value(stored, bands))
+                    {
+                        if shared.binary_search(&value).is_ok() {
+                            listed.push((value, doc));
                         }
                     }
                 }
@@ -350,6 +341,7 @@ pub fn write(dir: &Path, searcher: &Searcher, budget: usize) -> std::io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::copies::bands_of_value;
 
     use tantivy::schema::{Field, NumericOptions, Schema};
     use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyDocument};

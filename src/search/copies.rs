@@ -411,14 +411,10 @@ fn holders(
         values.get_range(at as u64, &mut block[..len]);
         for (offset, &stored) in block[..len].iter().enumerate() {
             let row = (at + offset) as u32;
-            if bands {
-                for value in signatures::bands_of_value(stored) {
-                    if filter.may_hold(value) && wanted(value) {
-                        rows.push((row, value));
-                    }
+            for value in signatures::keys_of_value(stored, bands) {
+                if filter.may_hold(value) && wanted(value) {
+                    rows.push((row, value));
                 }
-            } else if filter.may_hold(stored) && wanted(stored) {
-                rows.push((row, stored));
             }
         }
         at += len;

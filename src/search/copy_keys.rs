@@ -21,7 +21,7 @@ use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SegmentReader};
 
-use crate::index::copies::{PASSAGE_BANDS, bands_of_value, passages_with_keys};
+use crate::index::copies::{BANDS_PER_VALUE, PASSAGE_BANDS, keys_of_value, passages_with_keys};
 use crate::index::digest::{Digest, Kind};
 use crate::index::schema::{COPY_ARTICLE, COPY_PASSAGE};
 
@@ -54,19 +54,14 @@ impl Table {
     /// The table of `column`'s values; with `bands` (`copy_article`), of the two band values
     /// each stored value holds.
     fn of(segment: &SegmentReader, column: &Column<u64>, bands: bool) -> Option<Table> {
-        let count = column.values.num_vals() as usize * if bands { 2 } else { 1 };
+        let count = column.values.num_vals() as usize * if bands { BANDS_PER_VALUE } else { 1 };
         u32::try_from(count).ok()?;
         let mut pairs: Vec<(u64, DocId)> = Vec::with_capacity(count);
         for doc in 0..segment.max_doc() {
-            for stored in column.values_for_doc(doc) {
-                if bands {
-                    let [first, second] = bands_of_value(stored);
-                    pairs.push((first.wrapping_mul(SCRAMBLE), doc));
-                    pairs.push((second.wrapping_mul(SCRAMBLE), doc));
-                } else {
-                    pairs.push((stored.wrapping_mul(SCRAMBLE), doc));
-                }
-            }
+            let keys = column
+                .values_for_doc(doc)
+                .flat_map(|stored| keys_of_value(stored, bands));
+            pairs.extend(keys.map(|key| (key.wrapping_mul(SCRAMBLE), doc)));
         }
         pairs.sort_unstable();
         let mut starts = Vec::with_capacity((1 << BUCKET_BITS) + 1);
@@ -225,11 +220,12 @@ pub fn sorted(searcher: &Searcher, segment: &SegmentReader) -> Option<Arc<Sorted
         return Some(Arc::clone(sorted));
     }
     // Each stored article value holds two bands.
-    let values = 2 * segment
-        .fast_fields()
-        .u64(COPY_ARTICLE)
-        .map(|c| c.values.num_vals())
-        .unwrap_or(0)
+    let values = BANDS_PER_VALUE as u32
+        * segment
+            .fast_fields()
+            .u64(COPY_ARTICLE)
+            .map(|c| c.values.num_vals())
+            .unwrap_or(0)
         + segment
             .fast_fields()
             .u64(COPY_PASSAGE)
