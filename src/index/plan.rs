@@ -1,7 +1,8 @@
-//! What a run of [`update`](super::update) must do, decided before any file is read or the
-//! index written: [`SyncPlan`] sorts the files the walk found into new, changed and unchanged
-//! ones and lists the indexed files that are gone. It needs neither tantivy nor threads, so the
-//! rules of incremental sync are tested here on plain data.
+//! What a run of [`update`](super::update) must do with each file: [`Planner`] sends a file the
+//! index does not hold to be read as soon as the walk lists it, and [`SyncPlan`] sorts the
+//! files it holds, once the walk has ended, into changed and unchanged ones and lists the
+//! indexed files that are gone. Neither needs tantivy nor threads, so the rules of incremental
+//! sync are tested here on plain data.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -42,8 +43,10 @@ pub(crate) struct Candidate<'a> {
     pub shown: PathBuf,
     /// How to read it.
     pub format: Format,
-    /// Its state on disk (hash still 0).
-    pub state: FileState,
+    /// The fingerprint of its archive's config and sidecar rows for it
+    /// ([`ParseContext::file_fingerprint`]); its size and time are taken from the file when
+    /// it is opened to be read.
+    pub fingerprint: u64,
     /// What the index holds for it, if anything.
     pub known: Option<Known>,
     /// Read and re-index it even if its content is unchanged: its archive's config or sidecar
@@ -53,10 +56,64 @@ pub(crate) struct Candidate<'a> {
     pub context: &'a ParseContext,
 }
 
-/// The work of one run, in the order it is applied.
+/// Sorts files as the walk lists them: a file the index does not hold is new, to be read at
+/// once, without asking the file system for its size and time first (the reader takes them
+/// from the file it opens); a file the index holds is kept back, to be compared with what the
+/// index holds once the walk has ended ([`SyncPlan::compute`]).
+pub(crate) struct Planner<'k, 'a> {
+    known: &'k HashMap<String, Known>,
+    /// The keys planned so far, when more than one root is walked: a file listed under two
+    /// roots is planned once (one root lists each path once).
+    planned: Option<HashSet<String>>,
+    /// The files the index holds, in walk order, with their archives.
+    held: Vec<(Listed, &'a ParseContext)>,
+}
+
+impl<'k, 'a> Planner<'k, 'a> {
+    /// A planner against what the index holds, for a walk of `roots` roots.
+    pub fn new(known: &'k HashMap<String, Known>, roots: usize) -> Planner<'k, 'a> {
+        Planner {
+            known,
+            planned: (roots > 1).then(HashSet::new),
+            held: Vec::new(),
+        }
+    }
+
+    /// Takes one file the walk listed: the file to read now if the index does not hold it,
+    /// else `None` (kept back, or listed before).
+    pub fn take(&mut self, file: Listed, context: &'a ParseContext) -> Option<Candidate<'a>> {
+        if let Some(planned) = &mut self.planned
+            && !planned.insert(file.key.clone())
+        {
+            return None;
+        }
+        if self.known.contains_key(&file.key) {
+            self.held.push((file, context));
+            return None;
+        }
+        Some(Candidate {
+            fingerprint: context.file_fingerprint(&file.file),
+            key: file.key,
+            file: file.file,
+            shown: file.shown,
+            format: file.format,
+            known: None,
+            force: false,
+            context,
+        })
+    }
+
+    /// The files kept back: those the index holds, in walk order.
+    pub fn into_held(self) -> Vec<(Listed, &'a ParseContext)> {
+        self.held
+    }
+}
+
+/// The work of one run on the files the index holds, in the order it is applied.
 #[derive(Debug, Default)]
 pub(crate) struct SyncPlan<'a> {
-    /// Files the index does not hold, in walk order.
+    /// Files the index does not hold, in walk order (none when the walk's [`Planner`] has
+    /// sent them to be read already).
     pub new: Vec<Candidate<'a>>,
     /// Indexed files whose size, time or archive changed, in walk order; those whose content
     /// turns out the same when read are left alone.
@@ -118,7 +175,7 @@ impl<'a> SyncPlan<'a> {
                 file: file.file,
                 shown: file.shown,
                 format: file.format,
-                state,
+                fingerprint: state.context,
                 known: previous,
                 force,
                 context,
@@ -144,8 +201,8 @@ impl<'a> SyncPlan<'a> {
     }
 
     /// The files to read: the new ones, then the changed ones.
-    pub fn to_read(&self) -> Vec<&Candidate<'a>> {
-        self.new.iter().chain(&self.changed).collect()
+    pub fn into_read(self) -> impl Iterator<Item = Candidate<'a>> {
+        self.new.into_iter().chain(self.changed)
     }
 }
 
@@ -218,6 +275,31 @@ mod tests {
     }
 
     #[test]
+    fn the_planner_sends_new_files_at_once_keeps_indexed_ones_back_and_plans_each_once() {
+        let context = ParseContext::default();
+        let index = known(&[("/a/old.txt", state(1, 1))]);
+        let listed = |key: &str| found(&context, key, state(0, 0)).listed;
+        let mut planner = Planner::new(&index, 2);
+        let fresh = planner.take(listed("/a/fresh.txt"), &context);
+        assert_eq!(fresh.as_ref().map(|c| c.key.as_str()), Some("/a/fresh.txt"));
+        assert!(fresh.is_some_and(|c| c.known.is_none() && !c.force));
+        assert!(planner.take(listed("/a/old.txt"), &context).is_none());
+        assert!(
+            planner.take(listed("/a/fresh.txt"), &context).is_none(),
+            "listed under a second root"
+        );
+        assert!(planner.take(listed("/a/old.txt"), &context).is_none());
+        let held: Vec<String> = planner
+            .into_held()
+            .into_iter()
+            .map(|(f, _)| f.key)
+            .collect();
+        assert_eq!(held, ["/a/old.txt"]);
+        let mut alone = Planner::new(&index, 1);
+        assert!(alone.take(listed("/b/x.txt"), &context).is_some());
+    }
+
+    #[test]
     fn a_changed_archive_rereads_its_unchanged_files_and_no_other() {
         let context = ParseContext::default();
         let index = known(&[("/a/x.txt", state(1, 1)), ("/ab/y.txt", state(1, 1))]);
@@ -247,6 +329,6 @@ mod tests {
         let plan = SyncPlan::compute(walk, &index, &listed, &["/a".to_string()], &[]);
         assert_eq!(plan.new.len(), 1);
         assert!(plan.removed.is_empty());
-        assert_eq!(plan.to_read().len(), 1);
+        assert_eq!(plan.into_read().count(), 1);
     }
 }

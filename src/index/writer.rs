@@ -8,7 +8,7 @@ use super::schema::field;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
@@ -19,13 +19,13 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::copies;
 use super::digest;
-use super::plan::{Candidate, Found, Known, SyncPlan};
+use super::plan::{Candidate, Found, Known, Planner, SyncPlan};
 use super::schema::{self, Fields, FileState, SCHEMA_VERSION};
 use super::{IndexMeta, damaged, open_checked};
 use crate::article::{Article, is_under, path_text, relative_key};
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::error::{Error, Result};
-use crate::parse::{self, Listed, ParseContext, Parsed};
+use crate::parse::{self, Listed, ParseContext, Parsed, Walked};
 
 /// Something that happened while indexing, for the caller to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -346,61 +346,33 @@ pub fn update(
             &mut report,
         );
     }
-    let walk = Walk {
-        roots,
-        absolute: &roots_abs,
-        contexts: &contexts,
+    // The roots that cannot be walked at all end the run before anything is read.
+    let mut walks = Vec::with_capacity(roots.len());
+    for ((root, absolute), context) in roots.iter().zip(&roots_abs).zip(&contexts) {
+        walks.push((parse::walk_files(root, absolute, context)?, context));
+    }
+    let walked: Vec<String> = roots_abs.iter().map(|root| path_text(root)).collect();
+    let sync = Sync {
+        known: &known,
+        stale: &stale,
+        walked: &walked,
         threads,
     };
-    let plan = walk.plan(&known, &stale, &mut |d| diagnose(d, &mut report))?;
-
-    tracing::debug!(elapsed = ?started.elapsed(), new = plan.new.len(), changed = plan.changed.len(), "planned");
-
-    // Apply.
-    for (key, entry) in &plan.removed {
-        writer.delete_term(Term::from_field_text(fields.path, key));
-        report.removed_files += 1;
-        report.articles_removed += entry.articles;
-    }
-    report.unchanged_files += plan.unchanged;
-    let to_read = plan.to_read();
-    report_event(IndexEvent::Walked {
-        files: to_read.len() + plan.unchanged as usize,
-    });
-    for _ in 0..plan.unchanged {
-        report_event(IndexEvent::FileDone);
-    }
     report_event(IndexEvent::Phase(IndexPhase::Parsing));
-    let mut last_commit = Instant::now();
-    read_and_add(
-        &to_read,
+    let mut run = Run {
+        index_dir,
+        writer: &mut writer,
+        fields: &fields,
         settings,
-        threads,
-        &fields,
-        &in_flight,
-        &mut |batch| {
-            let operations = apply(&fields, batch, &mut report, report_event);
-            if !operations.is_empty() {
-                writer.run(operations).map_err(write_error)?;
-            }
-            if last_commit.elapsed() >= settings.commit_interval {
-                commit(
-                    &mut writer,
-                    &meta_with_roots(&meta, &roots_abs),
-                    report_event,
-                )
-                .map_err(write_error)?;
-                report_event(IndexEvent::Phase(IndexPhase::Parsing));
-                last_commit = Instant::now();
-            }
-            Ok(())
-        },
-    )?;
+        report: &mut report,
+        report_event: &mut *report_event,
+        periodic_meta: meta_with_roots(&meta, &roots_abs),
+        last_commit: Instant::now(),
+    };
+    read_and_add(walks, &sync, &in_flight, &mut run)?;
     tracing::debug!(elapsed = ?started.elapsed(), "files read");
-    // The plan (three paths per file read) is not needed any more: given back before tantivy
-    // writes its segments, the run's peak of memory.
-    drop(to_read);
-    drop(plan);
+    // What the index held (a path and two numbers per file) is not needed any more: given
+    // back before tantivy writes its segments, the run's peak of memory.
     drop(known);
 
     // Commit.
@@ -489,61 +461,104 @@ fn open_archives_and_index(index_dir: &Path, roots: &[PathBuf], rebuild: bool) -
     })
 }
 
-/// The roots of one run, each with the archive it is read as part of.
-struct Walk<'r, 'c> {
-    /// The roots as the user gave them (for the paths shown).
-    roots: &'r [PathBuf],
-    /// The same roots made canonical.
-    absolute: &'r [PathBuf],
-    /// Each root's archive.
-    contexts: &'c [ParseContext],
+/// What the files the index holds are compared against once the walk has ended.
+struct Sync<'k> {
+    /// What the index holds, by key.
+    known: &'k HashMap<String, Known>,
+    /// Archives whose config or sidecar tables changed: every file under them is read again.
+    stale: &'k [String],
+    /// The roots walked (as keys), under which an indexed file not listed is gone.
+    walked: &'k [String],
     /// Threads for reading file metadata.
     threads: usize,
 }
 
-impl<'c> Walk<'_, 'c> {
-    /// Lists every root and sorts its files against what the index holds (`known`), reading
-    /// every file under a `stale` archive again; files that cannot be walked or stat'ed are
-    /// reported through `diagnose`.
-    fn plan(
+impl Sync<'_> {
+    /// Sorts the files the index holds that the walk listed (`held`) into changed and
+    /// unchanged ones by their size, time and archive now, and finds the indexed files that
+    /// are gone; files whose state cannot be read are reported through `diagnose`.
+    fn plan<'c>(
         &self,
-        known: &HashMap<String, Known>,
-        stale: &[String],
+        held: Vec<(Listed, &'c ParseContext)>,
         diagnose: &mut dyn FnMut(Diagnostic),
-    ) -> Result<SyncPlan<'c>> {
-        let mut found = Vec::new();
-        let mut listed = HashSet::new();
-        for ((root, absolute), context) in self.roots.iter().zip(self.absolute).zip(self.contexts) {
-            let files = parse::list_files(root, absolute, context, &mut *diagnose)?;
-            // Only an indexed file can be gone: with nothing indexed, no list to look in.
-            if !known.is_empty() {
-                listed.extend(files.iter().map(|file| file.key.clone()));
-            }
-            let stats = stat_all(&files, self.threads);
-            found.reserve(files.len());
-            for (file, stat) in files.into_iter().zip(stats) {
-                match stat {
-                    Ok((mtime_nanos, size)) => found.push(Found {
-                        state: FileState {
-                            mtime_nanos,
-                            size,
-                            hash: 0,
-                            context: context.file_fingerprint(&file.file),
-                        },
-                        listed: file,
-                        context,
-                    }),
-                    Err(error) => {
-                        let message = format!("cannot read: {error}");
-                        let diagnostic =
-                            Diagnostic::new(Kind::Unreadable, None, message).at(&file.shown);
-                        diagnose(diagnostic);
-                    }
+    ) -> SyncPlan<'c> {
+        let listed: HashSet<String> = held.iter().map(|(file, _)| file.key.clone()).collect();
+        let (files, contexts): (Vec<Listed>, Vec<&ParseContext>) = held.into_iter().unzip();
+        let stats = stat_all(&files, self.threads);
+        let mut found = Vec::with_capacity(files.len());
+        for ((file, context), stat) in files.into_iter().zip(contexts).zip(stats) {
+            match stat {
+                Ok((mtime_nanos, size)) => found.push(Found {
+                    state: FileState {
+                        mtime_nanos,
+                        size,
+                        hash: 0,
+                        context: context.file_fingerprint(&file.file),
+                    },
+                    listed: file,
+                    context,
+                }),
+                Err(error) => {
+                    let message = format!("cannot read: {error}");
+                    diagnose(Diagnostic::new(Kind::Unreadable, None, message).at(&file.shown));
                 }
             }
         }
-        let walked: Vec<String> = self.absolute.iter().map(|root| path_text(root)).collect();
-        Ok(SyncPlan::compute(found, known, &listed, &walked, stale))
+        SyncPlan::compute(found, self.known, &listed, self.walked, self.stale)
+    }
+}
+
+/// The state the reading loop of [`update`] shares with the writer: what a batch of files read
+/// is added to, what is reported, and when the last commit was.
+struct Run<'r> {
+    index_dir: &'r Path,
+    writer: &'r mut IndexWriter<Pending>,
+    fields: &'r Fields,
+    settings: &'r UpdateOptions,
+    report: &'r mut IndexReport,
+    report_event: &'r mut dyn FnMut(IndexEvent),
+    /// The metadata a periodic commit records.
+    periodic_meta: IndexMeta,
+    last_commit: Instant,
+}
+
+impl Run<'_> {
+    /// Counts and tells one diagnostic.
+    fn diagnose(&mut self, diagnostic: Diagnostic) {
+        self.report.count(&diagnostic);
+        (self.report_event)(IndexEvent::Diagnostic(diagnostic));
+    }
+
+    /// Hands a batch of files read to the writer, committing if `commit_interval` has passed.
+    fn add(&mut self, batch: Batch) -> Result<()> {
+        let operations = apply(self.fields, batch, self.report, self.report_event);
+        if !operations.is_empty() {
+            self.writer
+                .run(operations)
+                .map_err(|e| self.write_error(e))?;
+        }
+        if self.last_commit.elapsed() >= self.settings.commit_interval {
+            commit(self.writer, &self.periodic_meta, self.report_event)
+                .map_err(|e| self.write_error(e))?;
+            (self.report_event)(IndexEvent::Phase(IndexPhase::Parsing));
+            self.last_commit = Instant::now();
+        }
+        Ok(())
+    }
+
+    /// Deletes the articles of an indexed file that is gone.
+    fn remove(&mut self, key: &str, known: Known) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.path, key));
+        self.report.removed_files += 1;
+        self.report.articles_removed += known.articles;
+    }
+
+    fn write_error(&self, source: TantivyError) -> Error {
+        Error::WriteIndex {
+            path: self.index_dir.to_path_buf(),
+            source,
+        }
     }
 }
 
@@ -648,81 +663,194 @@ fn relocate_roots(
     Ok(())
 }
 
-/// Reads `candidates` on `threads` worker threads, which parse them and make their documents,
-/// and hands the outcomes to `add`, on this thread, in batches, in the order they finish.
+/// Walks the roots and reads their files on `sync.threads` worker threads while the walk goes
+/// on, handing what they read to `run` on this thread. A file the index does not hold is
+/// read as soon as the walk lists it; the files it holds are compared with it once the walk
+/// has ended (`sync`), and the changed ones read after the new ones. Gone files' articles
+/// are deleted then.
 ///
-/// A batch holds up to [`BATCH_FILES`] files or [`BATCH_BYTES`] of documents: one hand-over
-/// (and one wake-up of this thread and of an indexing thread) per batch rather than per file
-/// and per document; on Reuters-21578's 21,578 small files that took a build from about
-/// 30,000 voluntary context switches to 2,500. The files read and the documents not yet
-/// indexed are held to `in_flight`'s limit. Stops early when `settings.stop` is set or `add`
-/// fails.
-fn read_and_add(
-    candidates: &[&Candidate],
-    settings: &UpdateOptions,
-    threads: usize,
-    fields: &Fields,
+/// Each worker hands over what it read in batches (`BATCH_FILES` files or `BATCH_BYTES` of
+/// documents), so the channel and the writer's queue take one lock (and one wake-up of this
+/// thread and of an indexing thread) per batch rather than per file and per document; on
+/// Reuters-21578's 21,578 small files that took a build from about 30,000 voluntary context
+/// switches to 2,500. The files read and the documents not yet indexed are held to
+/// `in_flight`'s limit. Stops early when `settings.stop` is set or adding fails.
+fn read_and_add<'c>(
+    walks: Vec<(impl Iterator<Item = Walked>, &'c ParseContext)>,
+    sync: &Sync,
     in_flight: &Arc<InFlight>,
-    add: &mut dyn FnMut(Batch) -> Result<()>,
+    run: &mut Run,
 ) -> Result<()> {
-    let next = AtomicUsize::new(0);
+    let settings = run.settings;
+    let fields = run.fields;
     let stop = &settings.stop;
-    let next = &next;
+    let feed = Feed::default();
+    let feed = &feed;
     std::thread::scope(|scope| -> Result<()> {
-        let (sender, receiver) = mpsc::sync_channel::<Vec<(usize, Outcome)>>(threads);
-        for _ in 0..threads {
+        let (sender, receiver) = mpsc::sync_channel::<Batch<'c>>(sync.threads);
+        for _ in 0..sync.threads {
             let sender = sender.clone();
-            scope.spawn(move || {
-                let mut batch = Vec::new();
-                let mut batch_bytes = 0;
-                while !stop.load(Ordering::Relaxed) {
-                    let at = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(candidate) = candidates.get(at) else {
-                        break;
-                    };
-                    let size = candidate.state.size;
-                    if !in_flight.try_acquire(size) {
-                        // What this worker holds must reach the writer before it waits, or
-                        // the bytes it holds could be the ones it waits for.
-                        let full = std::mem::take(&mut batch);
-                        batch_bytes = 0;
-                        if !full.is_empty() && sender.send(full).is_err() {
-                            return;
-                        }
-                        in_flight.acquire(size);
-                    }
-                    let outcome = read_candidate(candidate, settings);
-                    let (outcome, bytes) = prepare(outcome, candidate, settings, fields, in_flight);
-                    in_flight.release(size);
-                    batch.push((at, outcome));
-                    batch_bytes += bytes;
-                    if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
-                        batch_bytes = 0;
-                        if sender.send(std::mem::take(&mut batch)).is_err() {
-                            return;
-                        }
-                    }
-                }
-                if !batch.is_empty() {
-                    let _ = sender.send(batch);
-                }
-            });
+            scope.spawn(move || read_files(feed, &sender, settings, fields, in_flight));
         }
         drop(sender);
-        let _close = CloseOnDrop(in_flight);
+        let _close = CloseOnDrop(in_flight, feed);
+        let mut planner = Planner::new(sync.known, walks.len());
+        let mut fresh = Vec::with_capacity(FEED_FILES);
+        let mut listed = 0;
+        'walk: for (walk, context) in walks {
+            for found in walk {
+                match found {
+                    Walked::Note(diagnostic) => run.diagnose(diagnostic),
+                    Walked::File(file) => {
+                        let Some(candidate) = planner.take(file, context) else {
+                            continue;
+                        };
+                        fresh.push(Arc::new(candidate));
+                        if fresh.len() < FEED_FILES {
+                            continue;
+                        }
+                        listed += fresh.len();
+                        feed.push(std::mem::take(&mut fresh));
+                        (run.report_event)(IndexEvent::Walked { files: listed });
+                        while let Ok(batch) = receiver.try_recv() {
+                            run.add(batch)?;
+                        }
+                        if stop.load(Ordering::Relaxed) {
+                            break 'walk;
+                        }
+                    }
+                }
+            }
+        }
+        listed += fresh.len();
+        feed.push(fresh);
+        let plan = sync.plan(planner.into_held(), &mut |d| run.diagnose(d));
+        let unchanged = plan.unchanged;
+        for (key, entry) in &plan.removed {
+            run.remove(key, *entry);
+        }
+        run.report.unchanged_files += unchanged;
+        let later: Vec<_> = plan.into_read().map(Arc::new).collect();
+        tracing::debug!(new = listed, changed = later.len(), "walked");
+        listed += later.len();
+        feed.push(later);
+        feed.close();
+        (run.report_event)(IndexEvent::Walked {
+            files: listed + unchanged as usize,
+        });
+        for _ in 0..unchanged {
+            (run.report_event)(IndexEvent::FileDone);
+        }
         for batch in receiver {
-            let batch = batch
-                .into_iter()
-                .filter_map(|(at, outcome)| Some((*candidates.get(at)?, outcome)))
-                .collect();
-            add(batch)?;
+            run.add(batch)?;
         }
         Ok(())
     })
 }
 
+/// Files the walk hands to the workers at once (see [`read_and_add`]).
+const FEED_FILES: usize = 64;
+
+/// One worker of [`read_and_add`]: takes files from `feed` until it is closed and empty,
+/// reads and parses each, and sends what it made of them in batches.
+fn read_files<'c>(
+    feed: &Feed<'c>,
+    sender: &mpsc::SyncSender<Batch<'c>>,
+    settings: &UpdateOptions,
+    fields: &Fields,
+    in_flight: &Arc<InFlight>,
+) {
+    let mut batch = Vec::new();
+    let mut batch_bytes = 0;
+    while !settings.stop.load(Ordering::Relaxed) {
+        let Some(candidate) = feed.next() else {
+            break;
+        };
+        let opened = open_candidate(&candidate);
+        let size = opened.as_ref().map_or(0, |(_, state)| state.size);
+        if !in_flight.try_acquire(size) {
+            // What this worker holds must reach the writer before it waits, or the bytes it
+            // holds could be the ones it waits for.
+            let full = std::mem::take(&mut batch);
+            batch_bytes = 0;
+            if !full.is_empty() && sender.send(full).is_err() {
+                return;
+            }
+            in_flight.acquire(size);
+        }
+        let outcome =
+            opened.and_then(|(file, state)| read_candidate(&candidate, file, state, settings));
+        let (outcome, bytes) = prepare(outcome, &candidate, settings, fields, in_flight);
+        in_flight.release(size);
+        batch.push((candidate, outcome));
+        batch_bytes += bytes;
+        if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
+            batch_bytes = 0;
+            if sender.send(std::mem::take(&mut batch)).is_err() {
+                return;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let _ = sender.send(batch);
+    }
+}
+
+/// The files to read, handed from the walk to the workers in walk order.
+#[derive(Default)]
+struct Feed<'c> {
+    state: Mutex<FeedState<'c>>,
+    ready: Condvar,
+}
+
+/// What a [`Feed`] guards.
+#[derive(Default)]
+struct FeedState<'c> {
+    files: std::collections::VecDeque<Arc<Candidate<'c>>>,
+    /// No more files will come.
+    closed: bool,
+}
+
+impl<'c> Feed<'c> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FeedState<'c>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds files, waking the workers waiting for one.
+    fn push(&self, files: Vec<Arc<Candidate<'c>>>) {
+        if files.is_empty() {
+            return;
+        }
+        self.lock().files.extend(files);
+        self.ready.notify_all();
+    }
+
+    /// No more files will come: the workers finish what is there and stop.
+    fn close(&self) {
+        self.lock().closed = true;
+        self.ready.notify_all();
+    }
+
+    /// The next file to read, waiting for one; `None` once the feed is closed and empty.
+    fn next(&self) -> Option<Arc<Candidate<'c>>> {
+        let mut state = self.lock();
+        loop {
+            if let Some(file) = state.files.pop_front() {
+                return Some(file);
+            }
+            if state.closed {
+                return None;
+            }
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
 /// Files read by a worker, each with what it made of it, handed over together.
-type Batch<'p, 'c> = Vec<(&'p Candidate<'c>, Outcome)>;
+type Batch<'c> = Vec<(Arc<Candidate<'c>>, Outcome)>;
 
 /// Files a worker hands over at once at most (see [`read_and_add`]).
 const BATCH_FILES: usize = 64;
@@ -1135,12 +1263,14 @@ impl InFlight {
     }
 }
 
-/// Closes an [`InFlight`] when the writer's loop ends, however it ends.
-struct CloseOnDrop<'a>(&'a InFlight);
+/// Closes an [`InFlight`] and a [`Feed`] when the writer's loop ends, however it ends, so
+/// no worker waits for bytes or files that will not come.
+struct CloseOnDrop<'a, 'c>(&'a InFlight, &'a Feed<'c>);
 
-impl Drop for CloseOnDrop<'_> {
+impl Drop for CloseOnDrop<'_, '_> {
     fn drop(&mut self) {
         self.0.close();
+        self.1.close();
     }
 }
 
@@ -1214,20 +1344,16 @@ impl Document for Pending {
 /// taken from `in_flight` without waiting (the file's own bytes, taken before it was read, are
 /// given back by the caller). Returns the outcome and the bytes its documents hold.
 fn prepare(
-    reading: Result<Option<(Parsed, u64)>>,
+    reading: Result<Option<(Parsed, FileState)>>,
     candidate: &Candidate,
     settings: &UpdateOptions,
     fields: &Fields,
     in_flight: &Arc<InFlight>,
 ) -> (Outcome, u64) {
-    let (parsed, hash) = match reading {
+    let (parsed, state) = match reading {
         Ok(Some(read)) => read,
         Ok(None) => return (Outcome::Same, 0),
         Err(error) => return (Outcome::Failed(error), 0),
-    };
-    let state = FileState {
-        hash,
-        ..candidate.state
     };
     let diagnostics = parsed.placed_diagnostics(&candidate.shown).collect();
     let mut undated = 0;
@@ -1256,50 +1382,72 @@ fn prepare(
     (Outcome::Read(read), total)
 }
 
-/// Reads and parses one candidate on a worker thread: its articles and content hash, or
-/// `None` when its content is what the index holds.
+/// Opens a file to read and takes its state from the open file: its modification time and
+/// size (what is read is what is recorded), its archive's fingerprint, the hash still 0.
+fn open_candidate(candidate: &Candidate) -> Result<(std::fs::File, FileState)> {
+    let cannot_read = |source| Error::ReadCorpus {
+        path: candidate.shown.clone(),
+        source,
+    };
+    let file = std::fs::File::open(candidate.file.as_path()).map_err(cannot_read)?;
+    let metadata = file.metadata().map_err(cannot_read)?;
+    let state = FileState {
+        mtime_nanos: mtime_nanos(&metadata),
+        size: metadata.len(),
+        hash: 0,
+        context: candidate.fingerprint,
+    };
+    Ok((file, state))
+}
+
+/// Reads and parses one candidate, opened with its `state`, on a worker thread: its articles
+/// and its state with the content hash, or `None` when its content is what the index holds.
 fn read_candidate(
     candidate: &Candidate,
+    file: std::fs::File,
+    state: FileState,
     settings: &UpdateOptions,
-) -> Result<Option<(Parsed, u64)>> {
+) -> Result<Option<(Parsed, FileState)>> {
     let absolute = candidate.file.as_path();
     let max_bytes = settings.max_file_size;
     if candidate.format == parse::Format::Warc {
-        return read_web_archive(candidate, settings);
+        return read_web_archive(candidate, file, state, settings);
     }
-    if candidate.state.size > max_bytes {
-        let size = candidate.state.size;
+    if state.size > max_bytes {
+        let size = state.size;
         return Err(over_limit(
             candidate,
             format!("file is {size} bytes, over"),
             max_bytes,
         ));
     }
-    let bytes = read_sized(candidate, max_bytes)?;
+    let bytes = read_sized(candidate, file, state.size, max_bytes)?;
     let hash = content_hash(&bytes);
     if is_same(candidate, hash) {
         return Ok(None);
     }
     match parse::parse_bytes(absolute, candidate.format, &bytes, candidate.context) {
-        Ok(parsed) => Ok(Some((parsed, hash))),
+        Ok(parsed) => Ok(Some((parsed, FileState { hash, ..state }))),
         Err(error) => Err(relocate(error, &candidate.shown)),
     }
 }
 
-/// Reads a file whose size the walk's metadata gave: `std::fs::read` asks the file system
-/// for the size again (one `statx` more per file, about a twentieth of a build of
-/// Reuters-21578's 21,578 small files). The buffer holds the expected size and one byte, so
-/// the read that finds the end needs no new room; it is reserved as `std::fs::read` reserves
-/// it, failing as an I/O error rather than aborting. A file that grew past `limit` since it
-/// was listed is read up to a byte past the limit and refused as a file over it is.
-fn read_sized(candidate: &Candidate, limit: u64) -> Result<Vec<u8>> {
+/// Reads an open file of the `expected` size: `std::fs::read` asks the file system for the
+/// size again. The buffer holds the expected size and one byte, so the read that finds the
+/// end needs no new room; it is reserved as `std::fs::read` reserves it, failing as an I/O
+/// error rather than aborting. A file that grew past `limit` since it was opened is read up
+/// to a byte past the limit and refused as a file over it is.
+fn read_sized(
+    candidate: &Candidate,
+    file: std::fs::File,
+    expected: u64,
+    limit: u64,
+) -> Result<Vec<u8>> {
     use std::io::Read;
     let cannot_read = |source| Error::ReadCorpus {
         path: candidate.shown.clone(),
         source,
     };
-    let expected = candidate.state.size;
-    let file = std::fs::File::open(candidate.file.as_path()).map_err(cannot_read)?;
     let room = usize::try_from(expected.min(limit).saturating_add(1)).unwrap_or(usize::MAX);
     let mut bytes = Vec::new();
     bytes
@@ -1310,7 +1458,7 @@ fn read_sized(candidate: &Candidate, limit: u64) -> Result<Vec<u8>> {
         .read_to_end(&mut bytes)
         .map_err(cannot_read)?;
     if bytes.len() as u64 > limit {
-        let what = "file grew, since it was listed, over".to_string();
+        let what = "file grew, since it was opened, over".to_string();
         return Err(over_limit(candidate, what, limit));
     }
     Ok(bytes)
@@ -1330,15 +1478,15 @@ fn over_limit(candidate: &Candidate, what: String, limit: u64) -> Error {
 /// (the size limit applies to each record).
 fn read_web_archive(
     candidate: &Candidate,
+    file: std::fs::File,
+    state: FileState,
     settings: &UpdateOptions,
-) -> Result<Option<(Parsed, u64)>> {
+) -> Result<Option<(Parsed, FileState)>> {
     let absolute = candidate.file.as_path();
     let max_bytes = settings.max_file_size;
-    let hashed = std::fs::File::open(absolute).and_then(|file| {
-        let mut hasher = blake3::Hasher::new();
-        std::io::copy(&mut std::io::BufReader::new(file), &mut hasher)?;
-        Ok(hasher.finalize())
-    });
+    let mut hasher = blake3::Hasher::new();
+    let hashed =
+        std::io::copy(&mut std::io::BufReader::new(file), &mut hasher).map(|_| hasher.finalize());
     let hash = match hashed {
         Ok(hash) => {
             let mut first = [0u8; 8];
@@ -1356,7 +1504,7 @@ fn read_web_archive(
         return Ok(None);
     }
     match parse::parse_file(absolute, candidate.format, max_bytes, candidate.context) {
-        Ok(parsed) => Ok(Some((parsed, hash))),
+        Ok(parsed) => Ok(Some((parsed, FileState { hash, ..state }))),
         Err(error) => Err(relocate(error, &candidate.shown)),
     }
 }
@@ -1367,7 +1515,7 @@ fn is_same(candidate: &Candidate, hash: u64) -> bool {
     !candidate.force
         && candidate
             .known
-            .is_some_and(|k| k.state.hash == hash && k.state.context == candidate.state.context)
+            .is_some_and(|k| k.state.hash == hash && k.state.context == candidate.fingerprint)
 }
 
 /// Names the path in an error the way the user gave it.

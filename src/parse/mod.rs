@@ -26,7 +26,7 @@ pub use archive::{
     ArchiveConfig, CONFIG_FILE, DateConfig, FieldConfig, ParseContext, Selection, SidecarConfig,
 };
 pub use fields::FieldNames;
-pub use walk::{Listed, list_files, shown_path, walk_archive};
+pub use walk::{Listed, Walked, list_files, shown_path, walk_archive, walk_files};
 
 use crate::article::Article;
 use crate::diagnostic::Diagnostic;

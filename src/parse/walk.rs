@@ -1,4 +1,4 @@
-//! The one walk of an archive that `index` and `export` share ([`list_files`]): which files
+//! The one walk of an archive that `index` and `export` share ([`walk_files`]): which files
 //! are read, in what order, under what name they are shown, and what is said about those that
 //! cannot be walked or are left out on purpose.
 
@@ -27,14 +27,44 @@ pub struct Listed {
 /// purpose are reported through `report` and the walk goes on.
 ///
 /// # Errors
-/// [`Error::ReadCorpus`] when `root` cannot be read at all; [`Error::InvalidCorpus`] when it
-/// is a file that is not an article file.
+/// As [`walk_files`].
 pub fn list_files(
     root: &Path,
     absolute: &Path,
     context: &ParseContext,
     report: &mut dyn FnMut(Diagnostic),
 ) -> Result<Vec<Listed>> {
+    let mut listed = Vec::new();
+    for found in walk_files(root, absolute, context)? {
+        match found {
+            Walked::File(file) => listed.push(file),
+            Walked::Note(diagnostic) => report(diagnostic),
+        }
+    }
+    Ok(listed)
+}
+
+/// What the walk of an archive gives, one at a time ([`walk_files`]).
+#[derive(Debug)]
+pub enum Walked {
+    /// A file to read.
+    File(Listed),
+    /// A file or folder that cannot be walked, or a file left out on purpose.
+    Note(Diagnostic),
+}
+
+/// The files of `root` to read, in name order, as the walk finds them, so that reading can
+/// begin before the walk ends; `absolute` is `root` made canonical and `context` the
+/// archive's. Nothing is walked until the first item is asked for.
+///
+/// # Errors
+/// [`Error::ReadCorpus`] when `root` cannot be read at all; [`Error::InvalidCorpus`] when it
+/// is a file that is not an article file.
+pub fn walk_files<'c>(
+    root: &Path,
+    absolute: &Path,
+    context: &'c ParseContext,
+) -> Result<impl Iterator<Item = Walked> + 'c> {
     let metadata = std::fs::metadata(absolute).map_err(|source| Error::ReadCorpus {
         path: root.to_path_buf(),
         source,
@@ -48,37 +78,34 @@ pub fn list_files(
             ),
         });
     }
-    let mut listed = Vec::new();
-    for entry in walk_archive(absolute, usize::MAX) {
+    let (root, absolute) = (root.to_path_buf(), absolute.to_path_buf());
+    let entries = walk_archive(&absolute, usize::MAX);
+    Ok(entries.filter_map(move |entry| {
         let entry = match entry {
             Ok(entry) => entry,
-            Err(error) => {
-                report(walk_diagnostic(&error, absolute, root));
-                continue;
-            }
+            Err(error) => return Some(Walked::Note(walk_diagnostic(&error, &absolute, &root))),
         };
         if !entry.file_type().is_file() {
-            continue;
+            return None;
         }
         match context.select(entry.path()) {
             Selection::Read(format) => {
-                let shown = shown_path(entry.path(), absolute, root);
+                let shown = shown_path(entry.path(), &absolute, &root);
                 let key = path_text(entry.path());
-                listed.push(Listed {
+                Some(Walked::File(Listed {
                     file: entry.into_path(),
                     key,
                     shown,
                     format,
-                });
+                }))
             }
             Selection::Skip(reason) => {
-                let shown = shown_path(entry.path(), absolute, root);
-                report(Diagnostic::left_out(None, reason).at(&shown));
+                let shown = shown_path(entry.path(), &absolute, &root);
+                Some(Walked::Note(Diagnostic::left_out(None, reason).at(&shown)))
             }
-            Selection::Ignore => {}
+            Selection::Ignore => None,
         }
-    }
-    Ok(listed)
+    }))
 }
 
 /// The walk every reader of an archive makes: from `root` down to `max_depth`, symbolic
