@@ -204,7 +204,30 @@ impl Fields {
         file: &FileState,
         copies: &super::copies::Stored,
     ) -> TantivyDocument {
-        let mut document = TantivyDocument::default();
+        let passages = (article.body.len() >= STORED_MAP_BYTES).then(|| match &copies.map {
+            Some(map) => map.encode(),
+            None => PassageMap::of(&article.body).encode(),
+        });
+        let date_text = article.date.as_ref().map(ToString::to_string);
+        // Room for every value at once: a document starts with 1 KiB and would otherwise grow
+        // (and be copied) as a long body is added. A text or bytes value takes its bytes and
+        // at most five for its length, a number or date eight.
+        let texts = [
+            Some(article.id.as_str()),
+            Some(&article.path),
+            Some(&article.title),
+            Some(&article.body),
+            article.source.as_deref(),
+            article.source.as_deref(),
+            article.byline.as_deref(),
+            article.url.as_deref(),
+            date_text.as_deref(),
+            article.date_source.as_deref(),
+        ];
+        let text_bytes: usize = texts.iter().flatten().map(|text| text.len() + 5).sum();
+        let numbers = 7 + copies.article.len() + copies.passages.len();
+        let bytes = text_bytes + 8 * numbers + passages.as_ref().map_or(0, |p| p.len() + 5);
+        let mut document = TantivyDocument::with_capacity(bytes);
         document.add_text(self.id, &article.id);
         document.add_text(self.path, &article.path);
         if let Some(record) = article.record {
@@ -233,7 +256,9 @@ impl Fields {
                 self.utc_date,
                 DateTime::from_timestamp_secs(date.timestamp()),
             );
-            document.add_text(self.date_text, date.to_string());
+        }
+        if let Some(text) = date_text {
+            document.add_text(self.date_text, text);
         }
         if let Some(source) = &article.date_source {
             document.add_text(self.date_source, source);
@@ -248,11 +273,7 @@ impl Fields {
         for value in &copies.passages {
             document.add_u64(self.copy_passage, *value);
         }
-        if article.body.len() >= STORED_MAP_BYTES {
-            let encoded = match &copies.map {
-                Some(map) => map.encode(),
-                None => PassageMap::of(&article.body).encode(),
-            };
+        if let Some(encoded) = passages {
             document.add_bytes(self.passages, &encoded);
         }
         document
