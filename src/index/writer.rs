@@ -30,7 +30,8 @@ use crate::parse::{self, Listed, ParseContext, Parsed, Walked};
 /// Something that happened while indexing, for the caller to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IndexEvent {
-    /// The walk found this many article files.
+    /// The walk has found this many article files so far: sent again as it finds more, since
+    /// files are read while the walk goes on, and a last time once it has ended.
     Walked {
         /// Files to look at.
         files: usize,
@@ -1630,6 +1631,79 @@ mod tests {
     use std::sync::atomic::AtomicBool;
 
     use super::*;
+
+    /// Runs [`update`] on `roots`, returning its report and the progress it told: each
+    /// `Walked` total with the files done when it came, and the files done in all.
+    fn update_with_events(
+        index: &Path,
+        roots: &[PathBuf],
+    ) -> (IndexReport, Vec<(usize, usize)>, usize) {
+        let settings = UpdateOptions {
+            threads: 2,
+            ..UpdateOptions::default()
+        };
+        let mut totals = Vec::new();
+        let mut done = 0;
+        let report = update(index, roots, &settings, &mut |event| match event {
+            IndexEvent::Walked { files } => totals.push((files, done)),
+            IndexEvent::FileDone => done += 1,
+            _ => {}
+        })
+        .unwrap();
+        (report, totals, done)
+    }
+
+    #[test]
+    fn files_are_read_while_the_walk_goes_on_and_the_progress_total_keeps_ahead_of_them() {
+        let corpus = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        let (a, b) = (corpus.path().join("a"), corpus.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let write = |path: &Path, n: usize| {
+            let text = format!("Harbour report {n}\n\nShips waited outside {n} days.\n");
+            std::fs::write(path, text).unwrap();
+        };
+        for n in 0..300 {
+            write(&a.join(format!("{n:03}.txt")), n);
+        }
+        write(&b.join("other.txt"), 1000);
+        // `a` given twice: each of its files planned once.
+        let roots = [a.clone(), b.clone(), a.clone()];
+        let (first, totals, done) = update_with_events(index.path(), &roots);
+        assert_eq!((first.added_files, first.total_articles), (301, 301));
+        assert!(
+            totals.iter().all(|&(total, then)| total >= then),
+            "{totals:?}"
+        );
+        assert_eq!(totals.last().map(|&(total, _)| total), Some(done));
+        assert_eq!(done, 301);
+
+        // One file changed, one gone, one new: the indexed ones are compared once the walk
+        // ends, the new one read as it is listed.
+        write(&a.join("007.txt"), 7_000);
+        std::fs::remove_file(a.join("008.txt")).unwrap();
+        write(&b.join("new.txt"), 9_000);
+        let (second, totals, done) = update_with_events(index.path(), &roots);
+        let counts = (
+            second.added_files,
+            second.updated_files,
+            second.removed_files,
+        );
+        assert_eq!(counts, (1, 1, 1));
+        assert_eq!((second.unchanged_files, second.total_articles), (299, 301));
+        assert!(
+            totals.iter().all(|&(total, then)| total >= then),
+            "{totals:?}"
+        );
+        assert_eq!(totals.last().map(|&(total, _)| total), Some(done));
+
+        // The size and time the readers took from the open files are what the next walk
+        // finds: nothing is read again.
+        let (third, _, _) = update_with_events(index.path(), &roots);
+        assert_eq!((third.added_files, third.updated_files), (0, 0));
+        assert_eq!(third.unchanged_files, 301);
+    }
 
     #[test]
     fn the_in_flight_count_holds_workers_back_and_lets_a_big_file_through_alone() {
