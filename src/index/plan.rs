@@ -5,11 +5,20 @@
 //! sync are tested here on plain data.
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::FxBuildHasher;
 use std::path::PathBuf;
 
 use super::schema::FileState;
 use crate::article::is_under;
 use crate::parse::{Format, Listed, ParseContext};
+
+/// What the index holds, by file key. Hashed with FxHash: every file of a run is looked up
+/// in it, and paths need no protection from chosen collisions.
+pub(crate) type KnownFiles = HashMap<String, Known, FxBuildHasher>;
+
+/// File keys, hashed as [`KnownFiles`].
+pub(crate) type Keys = HashSet<String, FxBuildHasher>;
 
 /// What the index holds for one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,20 +70,20 @@ pub(crate) struct Candidate<'a> {
 /// from the file it opens); a file the index holds is kept back, to be compared with what the
 /// index holds once the walk has ended ([`SyncPlan::compute`]).
 pub(crate) struct Planner<'k, 'a> {
-    known: &'k HashMap<String, Known>,
+    known: &'k KnownFiles,
     /// The keys planned so far, when more than one root is walked: a file listed under two
     /// roots is planned once (one root lists each path once).
-    planned: Option<HashSet<String>>,
+    planned: Option<Keys>,
     /// The files the index holds, in walk order, with their archives.
     held: Vec<(Listed, &'a ParseContext)>,
 }
 
 impl<'k, 'a> Planner<'k, 'a> {
     /// A planner against what the index holds, for a walk of `roots` roots.
-    pub fn new(known: &'k HashMap<String, Known>, roots: usize) -> Planner<'k, 'a> {
+    pub fn new(known: &'k KnownFiles, roots: usize) -> Planner<'k, 'a> {
         Planner {
             known,
-            planned: (roots > 1).then(HashSet::new),
+            planned: (roots > 1).then(Keys::default),
             held: Vec::new(),
         }
     }
@@ -133,15 +142,15 @@ impl<'a> SyncPlan<'a> {
     /// A file listed under two roots is planned once.
     pub fn compute(
         found: Vec<Found<'a>>,
-        known: &HashMap<String, Known>,
-        listed: &HashSet<String>,
+        known: &KnownFiles,
+        listed: &Keys,
         walked_roots: &[String],
         stale_archives: &[String],
     ) -> SyncPlan<'a> {
         let mut plan = SyncPlan::default();
         // Which entries are a file's first listing, told by borrowed keys (no copy of each).
         let first: Vec<bool> = {
-            let mut planned = HashSet::with_capacity(found.len());
+            let mut planned = HashSet::with_capacity_and_hasher(found.len(), FxBuildHasher);
             found
                 .iter()
                 .map(|f| planned.insert(f.listed.key.as_str()))
@@ -232,7 +241,7 @@ mod tests {
         }
     }
 
-    fn known(entries: &[(&str, FileState)]) -> HashMap<String, Known> {
+    fn known(entries: &[(&str, FileState)]) -> KnownFiles {
         entries
             .iter()
             .map(|(key, state)| {
@@ -259,7 +268,7 @@ mod tests {
             found(&context, "/a/same.txt", state(10, 100)),
             found(&context, "/a/touched.txt", state(11, 100)),
         ];
-        let listed: HashSet<String> = walk.iter().map(|f| f.listed.key.clone()).collect();
+        let listed: Keys = walk.iter().map(|f| f.listed.key.clone()).collect();
         let plan = SyncPlan::compute(walk, &index, &listed, &["/a".to_string()], &[]);
         let keys = |list: &[Candidate]| list.iter().map(|c| c.key.clone()).collect::<Vec<_>>();
         assert_eq!(keys(&plan.new), ["/a/fresh.txt"]);
@@ -307,7 +316,7 @@ mod tests {
             found(&context, "/a/x.txt", state(1, 1)),
             found(&context, "/ab/y.txt", state(1, 1)),
         ];
-        let listed: HashSet<String> = walk.iter().map(|f| f.listed.key.clone()).collect();
+        let listed: Keys = walk.iter().map(|f| f.listed.key.clone()).collect();
         let roots = ["/a".to_string(), "/ab".to_string()];
         let plan = SyncPlan::compute(walk, &index, &listed, &roots, &["/a".to_string()]);
         assert_eq!(plan.changed.len(), 1);
@@ -324,7 +333,7 @@ mod tests {
             found(&context, "/a/n.txt", state(1, 1)),
             found(&context, "/a/n.txt", state(1, 1)),
         ];
-        let mut listed: HashSet<String> = walk.iter().map(|f| f.listed.key.clone()).collect();
+        let mut listed: Keys = walk.iter().map(|f| f.listed.key.clone()).collect();
         listed.insert("/a/locked.txt".to_string());
         let plan = SyncPlan::compute(walk, &index, &listed, &["/a".to_string()], &[]);
         assert_eq!(plan.new.len(), 1);

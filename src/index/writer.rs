@@ -5,7 +5,6 @@
 //! this module reports progress and warnings through [`IndexEvent`]s and never prints.
 
 use super::schema::field;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,7 +18,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::copies;
 use super::digest;
-use super::plan::{Candidate, Found, Known, Planner, SyncPlan};
+use super::plan::{Candidate, Found, Keys, Known, KnownFiles, Planner, SyncPlan};
 use super::schema::{self, Fields, FileState, SCHEMA_VERSION};
 use super::{IndexMeta, damaged, open_checked};
 use crate::article::{Article, is_under, path_text, relative_key};
@@ -311,7 +310,7 @@ pub fn update(
         writer.delete_all_documents().map_err(write_error)?;
         meta.roots.clear();
         meta.archives.clear();
-        HashMap::new()
+        KnownFiles::default()
     } else {
         known_files(&index).map_err(write_error)?
     };
@@ -465,7 +464,7 @@ fn open_archives_and_index(index_dir: &Path, roots: &[PathBuf], rebuild: bool) -
 /// What the files the index holds are compared against once the walk has ended.
 struct Sync<'k> {
     /// What the index holds, by key.
-    known: &'k HashMap<String, Known>,
+    known: &'k KnownFiles,
     /// Archives whose config or sidecar tables changed: every file under them is read again.
     stale: &'k [String],
     /// The roots walked (as keys), under which an indexed file not listed is gone.
@@ -483,11 +482,11 @@ impl Sync<'_> {
         held: Vec<(Listed, &'c ParseContext)>,
         diagnose: &mut dyn FnMut(Diagnostic),
     ) -> SyncPlan<'c> {
-        let listed: HashSet<String> = held.iter().map(|(file, _)| file.key.clone()).collect();
-        let (files, contexts): (Vec<Listed>, Vec<&ParseContext>) = held.into_iter().unzip();
-        let stats = stat_all(&files, self.threads);
-        let mut found = Vec::with_capacity(files.len());
-        for ((file, context), stat) in files.into_iter().zip(contexts).zip(stats) {
+        let listed: Keys = held.iter().map(|(file, _)| file.key.clone()).collect();
+        let stats = stat_all(&held, self.threads);
+        tracing::debug!("stat'ed");
+        let mut found = Vec::with_capacity(held.len());
+        for ((file, context), stat) in held.into_iter().zip(stats) {
             match stat {
                 Ok((mtime_nanos, size)) => found.push(Found {
                     state: FileState {
@@ -628,7 +627,7 @@ fn relocate_roots(
     roots: &[PathBuf],
     prune: bool,
     meta: &mut IndexMeta,
-    known: &mut HashMap<String, Known>,
+    known: &mut KnownFiles,
     report: &mut IndexReport,
 ) -> tantivy::Result<()> {
     for (before, now) in find_moved_roots(roots, meta, known) {
@@ -725,6 +724,7 @@ fn read_and_add<'c>(
         }
         listed += fresh.len();
         feed.push(fresh);
+        tracing::debug!("walk ended");
         let plan = sync.plan(planner.into_held(), &mut |d| run.diagnose(d));
         let unchanged = plan.unchanged;
         for (key, entry) in &plan.removed {
@@ -874,7 +874,7 @@ fn changed_archives(
     roots: &[PathBuf],
     contexts: &[ParseContext],
     meta: &IndexMeta,
-    known: &HashMap<String, Known>,
+    known: &KnownFiles,
 ) -> (Vec<String>, Vec<(String, u64)>) {
     let mut stale = Vec::new();
     let mut archives = Vec::new();
@@ -948,7 +948,7 @@ fn gone_roots(meta: &IndexMeta) -> Vec<String> {
 fn find_moved_roots(
     roots: &[PathBuf],
     meta: &IndexMeta,
-    known: &HashMap<String, Known>,
+    known: &KnownFiles,
 ) -> Vec<(String, String)> {
     let mut gone = gone_roots(meta);
     let mut moved = Vec::new();
@@ -986,7 +986,7 @@ fn repoint_root(
     fields: &Fields,
     before: &str,
     now: &str,
-    known: &mut HashMap<String, Known>,
+    known: &mut KnownFiles,
 ) -> tantivy::Result<u64> {
     let moved_path = |path: &str| -> Option<String> {
         relative_key(path, before).map(|rest| format!("{now}{rest}"))
@@ -1095,10 +1095,10 @@ fn remove_index_files(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Reads, per path, the file state and article count the index holds.
-fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
+fn known_files(index: &Index) -> tantivy::Result<KnownFiles> {
     let reader = index.reader()?;
     let searcher = reader.searcher();
-    let mut known: HashMap<String, Known> = HashMap::new();
+    let mut known = KnownFiles::default();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let Some(paths) = fast.str(field::PATH)? else {
@@ -1133,7 +1133,7 @@ fn known_files(index: &Index) -> tantivy::Result<HashMap<String, Known>> {
 
 /// The modification time (nanoseconds) and size of each file (following symbolic links),
 /// fetched on `threads` threads; only those two are kept, not each file's whole `Metadata`.
-fn stat_all(files: &[Listed], threads: usize) -> Vec<std::io::Result<(i64, u64)>> {
+fn stat_all(files: &[(Listed, &ParseContext)], threads: usize) -> Vec<std::io::Result<(i64, u64)>> {
     let chunk = files.len().div_ceil(threads.max(1)).max(1);
     std::thread::scope(|scope| {
         let workers: Vec<_> = files
@@ -1141,7 +1141,7 @@ fn stat_all(files: &[Listed], threads: usize) -> Vec<std::io::Result<(i64, u64)>
             .map(|part| {
                 let worker = scope.spawn(move || {
                     part.iter()
-                        .map(|listed| {
+                        .map(|(listed, _)| {
                             std::fs::metadata(&listed.file)
                                 .map(|metadata| (mtime_nanos(&metadata), metadata.len()))
                         })
