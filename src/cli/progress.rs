@@ -36,7 +36,7 @@ impl Progress {
         Progress { bar, parsing }
     }
 
-    /// The walk found `files` files to look at.
+    /// `files` files to look at, so far ([`IndexEvent::Walked`](newsindex::index::IndexEvent)).
     pub fn set_files(&self, files: usize) {
         if let Some(bar) = &self.bar {
             bar.set_length(files as u64);

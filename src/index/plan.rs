@@ -203,9 +203,6 @@ impl<'a> SyncPlan<'a> {
             .collect();
         removed.sort_by(|a, b| a.0.cmp(&b.0));
         plan.removed = removed;
-        // The plan is held for the whole run: no room for files that will not come.
-        plan.new.shrink_to_fit();
-        plan.changed.shrink_to_fit();
         plan
     }
 

@@ -29,8 +29,9 @@ use crate::parse::{self, Listed, ParseContext, Parsed, Walked};
 /// Something that happened while indexing, for the caller to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IndexEvent {
-    /// The walk has found this many article files so far: sent again as it finds more, since
-    /// files are read while the walk goes on, and a last time once it has ended.
+    /// Files to look at, so far: while the walk goes on, the files it has found that the index
+    /// does not hold (they are read at once); once it has ended, every file, read or left
+    /// alone.
     Walked {
         /// Files to look at.
         files: usize,
@@ -48,9 +49,11 @@ pub enum IndexEvent {
 /// parsing to writing and committing and back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IndexPhase {
-    /// Walking the folders and comparing their files with the index.
+    /// Walking the folders and comparing their files with the index, until the first files
+    /// are handed to the readers.
     Scanning,
-    /// Reading and parsing files and handing their articles to the writer.
+    /// Reading and parsing files and handing their articles to the writer (the walk may still
+    /// be going on).
     Parsing,
     /// Waiting for the writer's threads to finish and write their segments to disk.
     Writing,
@@ -268,10 +271,11 @@ impl Default for UpdateOptions {
     }
 }
 
-/// Brings the index at `index_dir` in step with `roots`, creating it if needed, in three
-/// steps: plan (walk the roots and sort their files against the index: `SyncPlan`), apply
-/// (delete what is gone; read the new and changed files on worker threads and add their
-/// articles from one thread, committing every `commit_interval`), commit.
+/// Brings the index at `index_dir` in step with `roots`, creating it if needed: walks the
+/// roots while worker threads read the files the index does not hold, their articles added
+/// from this thread ([`read_and_add`]); once the walk has ended, compares the files the index
+/// holds with it (`SyncPlan`), deletes the articles of gone files and reads the changed ones;
+/// commits every `commit_interval` and at the end.
 ///
 /// # Errors
 /// [`Error::IndexLocked`] when another process is indexing; [`Error::ReadCorpus`] or
@@ -352,13 +356,12 @@ pub fn update(
         walks.push((parse::walk_files(root, absolute, context)?, context));
     }
     let walked: Vec<String> = roots_abs.iter().map(|root| path_text(root)).collect();
-    let sync = Sync {
+    let sync = Compare {
         known: &known,
         stale: &stale,
         walked: &walked,
         threads,
     };
-    report_event(IndexEvent::Phase(IndexPhase::Parsing));
     let mut run = Run {
         index_dir,
         writer: &mut writer,
@@ -462,18 +465,18 @@ fn open_archives_and_index(index_dir: &Path, roots: &[PathBuf], rebuild: bool) -
 }
 
 /// What the files the index holds are compared against once the walk has ended.
-struct Sync<'k> {
+struct Compare<'k> {
     /// What the index holds, by key.
     known: &'k KnownFiles,
     /// Archives whose config or sidecar tables changed: every file under them is read again.
     stale: &'k [String],
     /// The roots walked (as keys), under which an indexed file not listed is gone.
     walked: &'k [String],
-    /// Threads for reading file metadata.
+    /// Threads for reading files and their metadata.
     threads: usize,
 }
 
-impl Sync<'_> {
+impl Compare<'_> {
     /// Sorts the files the index holds that the walk listed (`held`) into changed and
     /// unchanged ones by their size, time and archive now, and finds the indexed files that
     /// are gone; files whose state cannot be read are reported through `diagnose`.
@@ -677,7 +680,7 @@ fn relocate_roots(
 /// `in_flight`'s limit. Stops early when `settings.stop` is set or adding fails.
 fn read_and_add<'c>(
     walks: Vec<(impl Iterator<Item = Walked>, &'c ParseContext)>,
-    sync: &Sync,
+    sync: &Compare,
     in_flight: &Arc<InFlight>,
     run: &mut Run,
 ) -> Result<()> {
@@ -697,45 +700,62 @@ fn read_and_add<'c>(
         let mut planner = Planner::new(sync.known, walks.len());
         let mut fresh = Vec::with_capacity(FEED_FILES);
         let mut listed = 0;
+        let mut seen = 0usize;
+        let mut parsing = false;
+        let mut stopped = false;
         'walk: for (walk, context) in walks {
             for found in walk {
-                match found {
-                    Walked::Note(diagnostic) => run.diagnose(diagnostic),
-                    Walked::File(file) => {
-                        let Some(candidate) = planner.take(file, context) else {
-                            continue;
-                        };
-                        fresh.push(Arc::new(candidate));
-                        if fresh.len() < FEED_FILES {
-                            continue;
-                        }
-                        listed += fresh.len();
-                        feed.push(std::mem::take(&mut fresh));
-                        (run.report_event)(IndexEvent::Walked { files: listed });
-                        while let Ok(batch) = receiver.try_recv() {
-                            run.add(batch)?;
-                        }
-                        if stop.load(Ordering::Relaxed) {
-                            break 'walk;
-                        }
+                let file = match found {
+                    Walked::Note(diagnostic) => {
+                        run.diagnose(diagnostic);
+                        continue;
                     }
+                    Walked::File(file) => file,
+                };
+                seen += 1;
+                if let Some(candidate) = planner.take(file, context) {
+                    fresh.push(Arc::new(candidate));
+                }
+                if fresh.len() >= FEED_FILES {
+                    listed += fresh.len();
+                    feed.push(std::mem::take(&mut fresh));
+                    if !parsing {
+                        (run.report_event)(IndexEvent::Phase(IndexPhase::Parsing));
+                        parsing = true;
+                    }
+                    (run.report_event)(IndexEvent::Walked { files: listed });
+                    while let Ok(batch) = receiver.try_recv() {
+                        run.add(batch)?;
+                    }
+                }
+                if seen % FEED_FILES == 0 && stop.load(Ordering::Relaxed) {
+                    stopped = true;
+                    break 'walk;
                 }
             }
         }
         listed += fresh.len();
         feed.push(fresh);
         tracing::debug!("walk ended");
-        let plan = sync.plan(planner.into_held(), &mut |d| run.diagnose(d));
-        let unchanged = plan.unchanged;
-        for (key, entry) in &plan.removed {
-            run.remove(key, *entry);
+        // Only a whole walk tells which indexed files are gone: a walk stopped early compares
+        // nothing with the index and deletes nothing; what was read is committed.
+        let mut unchanged = 0;
+        if !stopped {
+            let plan = sync.plan(planner.into_held(), &mut |d| run.diagnose(d));
+            unchanged = plan.unchanged;
+            for (key, entry) in &plan.removed {
+                run.remove(key, *entry);
+            }
+            run.report.unchanged_files += unchanged;
+            let later: Vec<_> = plan.into_read().map(Arc::new).collect();
+            tracing::debug!(new = listed, changed = later.len(), "walked");
+            listed += later.len();
+            feed.push(later);
         }
-        run.report.unchanged_files += unchanged;
-        let later: Vec<_> = plan.into_read().map(Arc::new).collect();
-        tracing::debug!(new = listed, changed = later.len(), "walked");
-        listed += later.len();
-        feed.push(later);
         feed.close();
+        if !parsing {
+            (run.report_event)(IndexEvent::Phase(IndexPhase::Parsing));
+        }
         (run.report_event)(IndexEvent::Walked {
             files: listed + unchanged as usize,
         });
@@ -829,6 +849,15 @@ impl<'c> Feed<'c> {
     /// No more files will come: the workers finish what is there and stop.
     fn close(&self) {
         self.lock().closed = true;
+        self.ready.notify_all();
+    }
+
+    /// No more files will come and those not taken yet are dropped: the writer has stopped.
+    fn abandon(&self) {
+        let mut state = self.lock();
+        state.files.clear();
+        state.closed = true;
+        drop(state);
         self.ready.notify_all();
     }
 
@@ -1264,14 +1293,15 @@ impl InFlight {
     }
 }
 
-/// Closes an [`InFlight`] and a [`Feed`] when the writer's loop ends, however it ends, so
-/// no worker waits for bytes or files that will not come.
+/// Closes an [`InFlight`] and abandons a [`Feed`] when the writer's loop ends, however it
+/// ends, so no worker waits for bytes or files that will not come, nor reads files that
+/// will not be added.
 struct CloseOnDrop<'a, 'c>(&'a InFlight, &'a Feed<'c>);
 
 impl Drop for CloseOnDrop<'_, '_> {
     fn drop(&mut self) {
         self.0.close();
-        self.1.close();
+        self.1.abandon();
     }
 }
 
@@ -1703,6 +1733,49 @@ mod tests {
         let (third, _, _) = update_with_events(index.path(), &roots);
         assert_eq!((third.added_files, third.updated_files), (0, 0));
         assert_eq!(third.unchanged_files, 301);
+    }
+
+    #[test]
+    fn a_run_stopped_during_the_walk_deletes_nothing_it_did_not_reach() {
+        let corpus = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        let (a, b) = (corpus.path().join("a"), corpus.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let write = |path: &Path, n: usize| {
+            std::fs::write(path, format!("Report {n}\n\nThe river rose {n} inches.\n")).unwrap();
+        };
+        for n in 0..200 {
+            write(&b.join(format!("{n:03}.txt")), n);
+        }
+        let roots = [a.clone(), b.clone()];
+        let (first, _, _) = update_with_events(index.path(), &roots);
+        assert_eq!(first.total_articles, 200);
+
+        // New files in `a`, walked first; the run is stopped once the first of them are
+        // handed to the readers, before the walk reaches `b`.
+        for n in 0..300 {
+            write(&a.join(format!("{n:03}.txt")), 1000 + n);
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let settings = UpdateOptions {
+            threads: 2,
+            stop: Arc::clone(&stop),
+            ..UpdateOptions::default()
+        };
+        let report = update(index.path(), &roots, &settings, &mut |event| {
+            if matches!(event, IndexEvent::Walked { .. }) {
+                stop.store(true, Ordering::Relaxed);
+            }
+        })
+        .unwrap();
+        assert!(report.interrupted);
+        assert_eq!(report.removed_files, 0, "{report:?}");
+        assert!(report.total_articles >= 200, "{report:?}");
+
+        // The next run finishes the work.
+        let (last, _, _) = update_with_events(index.path(), &roots);
+        assert_eq!((last.removed_files, last.total_articles), (0, 500));
     }
 
     #[test]
