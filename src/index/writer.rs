@@ -728,7 +728,7 @@ fn read_and_add<'c>(
                         run.add(batch)?;
                     }
                 }
-                if seen % FEED_FILES == 0 && stop.load(Ordering::Relaxed) {
+                if seen.is_multiple_of(FEED_FILES) && stop.load(Ordering::Relaxed) {
                     stopped = true;
                     break 'walk;
                 }
