@@ -677,7 +677,9 @@ fn relocate_roots(
 /// thread and of an indexing thread) per batch rather than per file and per document; on
 /// Reuters-21578's 21,578 small files that took a build from about 30,000 voluntary context
 /// switches to 2,500. The files read and the documents not yet indexed are held to
-/// `in_flight`'s limit. Stops early when `settings.stop` is set or adding fails.
+/// `in_flight`'s limit. Stops early when `settings.stop` is set or adding fails; a walk
+/// stopped early compares nothing with the index (only a whole walk tells which indexed
+/// files are gone).
 fn read_and_add<'c>(
     walks: Vec<(impl Iterator<Item = Walked>, &'c ParseContext)>,
     sync: &Compare,
