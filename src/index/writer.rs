@@ -273,7 +273,7 @@ impl Default for UpdateOptions {
 
 /// Brings the index at `index_dir` in step with `roots`, creating it if needed: walks the
 /// roots while worker threads read the files the index does not hold, their articles added
-/// from this thread ([`read_and_add`]); once the walk has ended, compares the files the index
+/// from this thread (`read_and_add`); once the walk has ended, compares the files the index
 /// holds with it (`SyncPlan`), deletes the articles of gone files and reads the changed ones;
 /// commits every `commit_interval` and at the end.
 ///
@@ -1685,17 +1685,26 @@ mod tests {
         (report, totals, done)
     }
 
-    #[test]
-    fn files_are_read_while_the_walk_goes_on_and_the_progress_total_keeps_ahead_of_them() {
+    /// Two folders `a` and `b` in a new temporary corpus, and a new temporary index folder.
+    fn two_folders() -> (tempfile::TempDir, tempfile::TempDir, PathBuf, PathBuf) {
         let corpus = tempfile::tempdir().unwrap();
         let index = tempfile::tempdir().unwrap();
         let (a, b) = (corpus.path().join("a"), corpus.path().join("b"));
         std::fs::create_dir_all(&a).unwrap();
         std::fs::create_dir_all(&b).unwrap();
-        let write = |path: &Path, n: usize| {
-            let text = format!("Harbour report {n}\n\nShips waited outside {n} days.\n");
-            std::fs::write(path, text).unwrap();
-        };
+        (corpus, index, a, b)
+    }
+
+    /// Writes story number `n`, a title and one line, at `path`.
+    fn write_story(path: &Path, n: usize) {
+        let text = format!("Harbour report {n}\n\nShips waited outside {n} days.\n");
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn files_are_read_while_the_walk_goes_on_and_the_progress_total_keeps_ahead_of_them() {
+        let (_corpus, index, a, b) = two_folders();
+        let write = write_story;
         for n in 0..300 {
             write(&a.join(format!("{n:03}.txt")), n);
         }
@@ -1739,14 +1748,8 @@ mod tests {
 
     #[test]
     fn a_run_stopped_during_the_walk_deletes_nothing_it_did_not_reach() {
-        let corpus = tempfile::tempdir().unwrap();
-        let index = tempfile::tempdir().unwrap();
-        let (a, b) = (corpus.path().join("a"), corpus.path().join("b"));
-        std::fs::create_dir_all(&a).unwrap();
-        std::fs::create_dir_all(&b).unwrap();
-        let write = |path: &Path, n: usize| {
-            std::fs::write(path, format!("Report {n}\n\nThe river rose {n} inches.\n")).unwrap();
-        };
+        let (_corpus, index, a, b) = two_folders();
+        let write = write_story;
         for n in 0..200 {
             write(&b.join(format!("{n:03}.txt")), n);
         }
