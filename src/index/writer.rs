@@ -356,7 +356,7 @@ pub fn update(
         walks.push((parse::walk_files(root, absolute, context)?, context));
     }
     let walked: Vec<String> = roots_abs.iter().map(|root| path_text(root)).collect();
-    let sync = Compare {
+    let compare = Compare {
         known: &known,
         stale: &stale,
         walked: &walked,
@@ -372,7 +372,7 @@ pub fn update(
         periodic_meta: meta_with_roots(&meta, &roots_abs),
         last_commit: Instant::now(),
     };
-    read_and_add(walks, &sync, &in_flight, &mut run)?;
+    read_and_add(walks, &compare, &in_flight, &mut run)?;
     tracing::debug!(elapsed = ?started.elapsed(), "files read");
     // What the index held (a path and two numbers per file) is not needed any more: given
     // back before tantivy writes its segments, the run's peak of memory.
@@ -666,10 +666,10 @@ fn relocate_roots(
     Ok(())
 }
 
-/// Walks the roots and reads their files on `sync.threads` worker threads while the walk goes
+/// Walks the roots and reads their files on `compare.threads` worker threads while the walk goes
 /// on, handing what they read to `run` on this thread. A file the index does not hold is
 /// read as soon as the walk lists it; the files it holds are compared with it once the walk
-/// has ended (`sync`), and the changed ones read after the new ones. Gone files' articles
+/// has ended (`compare`), and the changed ones read after the new ones. Gone files' articles
 /// are deleted then.
 ///
 /// Each worker hands over what it read in batches (`BATCH_FILES` files or `BATCH_BYTES` of
@@ -682,7 +682,7 @@ fn relocate_roots(
 /// files are gone).
 fn read_and_add<'c>(
     walks: Vec<(impl Iterator<Item = Walked>, &'c ParseContext)>,
-    sync: &Compare,
+    compare: &Compare,
     in_flight: &Arc<InFlight>,
     run: &mut Run,
 ) -> Result<()> {
@@ -692,16 +692,16 @@ fn read_and_add<'c>(
     let feed = Feed::default();
     let feed = &feed;
     std::thread::scope(|scope| -> Result<()> {
-        let (sender, receiver) = mpsc::sync_channel::<Batch<'c>>(sync.threads);
-        for _ in 0..sync.threads {
+        let (sender, receiver) = mpsc::sync_channel::<Batch<'c>>(compare.threads);
+        for _ in 0..compare.threads {
             let sender = sender.clone();
             scope.spawn(move || read_files(feed, &sender, settings, fields, in_flight));
         }
         drop(sender);
         let _close = CloseOnDrop(in_flight, feed);
-        let mut planner = Planner::new(sync.known, walks.len());
+        let mut planner = Planner::new(compare.known, walks.len());
         let mut fresh = Vec::with_capacity(FEED_FILES);
-        let mut listed = 0;
+        let mut to_read = 0;
         let mut seen = 0usize;
         let mut parsing = false;
         let mut stopped = false;
@@ -719,13 +719,13 @@ fn read_and_add<'c>(
                     fresh.push(Arc::new(candidate));
                 }
                 if fresh.len() >= FEED_FILES {
-                    listed += fresh.len();
+                    to_read += fresh.len();
                     feed.push(std::mem::take(&mut fresh));
                     if !parsing {
                         (run.report_event)(IndexEvent::Phase(IndexPhase::Parsing));
                         parsing = true;
                     }
-                    (run.report_event)(IndexEvent::Walked { files: listed });
+                    (run.report_event)(IndexEvent::Walked { files: to_read });
                     while let Ok(batch) = receiver.try_recv() {
                         run.add(batch)?;
                     }
@@ -736,22 +736,22 @@ fn read_and_add<'c>(
                 }
             }
         }
-        listed += fresh.len();
+        to_read += fresh.len();
         feed.push(fresh);
         tracing::debug!("walk ended");
         // Only a whole walk tells which indexed files are gone: a walk stopped early compares
         // nothing with the index and deletes nothing; what was read is committed.
         let mut unchanged = 0;
         if !stopped {
-            let plan = sync.plan(planner.into_held(), &mut |d| run.diagnose(d));
+            let plan = compare.plan(planner.into_held(), &mut |d| run.diagnose(d));
             unchanged = plan.unchanged;
             for (key, entry) in &plan.removed {
                 run.remove(key, *entry);
             }
             run.report.unchanged_files += unchanged;
             let later: Vec<_> = plan.into_read().map(Arc::new).collect();
-            tracing::debug!(new = listed, changed = later.len(), "walked");
-            listed += later.len();
+            tracing::debug!(new = to_read, changed = later.len(), "walked");
+            to_read += later.len();
             feed.push(later);
         }
         feed.close();
@@ -759,7 +759,7 @@ fn read_and_add<'c>(
             (run.report_event)(IndexEvent::Phase(IndexPhase::Parsing));
         }
         (run.report_event)(IndexEvent::Walked {
-            files: listed + unchanged as usize,
+            files: to_read + unchanged as usize,
         });
         for _ in 0..unchanged {
             (run.report_event)(IndexEvent::FileDone);
@@ -771,7 +771,8 @@ fn read_and_add<'c>(
     })
 }
 
-/// Files the walk hands to the workers at once (see [`read_and_add`]).
+/// Files the walk hands to the workers at once, and how often it looks at the stop flag, in
+/// files listed (see [`read_and_add`]).
 const FEED_FILES: usize = 64;
 
 /// One worker of [`read_and_add`]: takes files from `feed` until it is closed and empty,
