@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod copies;
 pub mod digest;
+pub mod memory;
 pub mod passages;
 mod plan;
 pub mod schema;

@@ -607,8 +607,10 @@ fn finish(
         }
         None => {
             writer.rollback()?;
+            drop(writer);
         }
     }
+    super::memory::release_freed();
     let searcher = index.reader()?.searcher();
     // The copy digest of the segments as merged (written only if the one there does not
     // cover them), within the writer's memory budget. It only speeds searches up, so failing
@@ -801,6 +803,14 @@ fn read_files<'c>(
                 return;
             }
             in_flight.acquire(size);
+            if size > in_flight.limit {
+                // A file over the limit is read alone, once everything before it is indexed:
+                // what that freed goes back to the system first, rather than staying with
+                // the threads that held it while this file is read in another's heap.
+                let trimming = Instant::now();
+                super::memory::release_freed();
+                tracing::debug!(elapsed = ?trimming.elapsed(), size, "freed memory given back");
+            }
         }
         let outcome =
             opened.and_then(|(file, state)| read_candidate(&candidate, file, state, settings));
