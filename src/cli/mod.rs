@@ -569,7 +569,6 @@ fn run_index(settings: &Settings, args: IndexArgs) -> Result<ExitCode> {
             }
         }
     };
-    newsindex::index::memory::map_large_blocks();
     let report = newsindex::index::update(
         &settings.index_dir,
         &args.paths,

@@ -2,15 +2,21 @@
 //! memory given back to the system.
 //!
 //! glibc's `malloc` serves a block of 128 KiB or more by mapping it, but raises that threshold
-//! to the size of each mapped block freed, up to 32 MiB. A build frees tantivy's 1 MiB arena
-//! pages at every segment it writes, so after the first the pages come from the heap, between
-//! the small blocks of the documents in flight, and freed pages stay with the process. On
-//! 200,000 articles (`--memory 256`) that took the build's anonymous memory from about 520 MB,
-//! with the pages mapped, to about 600 MB. [`map_large_blocks`] fixes the threshold at 1 MiB,
-//! so every arena page is mapped and unmapped when its segment is written. Smaller blocks
-//! (compression contexts, read buffers) stay on the heap, where mapping them would cost a
-//! system call and page faults each time: a fixed threshold of 128 KiB made a Reuters-21578
-//! build a third slower.
+//! to the size of each mapped block freed, up to 32 MiB. A large build frees tantivy's 1 MiB
+//! arena pages at every segment it writes, so after the first the pages come from the heap,
+//! between the small blocks of the documents in flight, and freed pages stay with the process.
+//! The writer therefore, once a run has handed tantivy half its budget (it will write
+//! segments before the end), fixes the threshold at 1 MiB ([`map_large_blocks`]): every arena
+//! page is then mapped, and unmapped when its segment is written. Smaller blocks (compression
+//! contexts, read buffers) stay on the heap, where mapping them would cost a system call and
+//! page faults each time (a fixed threshold of 128 KiB made a Reuters-21578 build a third
+//! slower). And each thread's heap keeps what it freed: a file over the in-flight limit
+//! (10,000 articles of JSON lines, say) is parsed on one reader's heap and the next on the
+//! other's, so without [`release_freed`] before each the process would hold both.
+//!
+//! On 200,000 articles of the scale corpus (`--memory 256`) the two took the build's peak of
+//! anonymous memory from about 620 MB to about 400 MB (BENCHMARKS.md, "Memory on the scale
+//! corpus").
 //!
 //! These are the only `unsafe` calls of the crate: two glibc functions that take integers
 //! and touch nothing but the allocator's own state. Elsewhere, and on other systems, both
@@ -21,9 +27,8 @@
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const MAPPED_FROM: libc::c_int = 1 << 20;
 
-/// Maps every block of [`MAPPED_FROM`] bytes or more on its own from now on, so that freeing
-/// it gives it back to the system. Process-wide: the `index` command calls it, a library
-/// caller decides for its own process.
+/// Maps every block of `MAPPED_FROM` (1 MiB) or more on its own from now on, so that freeing
+/// it gives it back to the system. Process-wide, and for the rest of the process.
 pub fn map_large_blocks() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` takes two integers and changes a setting of the allocator, which
@@ -33,8 +38,9 @@ pub fn map_large_blocks() {
     }
 }
 
-/// Gives the heap's free pages back to the system (after the index writer is dropped, before
-/// the copy digest is built), so what the writer freed is not counted with what comes next.
+/// Gives the heaps' free pages back to the system: in a large run, before a file over the
+/// in-flight limit is read, and after the index writer is dropped (before the copy digest is
+/// built), so what was freed is not counted again with what comes next.
 pub fn release_freed() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `malloc_trim` takes an integer and only walks the allocator's own free lists,

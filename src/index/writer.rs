@@ -306,7 +306,7 @@ pub fn update(
     };
     let threads = settings.threads.max(1);
     let memory = settings.memory_bytes.max(15_000_000 * threads);
-    let in_flight = Arc::new(InFlight::new(in_flight_limit(memory)));
+    let in_flight = Arc::new(InFlight::new(in_flight_limit(memory), memory as u64 / 2));
     let mut writer = lock_writer(&index, index_dir, threads, memory)?;
     tracing::debug!(elapsed = ?started.elapsed(), "writer locked");
     let mut report = IndexReport::default();
@@ -394,6 +394,7 @@ pub fn update(
         &index,
         index_dir,
         memory,
+        in_flight.is_large(),
         writer,
         changed.then_some(&next_meta),
         report_event,
@@ -595,6 +596,7 @@ fn finish(
     index: &Index,
     dir: &Path,
     memory: usize,
+    large: bool,
     mut writer: IndexWriter<Pending>,
     meta: Option<&IndexMeta>,
     report_event: &mut dyn FnMut(IndexEvent),
@@ -610,7 +612,9 @@ fn finish(
             drop(writer);
         }
     }
-    super::memory::release_freed();
+    if large {
+        super::memory::release_freed();
+    }
     let searcher = index.reader()?.searcher();
     // The copy digest of the segments as merged (written only if the one there does not
     // cover them), within the writer's memory budget. It only speeds searches up, so failing
@@ -803,7 +807,7 @@ fn read_files<'c>(
                 return;
             }
             in_flight.acquire(size);
-            if size > in_flight.limit {
+            if size > in_flight.limit && in_flight.is_large() {
                 // A file over the limit is read alone, once everything before it is indexed:
                 // what that freed goes back to the system first, rather than staying with
                 // the threads that held it while this file is read in another's heap.
@@ -1216,6 +1220,12 @@ struct InFlight {
     state: Mutex<InFlightState>,
     freed: Condvar,
     limit: u64,
+    /// Bytes of documents after which the run is a large one (half the writer's budget):
+    /// tantivy writes segments before the end, and [`memory`](super::memory) keeps what they
+    /// free from staying with the process.
+    large_from: u64,
+    /// The run has handed over `large_from` bytes of documents.
+    large: AtomicBool,
 }
 
 /// What [`InFlight`] guards.
@@ -1227,6 +1237,8 @@ struct InFlightState {
     waiting: usize,
     /// The writer has stopped taking files.
     closed: bool,
+    /// Bytes of documents taken since the run began.
+    documents: u64,
 }
 
 impl InFlightState {
@@ -1237,12 +1249,19 @@ impl InFlightState {
 }
 
 impl InFlight {
-    fn new(limit: u64) -> InFlight {
+    fn new(limit: u64, large_from: u64) -> InFlight {
         InFlight {
             state: Mutex::new(InFlightState::default()),
             freed: Condvar::new(),
             limit,
+            large_from,
+            large: AtomicBool::new(false),
         }
+    }
+
+    /// Whether the run has handed over more than half the writer's budget of documents.
+    fn is_large(&self) -> bool {
+        self.large.load(Ordering::Relaxed)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, InFlightState> {
@@ -1274,10 +1293,19 @@ impl InFlight {
         fits
     }
 
-    /// Takes `bytes` without waiting: what a file read within the limit turned out to hold.
+    /// Takes `bytes` of documents without waiting: what a file read turned out to hold.
+    /// The first document past `large_from` makes the run a large one: from then on blocks of
+    /// 1 MiB or more, tantivy's arena pages, are mapped on their own
+    /// ([`memory::map_large_blocks`](super::memory::map_large_blocks)). A smaller run writes
+    /// its segments only at the end, and mapping them would cost it page faults for nothing
+    /// (6% of a Reuters-21578 build).
     fn take(&self, bytes: u64) {
         let mut state = self.lock();
         state.bytes = state.bytes.saturating_add(bytes);
+        state.documents = state.documents.saturating_add(bytes);
+        if state.documents >= self.large_from && !self.large.swap(true, Ordering::Relaxed) {
+            super::memory::map_large_blocks();
+        }
     }
 
     /// Gives back `bytes` taken by [`InFlight::acquire`], [`InFlight::try_acquire`] or
@@ -1796,7 +1824,7 @@ mod tests {
 
     #[test]
     fn the_in_flight_count_holds_workers_back_and_lets_a_big_file_through_alone() {
-        let budget = InFlight::new(100);
+        let budget = InFlight::new(100, u64::MAX);
         budget.acquire(60);
         let waited = AtomicBool::new(true);
         std::thread::scope(|scope| {
@@ -1821,7 +1849,7 @@ mod tests {
 
     #[test]
     fn a_waiting_worker_is_woken_once_half_the_limit_is_free() {
-        let budget = InFlight::new(100);
+        let budget = InFlight::new(100, u64::MAX);
         budget.acquire(90);
         std::thread::scope(|scope| {
             let waiter = scope.spawn(|| budget.acquire(20));
@@ -1857,7 +1885,7 @@ mod tests {
             key: String::new(),
         };
         let stored = copies::stored(&article.body);
-        let in_flight = Arc::new(InFlight::new(1 << 20));
+        let in_flight = Arc::new(InFlight::new(1 << 20, u64::MAX));
         let bytes = Pending::estimate(&article, &stored);
         assert!(bytes > article.body.len() as u64);
         let document = fields.to_document(&article, &FileState::default(), &stored);
@@ -1885,7 +1913,7 @@ mod tests {
 
     #[test]
     fn closing_the_in_flight_count_wakes_a_waiting_worker() {
-        let budget = InFlight::new(10);
+        let budget = InFlight::new(10, u64::MAX);
         budget.acquire(10);
         std::thread::scope(|scope| {
             let waiter = scope.spawn(|| budget.acquire(10));
