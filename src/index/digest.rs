@@ -11,9 +11,14 @@
 //! them); deleting documents therefore leaves the digest true enough (a value may be listed
 //! that one live article holds), and adding any makes a new segment, which the digest lacks.
 //!
+//! A digest that would list more than a quarter of the band values is not written: every
+//! one-shot search reads the digest whole, and past that it costs about what the pass over
+//! the columns costs. The segments it was declined for are named in [`DECLINED`], so the
+//! runs after do not list the values again to decline it again.
+//!
 //! The file is tantivy's business only in that it sits in the index's folder: it is written
-//! to a temporary file of its own and renamed, so a reader sees the old digest or the new one,
-//! and tantivy neither lists nor deletes it. A digest whose checksum does not match what
+//! to a temporary file of its own (as it is listed, a segment at a time) and renamed, so a
+//! reader sees the old digest or the new one, and tantivy neither lists nor deletes it. A digest whose checksum does not match what
 //! follows it is not read; a listed document past its segment's end is passed over.
 //!
 //! Layout, little-endian: [`MAGIC`]; the checksum of the rest (u64, see `checksum`); the
@@ -35,6 +40,10 @@ use super::schema::{COPY_ARTICLE, COPY_PASSAGE};
 
 /// The digest's file name in the index folder.
 pub const FILE: &str = "newsindex-copies.digest";
+/// The file naming the segments (and the budget) whose digest a run declined to write, so
+/// that the next run over the same segments does not list their values again to decline it
+/// again. Searches do not read it.
+pub const DECLINED: &str = "newsindex-copies.declined";
 /// The first bytes of a digest (a new layout changes the version).
 pub const MAGIC: &[u8] = b"newsindex copy digest 3\n";
 /// Bytes of the checksum after [`MAGIC`].
@@ -400,15 +409,27 @@ fn build_into<F: Read + Write + Seek>(
 /// Writes the digest of what `searcher` reads into the index folder `dir` (a temporary file of
 /// this process renamed over the old one), unless the digest there covers it already, the
 /// index has moved on since `searcher` (another run committed: its digest is left alone), or
-/// a column's values would take more than `budget` bytes to sort, or its lists more than a
-/// [`MAX_SHARE`]th of them and more than [`ALWAYS_WORTH`] (no digest is written, and an old one, which no longer covers the
-/// index, is removed: searches would read it for nothing). Returns whether it wrote one.
+/// the digest is declined: a column's values would take more than `budget` bytes to sort, or
+/// its lists more than a [`MAX_SHARE`]th of them and more than [`ALWAYS_WORTH`]. A declined
+/// digest is not written, an old one (which no longer covers the index) is removed, since
+/// searches would read it for nothing, and the segments and the budget are written to
+/// [`DECLINED`]: a run with the same ones lists nothing. Returns whether it wrote one.
 ///
 /// # Errors
 /// The I/O error of writing or renaming; the index itself is untouched either way.
 pub fn write(dir: &Path, searcher: &Searcher, budget: usize) -> std::io::Result<bool> {
     let segments = searcher.segment_readers();
     if Digest::open(searcher).is_some_and(|digest| digest.segments.len() == segments.len()) {
+        return Ok(false);
+    }
+    let mut declined = format!("{MAGIC_DECLINED}budget {budget}\n");
+    let mut ids: Vec<String> = segments
+        .iter()
+        .map(|s| format!("{} {}\n", s.segment_id().uuid_string(), s.max_doc()))
+        .collect();
+    ids.sort();
+    declined.extend(ids);
+    if std::fs::read_to_string(dir.join(DECLINED)).is_ok_and(|text| text == declined) {
         return Ok(false);
     }
     let temporary = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
@@ -426,6 +447,7 @@ pub fn write(dir: &Path, searcher: &Searcher, budget: usize) -> std::io::Result<
                 Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
                 _ => {}
             }
+            std::fs::write(dir.join(DECLINED), declined)?;
         }
         return built;
     }
@@ -441,8 +463,14 @@ pub fn write(dir: &Path, searcher: &Searcher, budget: usize) -> std::io::Result<
         return Ok(false);
     }
     std::fs::rename(&temporary, dir.join(FILE))?;
-    Ok(true)
+    match std::fs::remove_file(dir.join(DECLINED)) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error),
+        _ => Ok(true),
+    }
 }
+
+/// The first line of a [`DECLINED`] file.
+const MAGIC_DECLINED: &str = "newsindex copy digest declined 1\n";
 
 #[cfg(test)]
 mod tests {
@@ -489,7 +517,9 @@ mod tests {
         add(&writer, fields, &[article(1 << 20)], &[]);
         writer.commit().unwrap();
         reader.reload().unwrap();
+        std::fs::write(dir.path().join(DECLINED), "an older run's").unwrap();
         assert!(write(dir.path(), &reader.searcher(), 1 << 30).unwrap());
+        assert!(!dir.path().join(DECLINED).exists());
         let digest = Digest::open(&reader.searcher()).unwrap();
         let listed: usize = (reader.searcher().segment_readers().iter())
             .map(|s| {
@@ -511,6 +541,23 @@ mod tests {
         assert!(!write(dir.path(), &reader.searcher(), 1 << 30).unwrap());
         assert!(!dir.path().join(FILE).exists());
         assert!(Digest::open(&reader.searcher()).is_none());
+        // Declined, it is not listed again for the same segments and budget.
+        let declined = std::fs::read_to_string(dir.path().join(DECLINED)).unwrap();
+        assert!(declined.starts_with(MAGIC_DECLINED));
+        assert!(declined.contains("budget 1073741824\n"));
+        for segment in reader.searcher().segment_readers() {
+            let line = format!(
+                "{} {}\n",
+                segment.segment_id().uuid_string(),
+                segment.max_doc()
+            );
+            assert!(declined.contains(&line), "{declined}");
+        }
+        assert!(!write(dir.path(), &reader.searcher(), 1 << 30).unwrap());
+        // A budget too small for the values: declined too, and said so.
+        assert!(!write(dir.path(), &reader.searcher(), 8).unwrap());
+        let small = std::fs::read_to_string(dir.path().join(DECLINED)).unwrap();
+        assert!(small.contains("budget 8\n"));
     }
 
     #[test]
