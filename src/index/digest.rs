@@ -410,7 +410,7 @@ fn build_into<F: Read + Write + Seek>(
 /// this process renamed over the old one), unless the digest there covers it already, the
 /// index has moved on since `searcher` (another run committed: its digest is left alone), or
 /// the digest is declined: a column's values would take more than `budget` bytes to sort, or
-/// its lists more than a [`MAX_SHARE`]th of them and more than [`ALWAYS_WORTH`]. A declined
+/// its lists more than a quarter of them and more than 1 MiB. A declined
 /// digest is not written, an old one (which no longer covers the index) is removed, since
 /// searches would read it for nothing, and the segments and the budget are written to
 /// [`DECLINED`]: a run with the same ones lists nothing. Returns whether it wrote one.
