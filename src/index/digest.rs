@@ -491,8 +491,9 @@ mod tests {
         writer.add_document(doc).unwrap();
     }
 
-    #[test]
-    fn a_digest_nearly_as_large_as_the_columns_is_not_written() {
+    /// An index of the two band columns alone, in a folder of its own, and a writer of one
+    /// thread.
+    fn band_index() -> (tempfile::TempDir, Index, (Field, Field), IndexWriter) {
         let dir = tempfile::tempdir().unwrap();
         let mut builder = Schema::builder();
         let fast = NumericOptions::default().set_fast();
@@ -501,7 +502,13 @@ mod tests {
             builder.add_u64_field(COPY_PASSAGE, fast),
         );
         let index = Index::create_in_dir(dir.path(), builder.build()).unwrap();
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        (dir, index, fields, writer)
+    }
+
+    #[test]
+    fn a_digest_nearly_as_large_as_the_columns_is_not_written() {
+        let (dir, index, fields, mut writer) = band_index();
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -562,15 +569,7 @@ mod tests {
 
     #[test]
     fn lists_values_held_twice_with_their_documents_for_the_segments_it_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut builder = Schema::builder();
-        let fast = NumericOptions::default().set_fast();
-        let fields = (
-            builder.add_u64_field(COPY_ARTICLE, fast.clone()),
-            builder.add_u64_field(COPY_PASSAGE, fast),
-        );
-        let index = Index::create_in_dir(dir.path(), builder.build()).unwrap();
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let (dir, index, fields, mut writer) = band_index();
         // A stored article value holding band value `x` (band 0) and `1 << 60 | x` (band 1).
         let article = |x: u64| (x << 28) | x;
         assert_eq!(bands_of_value(article(2)), [2, 1 << 60 | 2]);
