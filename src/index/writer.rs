@@ -807,14 +807,15 @@ fn read_files<'c>(
                 return;
             }
             in_flight.acquire(size);
-            if size > in_flight.limit && in_flight.is_large() {
-                // A file over the limit is read alone, once everything before it is indexed:
-                // what that freed goes back to the system first, rather than staying with
-                // the threads that held it while this file is read in another's heap.
-                let trimming = Instant::now();
-                super::memory::release_freed();
-                tracing::debug!(elapsed = ?trimming.elapsed(), size, "freed memory given back");
-            }
+        }
+        if size > in_flight.limit && in_flight.is_large() {
+            // A file over the limit is read alone, once everything before it is indexed
+            // (whether this worker waited for that or found it so): what that freed goes back
+            // to the system first, rather than staying with the thread that held it while
+            // this file is read on another's heap.
+            let trimming = Instant::now();
+            super::memory::release_freed();
+            tracing::debug!(elapsed = ?trimming.elapsed(), size, "freed memory given back");
         }
         let outcome =
             opened.and_then(|(file, state)| read_candidate(&candidate, file, state, settings));
@@ -1844,6 +1845,24 @@ mod tests {
         // Nothing in flight: a file over the whole limit still goes through.
         budget.acquire(1_000);
         budget.release(1_000);
+        assert_eq!(budget.bytes(), 0);
+    }
+
+    #[test]
+    fn a_run_is_large_once_its_documents_reach_half_the_budget_and_stays_so() {
+        let budget = InFlight::new(100, 150);
+        budget.take(100);
+        assert!(!budget.is_large());
+        budget.release(100);
+        budget.take(49);
+        assert!(!budget.is_large(), "149 bytes taken in all");
+        budget.take(1);
+        assert!(
+            budget.is_large(),
+            "150 bytes taken in all, though 50 are in flight"
+        );
+        budget.release(50);
+        assert!(budget.is_large());
         assert_eq!(budget.bytes(), 0);
     }
 
