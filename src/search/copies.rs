@@ -33,7 +33,7 @@ use crate::date::ArticleDate;
 use crate::error::Result;
 use crate::index::NewsIndex;
 use crate::index::copies::{self as signatures, Shingles, Signature, THRESHOLD};
-use crate::index::digest::Kind;
+use crate::index::digest::{Kind, SegmentDigest};
 use crate::index::schema::{COPY_ARTICLE, COPY_PASSAGE};
 
 /// A passage band key held by more articles than this is standing matter (a masthead, a
@@ -313,35 +313,31 @@ fn scan(
     let mut key_holders: HashMap<u64, Vec<DocAddress>, FxBuildHasher> = HashMap::default();
     // The index's copy digest, if it covers every segment (a server keeps it read); else a
     // server's sorted values; else a pass over the columns.
-    let digest = copy_keys::digest(searcher);
+    let digest = copy_keys::digest(index.dir(), searcher);
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         let address = |doc: DocId| DocAddress::new(ordinal as SegmentOrdinal, doc);
         let listed = digest
             .as_ref()
-            .and_then(|digest| digest.segment(segment.segment_id()));
-        let sorted = match listed {
-            Some(_) => None,
-            None => copy_keys::sorted(searcher, segment),
-        };
-        if let Some(listed) = listed {
-            for (&value, targets) in &article_keys {
-                for doc in listed.holders(Kind::Article, value) {
-                    if !segment.is_deleted(doc) {
-                        for &t in targets {
-                            articles[t].insert(address(doc));
-                        }
+            .and_then(|digest| digest.segment(segment.segment_id()))
+            .and_then(|listed| digest_holders(listed, &article_keys, passage_keys));
+        if let Some((article_holders, passage_holders)) = listed {
+            for (value, doc) in article_holders {
+                if !segment.is_deleted(doc) {
+                    for &t in article_keys.get(&value).map_or(&[][..], Vec::as_slice) {
+                        articles[t].insert(address(doc));
                     }
                 }
             }
-            for &key in passage_keys {
-                for doc in listed.holders(Kind::Passage, key) {
-                    if !segment.is_deleted(doc) {
-                        key_holders.entry(key).or_default().push(address(doc));
-                    }
+            for (key, doc) in passage_holders {
+                if !segment.is_deleted(doc) {
+                    key_holders.entry(key).or_default().push(address(doc));
                 }
             }
             continue;
         }
+        // No digest, or a block of it that cannot be read: a server's sorted values, else a
+        // pass over the columns.
+        let sorted = copy_keys::sorted(searcher, segment);
         if let Some(sorted) = sorted {
             for (&value, targets) in &article_keys {
                 for doc in sorted.articles.holders(value) {
@@ -386,6 +382,38 @@ fn scan(
         articles[t].remove(&target.address);
     }
     Ok((articles, key_holders))
+}
+
+/// Values with a document holding each.
+type ValueHolders = Vec<(u64, DocId)>;
+
+/// The holders of `article_keys` and `passage_keys` in one segment's part of the copy digest,
+/// as (value, document); `None` when a block of it cannot be read (the segment is then
+/// passed over as if there were no digest).
+fn digest_holders(
+    listed: SegmentDigest<'_>,
+    article_keys: &HashMap<u64, Vec<usize>, FxBuildHasher>,
+    passage_keys: &HashSet<u64, FxBuildHasher>,
+) -> Option<(ValueHolders, ValueHolders)> {
+    let mut articles = Vec::new();
+    for &value in article_keys.keys() {
+        articles.extend(
+            listed
+                .holders(Kind::Article, value)?
+                .into_iter()
+                .map(|doc| (value, doc)),
+        );
+    }
+    let mut passages = Vec::new();
+    for &key in passage_keys {
+        passages.extend(
+            listed
+                .holders(Kind::Passage, key)?
+                .into_iter()
+                .map(|doc| (key, doc)),
+        );
+    }
+    Some((articles, passages))
 }
 
 /// The live documents of `segment` holding a value of `column` that `wanted` accepts, with

@@ -14,6 +14,7 @@
 //! ([`passages`]), so that a page shown again is not cut and hashed again.
 
 use std::collections::{HashMap, VecDeque};
+use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -22,7 +23,7 @@ use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SegmentReader};
 
 use crate::index::copies::{BANDS_PER_VALUE, PASSAGE_BANDS, keys_of_value, passages_with_keys};
-use crate::index::digest::{Digest, Kind};
+use crate::index::digest::Digest;
 use crate::index::schema::{COPY_ARTICLE, COPY_PASSAGE};
 
 /// One segment's values of both copy columns.
@@ -267,7 +268,7 @@ pub fn keeps() -> bool {
 /// once for each set of segments (a one-shot search reads it once; a server keeps it). A set
 /// the digest does not cover is asked again after [`DIGEST_RETRY`]: a run writes the digest
 /// after its last commit, so a server may see the segments before their digest.
-pub fn digest(searcher: &Searcher) -> Option<Arc<Digest>> {
+pub fn digest(dir: &Path, searcher: &Searcher) -> Option<Arc<Digest>> {
     let segments = segment_ids(searcher);
     let cell = DIGEST.get_or_init(|| Mutex::new(None));
     let mut kept = cell.lock().ok()?;
@@ -277,7 +278,7 @@ pub fn digest(searcher: &Searcher) -> Option<Arc<Digest>> {
     {
         return kept.digest.clone();
     }
-    let digest = Digest::open(searcher).map(Arc::new);
+    let digest = Digest::open(dir, searcher).map(Arc::new);
     *kept = Some(KeptDigest {
         segments,
         digest: digest.clone(),
@@ -313,9 +314,9 @@ fn segment_ids(searcher: &Searcher) -> Vec<SegmentId> {
 /// segments (a new or merged segment computes it anew; deleted documents still count as
 /// holders, which only leaves a bit unset). `None` without a digest covering the segments,
 /// for a one-shot search, or when a segment's values do not fit a server's budget.
-pub fn lone(searcher: &Searcher) -> Option<Arc<Vec<Vec<u64>>>> {
+pub fn lone(dir: &Path, searcher: &Searcher) -> Option<Arc<Vec<Vec<u64>>>> {
     let Some(_) = STORE.get() else {
-        return lone_in_digest(searcher, &*digest(searcher)?).map(Arc::new);
+        return lone_in_digest(searcher, &*digest(dir, searcher)?).map(Arc::new);
     };
     let segments = segment_ids(searcher);
     let cell = LONE.get_or_init(|| Mutex::new(None));
@@ -324,7 +325,7 @@ pub fn lone(searcher: &Searcher) -> Option<Arc<Vec<Vec<u64>>>> {
     {
         return Some(Arc::clone(&kept.lone));
     }
-    let lone = match digest(searcher) {
+    let lone = match digest(dir, searcher) {
         Some(digest) => lone_in_digest(searcher, &digest)?,
         None => lone_in_sorted(searcher)?,
     };
@@ -343,13 +344,7 @@ fn lone_in_digest(searcher: &Searcher, digest: &Digest) -> Option<Vec<Vec<u64>>>
     let mut lone = Vec::with_capacity(searcher.segment_readers().len());
     for segment in searcher.segment_readers() {
         let listed = digest.segment(segment.segment_id())?;
-        let mut bits = vec![u64::MAX; (segment.max_doc() as usize).div_ceil(64)];
-        for doc in listed.listed(Kind::Article) {
-            if let Some(word) = bits.get_mut(doc as usize / 64) {
-                *word &= !(1u64 << (doc % 64));
-            }
-        }
-        lone.push(bits);
+        lone.push(listed.listed_bits().iter().map(|word| !word).collect());
     }
     Some(lone)
 }

@@ -562,7 +562,9 @@ fn collect(
         enabled,
         // The articles that share no band with any other (from the copy digest, or a server's
         // sorted values) are a story each.
-        lone: enabled.then(|| copy_keys::lone(searcher)).flatten(),
+        lone: enabled
+            .then(|| copy_keys::lone(index.dir(), searcher))
+            .flatten(),
     };
     if end == 0 || request.limit == 0 {
         let (total, stories) = searcher
