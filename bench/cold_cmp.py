@@ -7,7 +7,8 @@ query kind.
 
   bench/cold_cmp.py ROUNDS NAME=BINARY:INDEX [NAME=BINARY:INDEX ...]
 
-The corpus's queries are chosen by the index path: 'reuters' in it, else the January 1916 set.
+The corpus's queries are chosen by the index path: 'reuters' or 'scale' in it, else the January
+1916 set.
 """
 import os, resource, statistics, subprocess, sys, time
 from pathlib import Path
@@ -35,7 +36,7 @@ def main():
     cpu = {name: [] for name, _, _ in tools}
     for round_ in range(rounds + 1):
         for name, binary, index in tools if round_ % 2 == 0 else tools[::-1]:
-            corpus = "reuters" if "reuters" in index else "chronam"
+            corpus = next((c for c in ("reuters", "scale") if c in index), "chronam")
             for kind, words, options in QUERIES[corpus]:
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
