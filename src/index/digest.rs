@@ -192,7 +192,12 @@ fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
     }
     #[cfg(not(unix))]
     {
+        // A cloned handle shares the cursor: one seek and read at a time.
         use std::io::{Read, Seek, SeekFrom};
+        static CURSOR: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = CURSOR
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut file = file.try_clone()?;
         file.seek(SeekFrom::Start(offset))?;
         file.read_exact(buf)
