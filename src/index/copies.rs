@@ -929,10 +929,10 @@ impl<const N: usize> Bins<N> {
     fn add(&mut self, shingle: u64) {
         // A bin is told by the top bits: a power of two of at least two bins.
         const { assert!(N.is_power_of_two() && N > 1) };
-        let bits = N.trailing_zeros();
+        let bin_bits = N.trailing_zeros();
         let value = mix(shingle ^ self.salt);
-        let bin = (value >> (64 - bits)) as usize;
-        let rest = value << bits;
+        let bin = (value >> (64 - bin_bits)) as usize;
+        let rest = value << bin_bits;
         if let Some(min) = self.mins.get_mut(bin)
             && rest < *min
         {
