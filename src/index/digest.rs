@@ -64,57 +64,21 @@ const ENTRY: usize = 12;
 /// Bytes of a segment's line in the head: id, `max_doc`, and per kind start and count.
 const SEGMENT_LINE: usize = 32 + 4 + 2 * 12;
 
-/// A checksum of `bytes` cheap enough to check on every one-shot search: FxHash over 8-byte
-/// words, each step one-to-one in the hash and in the word, so any change to one word (a
-/// flipped bit, a torn write of a block) changes it.
+/// A checksum of `bytes` cheap enough to check on every lookup: FxHash over 8-byte words
+/// (the last one padded with zeros), then the length; each step one-to-one in the hash and
+/// in the word, so any change to one word (a flipped bit, a torn write of a block) changes it.
 fn checksum(bytes: &[u8]) -> u64 {
-    let mut sum = Checksum::default();
-    sum.update(bytes);
-    sum.finish()
-}
-
-/// [`checksum`] of bytes given a piece at a time.
-#[derive(Default)]
-struct Checksum {
-    hasher: rustc_hash::FxHasher,
-    /// The bytes of a word begun and not yet whole.
-    word: [u8; 8],
-    filled: usize,
-    len: usize,
-}
-
-impl Checksum {
-    fn update(&mut self, mut bytes: &[u8]) {
-        use std::hash::Hasher;
-        self.len += bytes.len();
-        if self.filled > 0 {
-            let take = (8 - self.filled).min(bytes.len());
-            self.word[self.filled..self.filled + take].copy_from_slice(&bytes[..take]);
-            self.filled += take;
-            bytes = &bytes[take..];
-            if self.filled < 8 {
-                return;
-            }
-            self.hasher.write_u64(u64::from_le_bytes(self.word));
-            self.filled = 0;
-        }
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            self.hasher
-                .write_u64(u64::from_le_bytes(word.try_into().unwrap_or_default()));
-        }
-        let rest = words.remainder();
-        self.word[..rest.len()].copy_from_slice(rest);
-        self.filled = rest.len();
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        hasher.write_u64(u64::from_le_bytes(word.try_into().unwrap_or_default()));
     }
-
-    fn finish(mut self) -> u64 {
-        use std::hash::Hasher;
-        self.word[self.filled..].fill(0);
-        self.hasher.write_u64(u64::from_le_bytes(self.word));
-        self.hasher.write_usize(self.len);
-        self.hasher.finish()
-    }
+    let mut last = [0u8; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    hasher.write_u64(u64::from_le_bytes(last));
+    hasher.write_usize(bytes.len());
+    hasher.finish()
 }
 
 /// Which column's values.
@@ -465,7 +429,7 @@ fn write_lists(
     // One segment's list of one kind: (rank of the value among the shared ones, document),
     // packed in a u64 so that sorting orders it by value, then document.
     let mut listed: Vec<u64> = Vec::new();
-    let mut entry_bytes = [0u8; ENTRY];
+    let mut block = Vec::with_capacity(BLOCK * ENTRY);
     for (ordinal, segment) in segments.iter().enumerate() {
         lines.extend_from_slice(segment.segment_id().uuid_string().as_bytes());
         lines.extend_from_slice(&segment.max_doc().to_le_bytes());
@@ -491,15 +455,14 @@ fn write_lists(
             lines.extend_from_slice(&at.to_le_bytes());
             lines.extend_from_slice(&(listed.len() as u32).to_le_bytes());
             for chunk in listed.chunks(BLOCK) {
-                let mut sum = Checksum::default();
+                block.clear();
                 for &entry in chunk {
-                    entry_bytes[..8].copy_from_slice(&table[(entry >> 32) as usize].to_le_bytes());
-                    entry_bytes[8..].copy_from_slice(&(entry as u32).to_le_bytes());
-                    sum.update(&entry_bytes);
-                    writer.write_all(&entry_bytes)?;
+                    block.extend_from_slice(&table[(entry >> 32) as usize].to_le_bytes());
+                    block.extend_from_slice(&(entry as u32).to_le_bytes());
                 }
-                blocks.extend_from_slice(&table[(chunk[0] >> 32) as usize].to_le_bytes());
-                blocks.extend_from_slice(&sum.finish().to_le_bytes());
+                writer.write_all(&block)?;
+                blocks.extend_from_slice(&block[..8]);
+                blocks.extend_from_slice(&checksum(&block).to_le_bytes());
             }
             at += (listed.len() * ENTRY) as u64;
         }
