@@ -363,7 +363,7 @@ impl SegmentDigest<'_> {
 
 /// Writes the lists of the digest of the index `searcher` reads to `out` (a new file) and
 /// returns the head, or `None` when the values of a column would take more than `budget`
-/// bytes to sort (`out` then holds a part). Each column is read twice, so that no more than
+/// bytes to sort (decided before anything is written). Each column is read twice, so that no more than
 /// its values (8 bytes each) are held at once: first to find the values held twice, then, a
 /// segment at a time, to list their holders, written out as they are listed (a segment's
 /// list takes 8 bytes an entry in memory, at most what its values took).
@@ -475,8 +475,8 @@ fn write_lists(
 }
 
 /// Writes the digest of the index `searcher` reads to `out` (a new file): its lists, then its
-/// head, then where the head is and its checksum. Returns `false` when it is declined (see
-/// [`write_lists`]; `out` then holds a part).
+/// head, then where the head is and its checksum. Returns `false`, `out` left empty, when it
+/// is declined (see [`write_lists`]).
 fn build_into(searcher: &Searcher, budget: usize, out: &mut File) -> std::io::Result<bool> {
     let Some(head) = write_lists(searcher, budget, out)? else {
         return Ok(false);
@@ -531,7 +531,6 @@ pub fn write(dir: &Path, searcher: &Searcher, budget: usize) -> std::io::Result<
     }
     let temporary = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
     let built = std::fs::OpenOptions::new()
-        .read(true)
         .write(true)
         .create(true)
         .truncate(true)
