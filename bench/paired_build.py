@@ -3,7 +3,7 @@
 (`bench.paired_builds`, which `bench/bench.py` runs for the build goals too).
 
 Usage: paired_build.py NEWSINDEX TANTIVY WORKDIR CORPUS_DIR CORPUS_JSONL [--pairs N]
-       [--quiet-below LOAD]
+       [--quiet-below LOAD] [--base OTHER_NEWSINDEX]
 
 Each pair builds the corpus with both tools as `bench/bench.py` runs them (newsindex reads
 the folder, tantivy-cli the same articles as one JSON-lines stream on stdin, `-t 2`), the
@@ -11,6 +11,11 @@ order alternating from one pair to the next, each pair started once the one-minu
 average is below LOAD (default 1.0). Prints one JSON object: tantivy-cli's time over
 newsindex's per pair (above 1: newsindex builds faster), wall and CPU, and newsindex's peak
 RSS over tantivy-cli's, each as the median of the pairs with a 95% bootstrap interval.
+
+With `--base OTHER_NEWSINDEX`, the pairs are NEWSINDEX against that other build of newsindex
+instead of tantivy-cli (TANTIVY is then not run): the base's time over NEWSINDEX's (above 1:
+NEWSINDEX builds faster) and NEWSINDEX's peak RSS over the base's, for a change's before and
+after.
 """
 
 import argparse
@@ -29,9 +34,16 @@ def main():
     parser.add_argument("jsonl", type=Path)
     parser.add_argument("--pairs", type=int, default=21)
     parser.add_argument("--quiet-below", type=float, default=1.0)
+    parser.add_argument("--base", help="another newsindex build to pair with, instead of tantivy-cli")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    ours, theirs = Newsindex(args.newsindex, args.workdir), TantivyCli(args.tantivy, args.workdir)
+    ours = Newsindex(args.newsindex, args.workdir)
+    if args.base:
+        (args.workdir / "base").mkdir(exist_ok=True)
+        theirs = Newsindex(args.base, args.workdir / "base")
+        theirs.name = "newsindex (base)"
+    else:
+        theirs = TantivyCli(args.tantivy, args.workdir)
     result = paired_builds(ours, theirs, args.corpus, args.jsonl, args.pairs, args.quiet_below)
     print(json.dumps({"corpus": str(args.corpus), **result}))
 
