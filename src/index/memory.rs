@@ -17,7 +17,7 @@
 //! Every run, large or not, also gives the free pages back before its last commit: the
 //! segments are written then, which is where a small run's memory peaks, and the pages the
 //! walk, the plan and the readers freed would otherwise be counted in it (a Reuters-21578
-//! build's peak went from 66 to 59 MB).
+//! build's peak went from 67 to 59 MB).
 //!
 //! On 200,000 articles of the scale corpus (`--memory 256`) the two took the build's peak of
 //! anonymous memory from about 620 MB to about 400 MB (BENCHMARKS.md, "Memory on the scale

@@ -604,7 +604,7 @@ fn finish(
     match meta {
         Some(meta) => {
             // The last commit writes the segments, which is when a run's memory peaks: what
-            // the walk, the plan and the readers freed is given back first (7 MB of the 66 MB
+            // the walk, the plan and the readers freed is given back first (8 MB of the 67 MB
             // peak of a Reuters-21578 build, BENCHMARKS.md).
             super::memory::release_freed();
             commit(&mut writer, meta, report_event)?;
