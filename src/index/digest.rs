@@ -308,7 +308,7 @@ impl Digest {
     }
 }
 
-impl SegmentDigest<'_> {
+impl<'a> SegmentDigest<'a> {
     /// The documents of this segment holding `value` (deleted ones included) when another
     /// document of the index holds it too; empty when no other does. Reads the blocks of the
     /// list the value may be in (one, or more when its entries cross a block's end); `None`
@@ -356,7 +356,7 @@ impl SegmentDigest<'_> {
     }
 
     /// A bit per document of this segment: set when it shares a band with another article.
-    pub fn listed_bits(&self) -> &[u64] {
+    pub fn listed_bits(&self) -> &'a [u64] {
         &self.digest.segments[self.at].listed
     }
 }
@@ -605,15 +605,11 @@ mod tests {
 
     /// Articles listed for their article values, over every segment.
     fn listed_articles(digest: &Digest, searcher: &Searcher) -> u32 {
-        (searcher.segment_readers().iter())
-            .map(|s| {
-                let bits = digest
-                    .segment(s.segment_id())
-                    .unwrap()
-                    .listed_bits()
-                    .to_vec();
-                bits.iter().map(|word| word.count_ones()).sum::<u32>()
-            })
+        searcher
+            .segment_readers()
+            .iter()
+            .flat_map(|s| digest.segment(s.segment_id()).unwrap().listed_bits())
+            .map(|word| word.count_ones())
             .sum()
     }
 
