@@ -321,9 +321,9 @@ fn scan(
             .and_then(|digest| digest.segment(segment.segment_id()))
             .and_then(|listed| digest_holders(listed, &article_keys, passage_keys));
         if let Some((article_holders, passage_holders)) = listed {
-            for (value, doc) in article_holders {
+            for (targets, doc) in article_holders {
                 if !segment.is_deleted(doc) {
-                    for &t in article_keys.get(&value).map_or(&[][..], Vec::as_slice) {
+                    for &t in targets {
                         articles[t].insert(address(doc));
                     }
                 }
@@ -384,24 +384,25 @@ fn scan(
     Ok((articles, key_holders))
 }
 
-/// Values with a document holding each.
-type ValueHolders = Vec<(u64, DocId)>;
+/// Documents of one segment holding an article value, each with the targets asking for it.
+type ArticleHolders<'k> = Vec<(&'k [usize], DocId)>;
 
-/// The holders of `article_keys` and `passage_keys` in one segment's part of the copy digest,
-/// as (value, document); `None` when a block of it cannot be read (the segment is then
-/// passed over as if there were no digest).
-fn digest_holders(
+/// The holders of `article_keys` and `passage_keys` in one segment's part of the copy digest:
+/// per article value's holder the targets that asked for it, per passage key's holder the key;
+/// `None` when a block of it cannot be read (the segment is then passed over as if there were
+/// no digest).
+fn digest_holders<'k>(
     listed: SegmentDigest<'_>,
-    article_keys: &HashMap<u64, Vec<usize>, FxBuildHasher>,
+    article_keys: &'k HashMap<u64, Vec<usize>, FxBuildHasher>,
     passage_keys: &HashSet<u64, FxBuildHasher>,
-) -> Option<(ValueHolders, ValueHolders)> {
+) -> Option<(ArticleHolders<'k>, Vec<(u64, DocId)>)> {
     let mut articles = Vec::new();
-    for &value in article_keys.keys() {
+    for (&value, targets) in article_keys {
         articles.extend(
             listed
                 .holders(Kind::Article, value)?
                 .into_iter()
-                .map(|doc| (value, doc)),
+                .map(|doc| (targets.as_slice(), doc)),
         );
     }
     let mut passages = Vec::new();
